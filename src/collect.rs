@@ -1,0 +1,316 @@
+//! Turns findings into [`Violation`]s: locations, messages, redaction and the per-payload cap.
+//!
+//! Both checks (the built-in contract and user schemas) report through a [`Collector`], so every
+//! violation reads the same whichever check produced it.
+
+use crate::parse::{Fatal, FatalKind, Hazard, Node, Value};
+use crate::pointer;
+use crate::report::{JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind};
+use crate::validator::Limits;
+
+/// How long a quoted value may grow in a message before it is cut with `…`.
+const MAX_QUOTED_CHARS: usize = 40;
+
+pub(crate) struct Collector<'p> {
+    payload: &'p [u8],
+    max: usize,
+    redact: bool,
+    violations: Vec<Violation>,
+    /// Violations found past the cap: counted, not built.
+    dropped: usize,
+}
+
+impl<'p> Collector<'p> {
+    pub(crate) fn new(payload: &'p [u8], limits: &Limits, redact: bool) -> Self {
+        Collector {
+            payload,
+            max: limits.violations(),
+            redact,
+            violations: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    /// Records a violation; `detail` (the message after the pointer) is only built when kept.
+    pub(crate) fn push(
+        &mut self,
+        severity: Severity,
+        kind: ViolationKind,
+        pointer: String,
+        keyword: Option<String>,
+        offset: usize,
+        detail: impl FnOnce(&Self) -> String,
+    ) {
+        if self.violations.len() >= self.max {
+            self.dropped += 1;
+            return;
+        }
+        let message = format!("{}: {}", pointer::display(&pointer), detail(self));
+        self.violations.push(Violation {
+            severity,
+            kind,
+            pointer,
+            keyword,
+            location: Location::of_offset(self.payload, offset),
+            message,
+        });
+    }
+
+    pub(crate) fn error(
+        &mut self,
+        kind: ViolationKind,
+        pointer: String,
+        keyword: Option<String>,
+        offset: usize,
+        detail: impl FnOnce(&Self) -> String,
+    ) {
+        self.push(Severity::Error, kind, pointer, keyword, offset, detail);
+    }
+
+    pub(crate) fn size_exceeded(&mut self, max: usize) {
+        let len = self.payload.len();
+        self.error(
+            ViolationKind::LimitExceeded {
+                limit: Limit::Size,
+                max,
+            },
+            String::new(),
+            None,
+            0,
+            |_| format!("the payload is {len} bytes, over the size limit of {max} bytes; not checked further"),
+        );
+    }
+
+    pub(crate) fn hazards(&mut self, hazards: Vec<Hazard>) {
+        for hazard in hazards {
+            match hazard {
+                Hazard::ByteOrderMark => self.error(
+                    ViolationKind::ByteOrderMark,
+                    String::new(),
+                    None,
+                    0,
+                    |_| "the payload starts with a UTF-8 byte-order mark, which JSON text must not have (RFC 8259 §8.1)".to_owned(),
+                ),
+                Hazard::InvalidUtf8 { offset } => {
+                    let byte = self.payload.get(offset).copied().unwrap_or(0);
+                    self.error(
+                        ViolationKind::InvalidUtf8,
+                        String::new(),
+                        None,
+                        offset,
+                        |_| format!("invalid UTF-8: the byte 0x{byte:02X} at offset {offset} does not continue a UTF-8 sequence"),
+                    );
+                }
+                Hazard::LoneSurrogate { offset, pointer } => self.error(
+                    ViolationKind::LoneSurrogate,
+                    pointer,
+                    None,
+                    offset,
+                    |_| "a \\u escape names an unpaired UTF-16 surrogate, which no Unicode string can hold".to_owned(),
+                ),
+                Hazard::Duplicate {
+                    name,
+                    first,
+                    repeat,
+                    pointer,
+                } => {
+                    let first = Location::of_offset(self.payload, first);
+                    let detail = format!(
+                        "the member name is repeated (first at line {}, column {}); parsers disagree on which copy wins",
+                        first.line, first.column
+                    );
+                    self.error(
+                        ViolationKind::DuplicateMember { name, first },
+                        pointer,
+                        None,
+                        repeat,
+                        |_| detail,
+                    );
+                }
+            }
+        }
+    }
+
+    pub(crate) fn fatal(&mut self, fatal: Fatal, max_depth: usize) {
+        let Fatal {
+            kind,
+            offset,
+            pointer,
+        } = fatal;
+        match kind {
+            FatalKind::Empty => self.error(ViolationKind::Empty, pointer, None, offset, |_| {
+                "the payload is empty: expected a JSON object".to_owned()
+            }),
+            FatalKind::Syntax(message) => self.error(
+                ViolationKind::Syntax,
+                pointer,
+                None,
+                offset,
+                |_| format!("not JSON: {message}"),
+            ),
+            FatalKind::TrailingData => {
+                self.error(ViolationKind::TrailingData, pointer, None, offset, |_| {
+                    "not JSON: trailing data after the JSON value".to_owned()
+                })
+            }
+            FatalKind::Depth => self.error(
+                ViolationKind::LimitExceeded {
+                    limit: Limit::Depth,
+                    max: max_depth,
+                },
+                pointer,
+                None,
+                offset,
+                |_| format!("nesting deeper than the depth limit of {max_depth}; not checked further"),
+            ),
+        }
+    }
+
+    /// "the number 400", `the string "abc"`; with redaction only the type and length.
+    pub(crate) fn found(&self, node: &Node) -> String {
+        let text = &self.payload[node.start..node.end];
+        match &node.value {
+            Value::Null => "null".to_owned(),
+            Value::Bool(b) if self.redact => {
+                let _ = b;
+                "a boolean".to_owned()
+            }
+            Value::Bool(b) => format!("the boolean {b}"),
+            Value::Number if self.redact => {
+                format!("a number of {} characters", text.len())
+            }
+            Value::Number => format!(
+                "the number {}",
+                truncate(&String::from_utf8_lossy(text))
+            ),
+            Value::String(s) if self.redact => {
+                format!("a string of {} characters", s.chars().count())
+            }
+            Value::String(s) => format!("the string {}", quote(s)),
+            Value::Array(items) => format!(
+                "an array of {} item{}",
+                items.len(),
+                if items.len() == 1 { "" } else { "s" }
+            ),
+            Value::Object(members) => format!(
+                "an object with {} member{}",
+                members.len(),
+                if members.len() == 1 { "" } else { "s" }
+            ),
+        }
+    }
+
+    pub(crate) fn is_redacting(&self) -> bool {
+        self.redact
+    }
+
+    pub(crate) fn finish(mut self, variant: Option<Variant>) -> Report {
+        // Payload order reads best; the sort is stable, so equal offsets keep discovery order.
+        self.violations.sort_by_key(|v| v.location.offset);
+        if self.dropped > 0 {
+            let max = self.max;
+            let dropped = self.dropped;
+            self.violations.push(Violation {
+                severity: Severity::Error,
+                kind: ViolationKind::LimitExceeded {
+                    limit: Limit::Violations,
+                    max,
+                },
+                pointer: String::new(),
+                keyword: None,
+                location: Location::of_offset(self.payload, 0),
+                message: format!(
+                    "(root): {dropped} more violation{} not listed (the limit is {max} per payload)",
+                    if dropped == 1 { "" } else { "s" }
+                ),
+            });
+        }
+        Report {
+            variant,
+            violations: self.violations,
+        }
+    }
+}
+
+/// The JSON type of a parsed node.
+pub(crate) fn type_of(node: &Node) -> JsonType {
+    match node.value {
+        Value::Null => JsonType::Null,
+        Value::Bool(_) => JsonType::Boolean,
+        Value::Number => JsonType::Number,
+        Value::String(_) => JsonType::String,
+        Value::Array(_) => JsonType::Array,
+        Value::Object(_) => JsonType::Object,
+    }
+}
+
+/// "expected a string" / "expected a string or null".
+pub(crate) fn expected_phrase(expected: &[JsonType]) -> String {
+    let names: Vec<&str> = expected.iter().map(|t| t.with_article()).collect();
+    match names.as_slice() {
+        [] => "expected nothing".to_owned(),
+        [one] => format!("expected {one}"),
+        [init @ .., last] => format!("expected {} or {last}", init.join(", ")),
+    }
+}
+
+fn truncate(s: &str) -> String {
+    match s.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_owned(),
+    }
+}
+
+/// A string as JSON would write it, cut to a readable length: one line, whatever it holds.
+pub(crate) fn quote(s: &str) -> String {
+    let cut = truncate(s);
+    let mut out = String::with_capacity(cut.len() + 2);
+    out.push('"');
+    for c in cut.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A payload the check passed but serde_json would not decode: a disagreement that the property
+/// tests exist to prevent, reported as a violation rather than a panic.
+#[cold]
+pub(crate) fn decode_failure(
+    payload: &[u8],
+    error: &serde_json::Error,
+    variant: Option<Variant>,
+) -> Report {
+    let offset = offset_of(payload, error.line(), error.column());
+    Report {
+        variant,
+        violations: vec![Violation {
+            severity: Severity::Error,
+            kind: ViolationKind::Syntax,
+            pointer: String::new(),
+            keyword: None,
+            location: Location::of_offset(payload, offset),
+            message: format!("(root): cannot decode the typed value: {error}"),
+        }],
+    }
+}
+
+/// The byte offset of serde_json's 1-based line and byte column.
+fn offset_of(payload: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match memchr::memchr(b'\n', &payload[start..]) {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    (start + column.saturating_sub(1)).min(payload.len())
+}

@@ -1,0 +1,41 @@
+//! Failures of the tool itself. A payload that breaks the contract is not an error: it is a
+//! [`crate::Report`] with violations.
+
+use std::io;
+use std::path::PathBuf;
+
+/// What went wrong when the library could not do its job.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A schema document given by the user is not JSON.
+    #[error("the schema {origin} is not JSON: {source}")]
+    SchemaNotJson {
+        /// Where the schema came from (a path, or "document").
+        origin: String,
+        /// serde_json's account, with line and column.
+        source: serde_json::Error,
+    },
+    /// A schema document given by the user is not a valid JSON Schema 2020-12 document.
+    #[error("the schema {origin} is not a valid JSON Schema 2020-12 document: {reason}")]
+    InvalidSchema {
+        /// Where the schema came from.
+        origin: String,
+        /// What the schema engine said (where in the schema, and why).
+        reason: String,
+    },
+    /// An HTTP status code for which the contract names no variant.
+    #[error("the contract names no response for HTTP status {status}: expected 2xx (normal) or 4xx/5xx (abnormal)")]
+    UnsupportedStatus {
+        /// The status code given.
+        status: u16,
+    },
+    /// Reading input failed.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// What was being read ("-" for standard input).
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+}

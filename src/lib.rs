@@ -1,0 +1,70 @@
+//! Checks raw JSON API responses against their documented contract: the **Order ID Response** of
+//! the Bare Metal Server API (Tables 1–3), with every violation located in the payload.
+//!
+//! ```
+//! let report = response_contract::validate(br#"{"error": {"message": "", "code": 400}}"#);
+//! assert!(!report.is_valid());
+//! let violation = &report.violations()[0];
+//! assert_eq!(violation.message, "/error/code: expected a string, found the number 400");
+//! assert_eq!((violation.location.line, violation.location.column), (1, 35));
+//! ```
+//!
+//! # The contract
+//! A response is exactly one of:
+//! - the **normal response** (Table 1): `order_id` and `job_id`, both strings;
+//! - the **abnormal response** (Table 2): `error`, an object (Table 3) with `message` and `code`,
+//!   both strings.
+//!
+//! Every listed member is required; the empty string is allowed; members the tables do not list
+//! are allowed but reported as warnings (errors in [strict mode](Validator::strict)); a response
+//! with both a result and an `error` is invalid. The contract is shipped as JSON Schema 2020-12
+//! documents, see [`documents`].
+//!
+//! # What is checked in the raw bytes
+//! Beyond the schema, the payload itself: empty input, invalid UTF-8, syntax errors, trailing data,
+//! duplicate member names at any depth (parsers disagree on which copy wins), a UTF-8 byte-order
+//! mark (an error: RFC 8259 forbids senders to add one and serde_json rejects it), lone surrogate
+//! escapes such as `"\ud800"` (an error: no Unicode string can hold one), and the configured
+//! [`Limits`] on size, depth and the number of violations reported.
+//!
+//! # Entry points
+//! - [`validate`] and [`is_valid`]: the default check of one payload.
+//! - [`Validator`]: a reusable, configured check ([`Expect`]ed variant, strict mode, limits,
+//!   redaction), with [`Validator::parse`] for the typed [`Response`].
+//! - [`Schema`]: the same located diagnostics against any JSON Schema 2020-12 document.
+//! - [`lines`]: a bounded-memory reader of JSON Lines.
+//!
+//! Violations are data in a [`Report`]; [`Error`] is only for the tool failing (a bad schema, an
+//! unreadable input). The library never prints and never exits.
+
+mod collect;
+mod contract;
+mod error;
+mod fast;
+pub mod lines;
+mod model;
+mod parse;
+mod pointer;
+mod report;
+mod schema;
+#[cfg(feature = "proptest")]
+pub mod strategies;
+mod validator;
+
+pub use error::Error;
+pub use model::{ErrorBody, ErrorResponse, OrderIdResponse, Response};
+pub use report::{JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind};
+pub use schema::{Schema, SchemaDocument, document, documents};
+pub use validator::{Checked, Expect, Limits, Validator};
+
+/// Checks one payload against the Order ID Response contract with the default options.
+///
+/// The same as `Validator::new().validate(payload)`.
+pub fn validate(payload: &[u8]) -> Report {
+    Validator::new().validate(payload)
+}
+
+/// The verdict alone, with the default options; always equal to `validate(payload).is_valid()`.
+pub fn is_valid(payload: &[u8]) -> bool {
+    Validator::new().is_valid(payload)
+}

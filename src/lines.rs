@@ -1,0 +1,236 @@
+//! JSON Lines in bounded memory: whole lines in batches, however large the input.
+//!
+//! A [`Batches`] reader hands out [`Batch`]es of complete lines (about `target` bytes each), so a
+//! caller can check the lines of one batch in parallel while the next is read. A line longer
+//! than the line limit is never held in memory: it is skipped up to its newline and reported as
+//! [`LineKind::Oversized`] with its length, so every line still gets a verdict. Blank lines
+//! (only whitespace) are counted, not returned. A final line without a newline is a line; a
+//! `\r` before the `\n` is not part of it.
+//!
+//! ```
+//! use response_contract::lines::{Batches, LineKind};
+//!
+//! let input = b"{\"order_id\": \"a\", \"job_id\": \"b\"}\r\n\n{\"error\": 1}";
+//! let mut total = 0;
+//! for batch in Batches::new(&input[..], 1 << 20) {
+//!     let batch = batch?;
+//!     assert_eq!(batch.blank, 1);
+//!     for line in &batch.lines {
+//!         assert!(matches!(line.kind, LineKind::Payload));
+//!         total += 1;
+//!     }
+//!     assert_eq!(batch.lines[1].number, 3);
+//!     assert_eq!(batch.payload(&batch.lines[1]), b"{\"error\": 1}");
+//! }
+//! assert_eq!(total, 2);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+use std::io::{self, Read};
+use std::ops::Range;
+
+/// How much a batch aims to hold.
+pub const DEFAULT_BATCH_BYTES: usize = 1 << 20;
+
+/// What a line is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineKind {
+    /// Its bytes are in the batch (see [`Batch::payload`]).
+    Payload,
+    /// Longer than the line limit: skipped, not held; `len` is its length in bytes.
+    Oversized {
+        /// The line's length in bytes (without its line end).
+        len: u64,
+    },
+}
+
+/// One non-blank line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number in the input.
+    pub number: u64,
+    /// The line's bytes in [`Batch::data`] (empty for an oversized line).
+    pub range: Range<usize>,
+    /// Payload or oversized.
+    pub kind: LineKind,
+}
+
+/// Complete lines read together.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// The bytes the lines point into.
+    pub data: Vec<u8>,
+    /// The non-blank lines, in input order.
+    pub lines: Vec<Line>,
+    /// How many blank lines this batch skipped.
+    pub blank: u64,
+}
+
+impl Batch {
+    /// The bytes of one of this batch's lines.
+    pub fn payload(&self, line: &Line) -> &[u8] {
+        &self.data[line.range.clone()]
+    }
+}
+
+/// Reads JSON Lines from any reader in batches; see the [module docs](self).
+#[derive(Debug)]
+pub struct Batches<R> {
+    reader: R,
+    carry: Vec<u8>,
+    next_line: u64,
+    max_line: usize,
+    target: usize,
+    done: bool,
+}
+
+impl<R: Read> Batches<R> {
+    /// Reads `reader`, holding no line longer than `max_line` bytes.
+    pub fn new(reader: R, max_line: usize) -> Self {
+        Batches {
+            reader,
+            carry: Vec::new(),
+            next_line: 1,
+            max_line,
+            target: DEFAULT_BATCH_BYTES,
+            done: false,
+        }
+    }
+
+    /// Sets the batch size to aim for (default [`DEFAULT_BATCH_BYTES`]).
+    #[must_use]
+    pub fn batch_bytes(mut self, bytes: usize) -> Self {
+        self.target = bytes.max(1);
+        self
+    }
+
+    fn push_line(&mut self, data: &[u8], range: Range<usize>, batch: &mut Batch) {
+        let number = self.next_line;
+        self.next_line += 1;
+        let mut range = range;
+        if range.end > range.start && data[range.end - 1] == b'\r' {
+            range.end -= 1;
+        }
+        if data[range.clone()].trim_ascii().is_empty() {
+            batch.blank += 1;
+        } else {
+            batch.lines.push(Line {
+                number,
+                range,
+                kind: LineKind::Payload,
+            });
+        }
+    }
+
+    /// Discards the rest of an oversized line (its first `seen` bytes already read) up to and
+    /// including its newline; returns its length and the bytes read after the newline.
+    fn skip_line(&mut self, seen: usize) -> io::Result<(u64, Vec<u8>)> {
+        let mut len = seen as u64;
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            let n = read_some(&mut self.reader, &mut chunk)?;
+            if n == 0 {
+                self.done = true;
+                return Ok((len, Vec::new()));
+            }
+            if let Some(i) = memchr::memchr(b'\n', &chunk[..n]) {
+                len += i as u64;
+                return Ok((len, chunk[i + 1..n].to_vec()));
+            }
+            len += n as u64;
+        }
+    }
+
+    fn next_batch(&mut self) -> io::Result<Option<Batch>> {
+        let mut batch = Batch {
+            data: std::mem::take(&mut self.carry),
+            ..Batch::default()
+        };
+        let mut line_start = 0;
+        let mut scanned = 0;
+        let mut eof = self.done;
+        loop {
+            while let Some(i) = memchr::memchr(b'\n', &batch.data[scanned..]) {
+                let nl = scanned + i;
+                let data = std::mem::take(&mut batch.data);
+                self.push_line(&data, line_start..nl, &mut batch);
+                batch.data = data;
+                line_start = nl + 1;
+                scanned = line_start;
+            }
+            scanned = batch.data.len();
+            let partial = batch.data.len() - line_start;
+            if line_start > 0 && batch.data.len() >= self.target {
+                self.carry = batch.data[line_start..].to_vec();
+                batch.data.truncate(line_start);
+                return Ok(Some(batch));
+            }
+            if eof {
+                if partial > 0 {
+                    let data = std::mem::take(&mut batch.data);
+                    self.push_line(&data, line_start..data.len(), &mut batch);
+                    batch.data = data;
+                }
+                self.done = true;
+                let empty = batch.lines.is_empty() && batch.blank == 0;
+                return Ok(if empty { None } else { Some(batch) });
+            }
+            // A `\r` may still end a line of exactly `max_line` bytes, hence the one byte more.
+            if partial > self.max_line.saturating_add(1) {
+                batch.data.truncate(line_start);
+                let (len, rest) = self.skip_line(partial)?;
+                let number = self.next_line;
+                self.next_line += 1;
+                batch.lines.push(Line {
+                    number,
+                    range: line_start..line_start,
+                    kind: LineKind::Oversized { len },
+                });
+                eof = self.done;
+                batch.data.extend_from_slice(&rest);
+                scanned = line_start;
+                continue;
+            }
+            let want = self
+                .target
+                .max(64 * 1024)
+                .min(self.max_line.saturating_add(2).saturating_sub(partial).max(64 * 1024));
+            let old = batch.data.len();
+            batch.data.resize(old + want, 0);
+            let n = read_some(&mut self.reader, &mut batch.data[old..])?;
+            batch.data.truncate(old + n);
+            if n == 0 {
+                eof = true;
+            }
+        }
+    }
+}
+
+fn read_some<R: Read>(reader: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+impl<R: Read> Iterator for Batches<R> {
+    type Item = io::Result<Batch>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done && self.carry.is_empty() {
+            return None;
+        }
+        match self.next_batch() {
+            Ok(Some(batch)) => Some(Ok(batch)),
+            Ok(None) => None,
+            Err(e) => {
+                // A failed read ends the input: the caller reports it and moves on.
+                self.done = true;
+                self.carry.clear();
+                Some(Err(e))
+            }
+        }
+    }
+}

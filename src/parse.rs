@@ -1,0 +1,541 @@
+//! A strict RFC 8259 parser that keeps where everything is: the full check's located tree.
+//!
+//! serde_json's `Value` forgets positions and silently keeps the last of duplicated members, so
+//! the full check parses the raw bytes itself. Everything non-fatal it notices (a byte-order mark,
+//! invalid UTF-8 inside a string, a lone surrogate escape, a duplicated member) is collected as a
+//! [`Hazard`] and parsing goes on, so one report shows them all; a syntax error is [`Fatal`].
+//!
+//! Recursion is bounded by the depth limit, which [`crate::Limits`] caps at
+//! [`crate::Limits::MAX_DEPTH_CEILING`], so no payload can overflow the stack.
+
+use std::collections::HashMap;
+
+use crate::pointer::Pointer;
+
+/// A JSON value with the byte span it was parsed from.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub start: usize,
+    pub end: usize,
+    pub value: Value,
+}
+
+#[derive(Debug)]
+pub(crate) enum Value {
+    Null,
+    Bool(bool),
+    /// The number's text is `payload[start..end]`.
+    Number,
+    /// Decoded; invalid UTF-8 and lone surrogates became U+FFFD (each also reported as a hazard).
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+#[derive(Debug)]
+pub(crate) struct Member {
+    pub key: String,
+    /// Offset of the key's opening quote.
+    pub key_start: usize,
+    pub value: Node,
+}
+
+/// Something wrong that does not stop parsing.
+#[derive(Debug)]
+pub(crate) enum Hazard {
+    ByteOrderMark,
+    InvalidUtf8 {
+        offset: usize,
+    },
+    LoneSurrogate {
+        offset: usize,
+        pointer: String,
+    },
+    Duplicate {
+        name: String,
+        first: usize,
+        repeat: usize,
+        pointer: String,
+    },
+}
+
+/// What stopped the parse.
+#[derive(Debug)]
+pub(crate) enum FatalKind {
+    Empty,
+    Syntax(String),
+    TrailingData,
+    Depth,
+}
+
+#[derive(Debug)]
+pub(crate) struct Fatal {
+    pub kind: FatalKind,
+    pub offset: usize,
+    pub pointer: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    pub root: Option<Node>,
+    pub hazards: Vec<Hazard>,
+    pub fatal: Option<Fatal>,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Parses `input` into a located tree, nesting at most `max_depth` containers deep.
+pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed {
+    let mut parser = Parser {
+        input,
+        pos: 0,
+        max_depth,
+        path: Pointer::default(),
+        hazards: Vec::new(),
+    };
+    if input.starts_with(BOM) {
+        parser.hazards.push(Hazard::ByteOrderMark);
+        parser.pos = BOM.len();
+    }
+    if let Err(error) = std::str::from_utf8(input) {
+        // Only the first: after one bad byte the rest is seldom meaningful, and a CI log needs one.
+        parser.hazards.push(Hazard::InvalidUtf8 {
+            offset: error.valid_up_to(),
+        });
+    }
+    parser.skip_ws();
+    if parser.pos == input.len() {
+        return Parsed {
+            root: None,
+            hazards: parser.hazards,
+            fatal: Some(Fatal {
+                kind: FatalKind::Empty,
+                offset: parser.pos,
+                pointer: String::new(),
+            }),
+        };
+    }
+    let result = parser.value(0).and_then(|root| {
+        parser.skip_ws();
+        if parser.pos < input.len() {
+            Err(Fatal {
+                kind: FatalKind::TrailingData,
+                offset: parser.pos,
+                pointer: String::new(),
+            })
+        } else {
+            Ok(root)
+        }
+    });
+    match result {
+        Ok(root) => Parsed {
+            root: Some(root),
+            hazards: parser.hazards,
+            fatal: None,
+        },
+        Err(fatal) => Parsed {
+            root: None,
+            hazards: parser.hazards,
+            fatal: Some(fatal),
+        },
+    }
+}
+
+struct Parser<'a> {
+    input: &'a [u8],
+    pos: usize,
+    max_depth: usize,
+    path: Pointer,
+    hazards: Vec<Hazard>,
+}
+
+impl Parser<'_> {
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.input.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.input.get(self.pos).copied()
+    }
+
+    #[cold]
+    fn syntax(&self, offset: usize, message: String) -> Fatal {
+        Fatal {
+            kind: FatalKind::Syntax(message),
+            offset,
+            pointer: self.path.as_str().to_owned(),
+        }
+    }
+
+    /// "found `x`" / "found the end of input", for syntax messages.
+    #[cold]
+    fn found(&self, offset: usize) -> String {
+        match self.input.get(offset) {
+            None => "the end of input".to_owned(),
+            Some(&b) if b.is_ascii_graphic() => format!("`{}`", b as char),
+            Some(&b) if b < 0x80 => format!("the control character U+{b:04X}"),
+            Some(_) => match std::str::from_utf8(&self.input[offset..(offset + 4).min(self.input.len())])
+                .or_else(|e| std::str::from_utf8(&self.input[offset..offset + e.valid_up_to()]))
+            {
+                Ok(s) if !s.is_empty() => format!("`{}`", s.chars().next().unwrap_or('?')),
+                _ => format!("the byte 0x{:02X}", self.input[offset]),
+            },
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, Fatal> {
+        let start = self.pos;
+        let value = match self.peek() {
+            Some(b'{') => self.object(depth + 1)?,
+            Some(b'[') => self.array(depth + 1)?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => self.literal(b"true", Value::Bool(true))?,
+            Some(b'f') => self.literal(b"false", Value::Bool(false))?,
+            Some(b'n') => self.literal(b"null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            _ => {
+                return Err(self.syntax(
+                    start,
+                    format!("expected a JSON value, found {}", self.found(start)),
+                ));
+            }
+        };
+        Ok(Node {
+            start,
+            end: self.pos,
+            value,
+        })
+    }
+
+    fn literal(&mut self, word: &'static [u8], value: Value) -> Result<Value, Fatal> {
+        let end = self.pos + word.len();
+        if self.input.get(self.pos..end) == Some(word) {
+            self.pos = end;
+            return Ok(value);
+        }
+        // Point at the first byte that differs, so `tru` or `nul1` are located precisely.
+        let bad = (self.pos..end)
+            .find(|&i| self.input.get(i) != Some(&word[i - self.pos]))
+            .unwrap_or(self.pos);
+        let word = std::str::from_utf8(word).unwrap_or_default();
+        Err(self.syntax(
+            bad,
+            format!("expected `{word}`, found {}", self.found(bad)),
+        ))
+    }
+
+    fn enter(&self, depth: usize) -> Result<(), Fatal> {
+        if depth > self.max_depth {
+            return Err(Fatal {
+                kind: FatalKind::Depth,
+                offset: self.pos,
+                pointer: self.path.as_str().to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, Fatal> {
+        self.enter(depth)?;
+        self.pos += 1; // `{`
+        let mut members: Vec<Member> = Vec::new();
+        // Small objects compare keys pairwise; large ones would be quadratic, so they hash
+        // (name -> offset of its first occurrence).
+        let mut seen: Option<HashMap<String, usize>> = None;
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            let key_start = self.pos;
+            if self.peek() != Some(b'"') {
+                return Err(self.syntax(
+                    key_start,
+                    format!(
+                        "expected a member name in double quotes, found {}",
+                        self.found(key_start)
+                    ),
+                ));
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(self.syntax(
+                    self.pos,
+                    format!(
+                        "expected `:` after the member name, found {}",
+                        self.found(self.pos)
+                    ),
+                ));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            self.path.push_key(&key);
+            let duplicate_of = if members.len() >= 16 {
+                let seen = seen.get_or_insert_with(|| {
+                    let mut map = HashMap::with_capacity(members.len() * 2);
+                    for m in &members {
+                        map.entry(m.key.clone()).or_insert(m.key_start);
+                    }
+                    map
+                });
+                match seen.get(&key) {
+                    Some(&first) => Some(first),
+                    None => {
+                        seen.insert(key.clone(), key_start);
+                        None
+                    }
+                }
+            } else {
+                members.iter().find(|m| m.key == key).map(|m| m.key_start)
+            };
+            if let Some(first) = duplicate_of {
+                self.hazards.push(Hazard::Duplicate {
+                    name: key.clone(),
+                    first,
+                    repeat: key_start,
+                    pointer: self.path.as_str().to_owned(),
+                });
+            }
+            let value = self.value(depth)?;
+            self.path.pop();
+            members.push(Member {
+                key,
+                key_start,
+                value,
+            });
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => {
+                    return Err(self.syntax(
+                        self.pos,
+                        format!(
+                            "expected `,` or `}}` after an object member, found {}",
+                            self.found(self.pos)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, Fatal> {
+        self.enter(depth)?;
+        self.pos += 1; // `[`
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            self.path.push_index(items.len());
+            let item = self.value(depth)?;
+            self.path.pop();
+            items.push(item);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => {
+                    return Err(self.syntax(
+                        self.pos,
+                        format!(
+                            "expected `,` or `]` after an array item, found {}",
+                            self.found(self.pos)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Parses a string starting at its opening quote and returns it decoded.
+    fn string(&mut self) -> Result<String, Fatal> {
+        let open = self.pos;
+        self.pos += 1;
+        let mut out: Vec<u8> = Vec::new();
+        loop {
+            // Jump to the next byte that needs attention; plain runs are copied whole.
+            let rest = &self.input[self.pos..];
+            let Some(i) = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) else {
+                return Err(self.syntax(
+                    open,
+                    "unterminated string: no closing `\"` before the end of input".to_owned(),
+                ));
+            };
+            out.extend_from_slice(&rest[..i]);
+            self.pos += i;
+            match self.input[self.pos] {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(match String::from_utf8(out) {
+                        Ok(s) => s,
+                        // Already reported once as InvalidUtf8 for the whole payload.
+                        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                    });
+                }
+                b'\\' => self.escape(&mut out)?,
+                b => {
+                    return Err(self.syntax(
+                        self.pos,
+                        format!("the control character U+{b:04X} must be escaped in a string"),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), Fatal> {
+        let at = self.pos;
+        let simple = match self.input.get(at + 1) {
+            Some(b'"') => b'"',
+            Some(b'\\') => b'\\',
+            Some(b'/') => b'/',
+            Some(b'b') => 0x08,
+            Some(b'f') => 0x0C,
+            Some(b'n') => b'\n',
+            Some(b'r') => b'\r',
+            Some(b't') => b'\t',
+            Some(b'u') => {
+                let ch = self.unicode_escape(at)?;
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                return Ok(());
+            }
+            _ => {
+                return Err(self.syntax(
+                    at,
+                    format!(
+                        "invalid escape: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u after `\\`, found {}",
+                        self.found(at + 1)
+                    ),
+                ));
+            }
+        };
+        out.push(simple);
+        self.pos = at + 2;
+        Ok(())
+    }
+
+    fn hex4(&self, at: usize) -> Result<u16, Fatal> {
+        let mut value: u16 = 0;
+        for i in 0..4 {
+            let Some(digit) = self
+                .input
+                .get(at + i)
+                .and_then(|&b| (b as char).to_digit(16))
+            else {
+                return Err(self.syntax(
+                    at + i,
+                    format!(
+                        "invalid \\u escape: expected 4 hex digits, found {}",
+                        self.found(at + i)
+                    ),
+                ));
+            };
+            value = (value << 4) | digit as u16;
+        }
+        Ok(value)
+    }
+
+    /// `\uXXXX` at `at` (the backslash), with surrogate pairs joined; a lone surrogate is a hazard
+    /// and becomes U+FFFD.
+    fn unicode_escape(&mut self, at: usize) -> Result<char, Fatal> {
+        let high = self.hex4(at + 2)?;
+        self.pos = at + 6;
+        if !(0xD800..=0xDFFF).contains(&high) {
+            return Ok(char::from_u32(u32::from(high)).unwrap_or('\u{FFFD}'));
+        }
+        if high <= 0xDBFF && self.input.get(self.pos..self.pos + 2) == Some(b"\\u") {
+            let low = self.hex4(self.pos + 2)?;
+            if (0xDC00..=0xDFFF).contains(&low) {
+                self.pos += 6;
+                let c = 0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+                return Ok(char::from_u32(c).unwrap_or('\u{FFFD}'));
+            }
+        }
+        self.hazards.push(Hazard::LoneSurrogate {
+            offset: at,
+            pointer: self.path.as_str().to_owned(),
+        });
+        Ok('\u{FFFD}')
+    }
+
+    fn number(&mut self) -> Result<Value, Fatal> {
+        let digits = |p: &mut Self| {
+            let start = p.pos;
+            while let Some(b'0'..=b'9') = p.peek() {
+                p.pos += 1;
+            }
+            p.pos - start
+        };
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(self.syntax(
+                        self.pos,
+                        "invalid number: a leading zero must not be followed by digits".to_owned(),
+                    ));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => {
+                return Err(self.syntax(
+                    self.pos,
+                    format!(
+                        "invalid number: expected a digit, found {}",
+                        self.found(self.pos)
+                    ),
+                ));
+            }
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if digits(self) == 0 {
+                return Err(self.syntax(
+                    self.pos,
+                    format!(
+                        "invalid number: expected a digit after `.`, found {}",
+                        self.found(self.pos)
+                    ),
+                ));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if digits(self) == 0 {
+                return Err(self.syntax(
+                    self.pos,
+                    format!(
+                        "invalid number: expected a digit in the exponent, found {}",
+                        self.found(self.pos)
+                    ),
+                ));
+            }
+        }
+        Ok(Value::Number)
+    }
+}
