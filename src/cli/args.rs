@@ -1,0 +1,202 @@
+//! The command line, as clap derives it: no I/O here, only shapes and help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The exit-status contract, shown by `--help` (and pinned by `tests/cli_exit_status.rs`).
+pub(crate) const EXIT_STATUS: &str = "\
+Exit status:
+  0  every payload conforms to the contract (warnings allowed, unless --strict)
+  1  at least one payload breaks the contract
+  2  the tool could not do its job for some input: an unreadable file, bad arguments, a --schema
+     that is not a valid JSON Schema 2020-12 document. The other inputs are still checked and
+     reported; 2 wins over 1.
+A closed output pipe (`response-contract check … | head`) is not an error: the command stops
+quietly with status 0.";
+
+/// Checks JSON API responses (the BMS \"Order ID Response\") against their documented contract.
+#[derive(Debug, Parser)]
+#[command(name = "response-contract", version, after_help = EXIT_STATUS)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check payloads: files, directories (walked for *.json, *.jsonl, *.ndjson) or standard input.
+    #[command(after_help = EXIT_STATUS)]
+    Check(CheckArgs),
+    /// Print an embedded schema document, so that non-Rust tools can use the same contract.
+    Schema(SchemaArgs),
+}
+
+/// `response-contract check`.
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Files or directories to check; `-` (or nothing) reads standard input. Directories are walked
+    /// recursively, in name order, for *.json (one payload per file), *.jsonl and *.ndjson (one
+    /// payload per line); symbolic links are followed.
+    #[arg(value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// Which response each payload must be: the normal one (Table 1), the abnormal one (Table 2), or
+    /// either.
+    #[arg(long, value_enum, default_value_t = ExpectArg::Either, value_name = "VARIANT",
+          conflicts_with_all = ["status", "schema"])]
+    pub(crate) expect: ExpectArg,
+
+    /// The HTTP status the payloads came with: 2xx expects the normal response, 4xx and 5xx the
+    /// abnormal one; any other code is a usage error (exit status 2).
+    #[arg(long, value_name = "CODE", conflicts_with = "schema")]
+    pub(crate) status: Option<u16>,
+
+    /// Members the contract does not list are errors, not warnings. With --schema, the schema
+    /// decides (e.g. `additionalProperties: false`).
+    #[arg(long)]
+    pub(crate) strict: bool,
+
+    /// Check against this JSON Schema 2020-12 document instead of the built-in contract, with the
+    /// same located diagnostics (line and column, duplicate members, raw-payload hazards). The
+    /// contract's own documents are registered under their `$id`s for `$ref`; nothing is fetched.
+    /// Where a `oneOf` or `anyOf` fails, only the violations of its best-matching branch are
+    /// reported: the branch whose violations reach deepest into the payload (it matched the most
+    /// structure), then the one with the fewest violations, then the first.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) schema: Option<PathBuf>,
+
+    /// Largest payload (a file, or a line of JSON Lines); a larger one is reported as a violation
+    /// without being read. Accepts suffixes K, M, G (powers of 1024), e.g. 16M.
+    #[arg(long, value_name = "BYTES", default_value = "16M", value_parser = parse_bytes)]
+    pub(crate) max_size: usize,
+
+    /// Deepest nesting of arrays and objects (the response itself is depth 1; at most 1024).
+    #[arg(long, value_name = "N", default_value_t = 128)]
+    pub(crate) max_depth: usize,
+
+    /// Most violations listed per payload; the rest are counted in one last violation.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub(crate) max_violations: usize,
+
+    /// Never show payload content: messages give the type and length of offending values, and the
+    /// human format prints no source lines. For payloads that may carry secrets or personal data.
+    #[arg(long)]
+    pub(crate) redact: bool,
+
+    /// Output format. `json` follows `response-contract schema report`.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human, value_name = "FORMAT")]
+    pub(crate) format: FormatArg,
+
+    /// Read every input as JSON Lines (one payload per line), whatever its name; also for standard
+    /// input.
+    #[arg(long)]
+    pub(crate) lines: bool,
+
+    /// Colour in the human format: `auto` colours only when standard output is a terminal and
+    /// NO_COLOR is unset.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub(crate) color: ColorArg,
+
+    /// Print nothing on standard output: the exit status alone tells (tool errors still go to
+    /// standard error).
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+}
+
+/// `response-contract schema`.
+#[derive(Debug, Args)]
+pub(crate) struct SchemaArgs {
+    /// The document to print, by file name with or without `.schema.json`: `order-id-response`
+    /// (the default, the whole response), `normal-response`, `abnormal-response`, `error`, or
+    /// `report` (the schema of `check --format json` output).
+    #[arg(value_name = "NAME")]
+    pub(crate) name: Option<String>,
+
+    /// List the names of the embedded documents, one per line.
+    #[arg(long, conflicts_with = "name")]
+    pub(crate) list: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExpectArg {
+    /// Table 1: `order_id` and `job_id`.
+    Normal,
+    /// Tables 2 and 3: `error` with `message` and `code`.
+    Abnormal,
+    /// Either response.
+    Either,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FormatArg {
+    /// `path:line:col: error: message`, the source line with a caret, and a summary line.
+    Human,
+    /// One JSON document per run (see `response-contract schema report`).
+    Json,
+    /// JUnit XML: a test suite per input, a test case per payload.
+    Junit,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorArg {
+    /// Colour when standard output is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// `1048576`, `1024K`, `16M`, `1G` (also `16MiB`, `16MB`: powers of 1024 all the same).
+fn parse_bytes(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(digits);
+    let number: usize = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size in bytes (e.g. 1048576, 512K, 16M)"))?;
+    let shift = match suffix.to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => {
+            return Err(format!(
+                "`{text}`: unknown size suffix `{suffix}` (use K, M or G)"
+            ));
+        }
+    };
+    number
+        .checked_mul(1usize << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_binary_suffixes() {
+        assert_eq!(parse_bytes("1048576"), Ok(1 << 20));
+        assert_eq!(parse_bytes("512K"), Ok(512 << 10));
+        assert_eq!(parse_bytes("16M"), Ok(16 << 20));
+        assert_eq!(parse_bytes("16MiB"), Ok(16 << 20));
+        assert_eq!(parse_bytes("1g"), Ok(1 << 30));
+        assert!(parse_bytes("").is_err());
+        assert!(parse_bytes("12Q").is_err());
+        assert!(parse_bytes("-1").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,118 @@
+//! The command: parse arguments (no I/O) → resolve a configuration → call the library through
+//! the run → print → an exit status.
+
+mod args;
+mod config;
+mod input;
+mod render;
+mod run;
+mod tally;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command, SchemaArgs};
+use config::Config;
+use render::Silent;
+use run::Run;
+
+/// The JSON Schema of `check --format json` output, shipped as `schemas/report.schema.json`.
+const REPORT_SCHEMA: &str = include_str!("../../schemas/report.schema.json");
+const REPORT_SCHEMA_FILE: &str = "report.schema.json";
+
+/// Conforms, violations, and the tool could not do its job.
+const SUCCESS: u8 = 0;
+const TOOL_ERROR: u8 = 2;
+
+pub(crate) fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // `--help` and `--version` are not errors; a closed pipe while printing them is not
+            // either.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                TOOL_ERROR
+            } else {
+                SUCCESS
+            });
+        }
+    };
+    let status = match cli.command {
+        Command::Check(args) => match Config::resolve(args) {
+            Ok(config) => check(&config),
+            Err(message) => tool_error(&message),
+        },
+        Command::Schema(args) => schema(&args),
+    };
+    ExitCode::from(status)
+}
+
+/// Writes `response-contract: error: …` to standard error; returns exit status 2.
+fn tool_error(message: &str) -> u8 {
+    let _ = writeln!(io::stderr().lock(), "response-contract: error: {message}");
+    TOOL_ERROR
+}
+
+/// The outcome of writing: a closed pipe (`| head`) ends the command quietly and successfully.
+fn finish_output(result: io::Result<u8>) -> u8 {
+    match result {
+        Ok(status) => status,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => SUCCESS,
+        Err(error) => tool_error(&format!("cannot write the output: {error}")),
+    }
+}
+
+fn check(config: &Config) -> u8 {
+    let inputs = input::resolve(&config.paths, config.lines);
+    let pool = match rayon::ThreadPoolBuilder::new()
+        // Generous stacks: parsing and schema evaluation recurse once per nesting level.
+        .stack_size(8 << 20)
+        .thread_name(|i| format!("check-{i}"))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(error) => return tool_error(&format!("cannot start worker threads: {error}")),
+    };
+    let printer = if config.quiet {
+        Box::new(Silent)
+    } else {
+        render::printer(config.format, config.color, config.redact)
+    };
+    let result = pool.install(|| Run::to_stdout(config, printer).run(&inputs));
+    finish_output(result.map(|tally| tally.exit_status()))
+}
+
+fn schema(args: &SchemaArgs) -> u8 {
+    let mut stdout = io::stdout().lock();
+    let result = if args.list {
+        let mut names: Vec<&str> = response_contract::documents()
+            .iter()
+            .map(|d| d.file)
+            .collect();
+        names.push(REPORT_SCHEMA_FILE);
+        names
+            .iter()
+            .try_for_each(|name| writeln!(stdout, "{name}"))
+            .and_then(|()| stdout.flush())
+    } else {
+        let name = args.name.as_deref().unwrap_or("order-id-response");
+        let source = if name == REPORT_SCHEMA_FILE
+            || Some(name) == REPORT_SCHEMA_FILE.strip_suffix(".schema.json")
+        {
+            REPORT_SCHEMA
+        } else if let Some(document) = response_contract::document(name) {
+            document.source
+        } else {
+            return tool_error(&format!(
+                "no embedded schema named `{name}`; `response-contract schema --list` lists them"
+            ));
+        };
+        stdout
+            .write_all(source.as_bytes())
+            .and_then(|()| stdout.flush())
+    };
+    finish_output(result.map(|()| SUCCESS))
+}

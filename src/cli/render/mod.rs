@@ -1,0 +1,159 @@
+//! Printers: each output format is a function of the reports and a writer.
+//!
+//! A run hands a printer its work in two kinds of calls:
+//! - [`Printer::payload`] renders one payload's verdict into a byte buffer. It runs in parallel
+//!   (chunks of payloads on different threads), so it takes `&self` and touches no shared state.
+//! - Everything else runs in input order on one thread, with `&mut self`: the rendered chunks
+//!   ([`Printer::write_chunk`]), inputs that could not be read ([`Printer::failure`]), input
+//!   boundaries, and the end of the run with its counts.
+//!
+//! Printers never decide colour or redaction by themselves: both are options given at
+//! construction, off in tests.
+
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+use std::io::{self, Write};
+
+use response_contract::{Location, Report};
+
+use super::args::FormatArg;
+use super::tally::Tally;
+
+pub(crate) use human::Human;
+
+/// One payload and its verdict, as a printer sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Payload<'a> {
+    /// The input's name (a path, or `<stdin>`).
+    pub(crate) source: &'a str,
+    /// For JSON Lines, the payload's line number in the input.
+    pub(crate) line: Option<u64>,
+    /// The payload's bytes (empty when it was over the size limit and not read).
+    pub(crate) bytes: &'a [u8],
+    pub(crate) report: &'a Report,
+}
+
+impl Payload<'_> {
+    /// The line in the input where a location of the payload sits: for a JSON Lines payload,
+    /// counted from the payload's own line.
+    pub(crate) fn input_line(&self, location: &Location) -> u64 {
+        let within = location.line.max(1) as u64;
+        match self.line {
+            Some(first) => first + within - 1,
+            None => within,
+        }
+    }
+}
+
+/// An input (or the rest of one) that could not be read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Failure<'a> {
+    pub(crate) source: &'a str,
+    /// `cannot read PATH: reason`.
+    pub(crate) message: &'a str,
+}
+
+/// An output format; see the [module docs](self).
+pub(crate) trait Printer: Send + Sync {
+    /// Before the first input.
+    fn begin(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Before each input's chunks.
+    fn begin_input(&mut self, _source: &str) {}
+
+    /// Renders one payload's verdict into `buf`. Runs in parallel.
+    fn payload(&self, buf: &mut Vec<u8>, payload: &Payload<'_>) -> io::Result<()>;
+
+    /// Writes rendered payloads, in input order.
+    fn write_chunk(&mut self, out: &mut dyn Write, chunk: &[u8]) -> io::Result<()> {
+        out.write_all(chunk)
+    }
+
+    /// An input that could not be read, in its place among the results. (The run has already
+    /// told standard error.)
+    fn failure(&mut self, out: &mut dyn Write, failure: &Failure<'_>) -> io::Result<()>;
+
+    /// After each input, with its own counts.
+    fn end_input(&mut self, _out: &mut dyn Write, _source: &str, _tally: &Tally) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// After the last input, with the run's counts.
+    fn end(&mut self, out: &mut dyn Write, summary: &Tally) -> io::Result<()>;
+}
+
+/// The printer for a format.
+pub(crate) fn printer(format: FormatArg, color: bool, redact: bool) -> Box<dyn Printer> {
+    match format {
+        FormatArg::Human => Box::new(Human::new(color, redact)),
+        FormatArg::Json => Box::new(json::Json::default()),
+        FormatArg::Junit => Box::new(junit::Junit::default()),
+        FormatArg::Sarif => Box::new(sarif::Sarif::default()),
+        FormatArg::Github => Box::new(github::Github),
+    }
+}
+
+/// `--quiet`: nothing on standard output.
+#[derive(Debug, Default)]
+pub(crate) struct Silent;
+
+impl Printer for Silent {
+    fn payload(&self, _buf: &mut Vec<u8>, _payload: &Payload<'_>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn failure(&mut self, _out: &mut dyn Write, _failure: &Failure<'_>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn end(&mut self, _out: &mut dyn Write, _summary: &Tally) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Items of a JSON array rendered in parallel: each is rendered with a leading `,`, and the first
+/// one written drops it.
+#[derive(Debug, Default)]
+pub(crate) struct Separated {
+    started: bool,
+}
+
+impl Separated {
+    /// Writes a chunk of `,`-led items.
+    pub(crate) fn write(&mut self, out: &mut dyn Write, chunk: &[u8]) -> io::Result<()> {
+        match chunk.split_first() {
+            None => Ok(()),
+            Some((_, rest)) if !self.started => {
+                self.started = true;
+                out.write_all(rest)
+            }
+            Some(_) => out.write_all(chunk),
+        }
+    }
+}
+
+/// Replaces what a terminal or log would interpret rather than show: control characters and the
+/// bidirectional-text overrides ("Trojan Source").
+pub(crate) fn displayable(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        c if c.is_control() => '\u{FFFD}',
+        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
+        c => c,
+    }
+}
+
+/// `text` with [`displayable`] applied, borrowed when nothing changes.
+pub(crate) fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(|c| displayable(c) == c) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().map(displayable).collect())
+    }
+}

@@ -1,0 +1,364 @@
+//! The `check` run: inputs in, verdicts checked in parallel, printed in input order.
+//!
+//! Whole-file payloads are read and checked in parallel groups of files; JSON Lines are read in
+//! batches of complete lines (`response_contract::lines::Batches`), the next batch read while the
+//! current one is checked, its lines checked in parallel chunks. Each chunk is rendered into its
+//! own buffer on the thread that checked it; the buffers are written in order. Memory is bounded by
+//! a couple of batches and their rendered output, whatever the input's size.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use response_contract::Report;
+use response_contract::lines::{Batch, Batches, LineKind};
+
+use super::config::{Checker, Config};
+use super::input::{self, Input, Origin, Whole};
+use super::render::{Failure, Payload, Printer};
+use super::tally::Tally;
+
+/// Whole-file inputs checked together in one parallel step.
+const FILES_PER_GROUP: usize = 256;
+/// JSON Lines payloads checked (and rendered) together by one task.
+const LINES_PER_TASK: usize = 2048;
+/// How much a JSON Lines batch holds.
+const BATCH_BYTES: usize = 2 << 20;
+/// A run that has taken this long gets a progress bar (on a terminal, outside CI).
+const PROGRESS_AFTER: Duration = Duration::from_millis(700);
+
+/// What one whole-file input came to, rendered.
+struct Single {
+    rendered: Vec<u8>,
+    tally: Tally,
+    failure: Option<String>,
+}
+
+/// The state of a run.
+pub(crate) struct Run<'c, W: Write> {
+    config: &'c Config,
+    printer: Box<dyn Printer>,
+    out: W,
+    tally: Tally,
+    progress: Progress,
+    /// Standard output is a terminal: flush it before writing to standard error, so that the two
+    /// keep their order on screen.
+    interleave: bool,
+}
+
+impl<'c> Run<'c, BufWriter<io::StdoutLock<'static>>> {
+    /// A run printing to standard output.
+    pub(crate) fn to_stdout(config: &'c Config, printer: Box<dyn Printer>) -> Self {
+        let stdout = io::stdout();
+        let interleave = stdout.is_terminal();
+        Run {
+            config,
+            printer,
+            out: BufWriter::with_capacity(256 * 1024, stdout.lock()),
+            tally: Tally::default(),
+            progress: Progress::new(config.progress),
+            interleave,
+        }
+    }
+}
+
+impl<W: Write> Run<'_, W> {
+    /// Checks every input and prints the results; returns the counts.
+    ///
+    /// # Errors
+    /// Only failures to write the output: failures to read inputs are results.
+    pub(crate) fn run(mut self, inputs: &[Input]) -> io::Result<Tally> {
+        self.printer.begin(&mut self.out)?;
+        let mut rest = inputs;
+        while let Some(first) = rest.first() {
+            if first.lines {
+                self.lines(first)?;
+                rest = &rest[1..];
+            } else {
+                let group = rest
+                    .iter()
+                    .take(FILES_PER_GROUP)
+                    .take_while(|input| !input.lines)
+                    .count();
+                self.singles(&rest[..group])?;
+                rest = &rest[group..];
+            }
+        }
+        self.progress.finish();
+        self.printer.end(&mut self.out, &self.tally)?;
+        self.out.flush()?;
+        Ok(self.tally)
+    }
+
+    /// Whole-file inputs (and standard input read whole), checked in parallel.
+    fn singles(&mut self, inputs: &[Input]) -> io::Result<()> {
+        let config = self.config;
+        let printer: &dyn Printer = &*self.printer;
+        let done: Vec<io::Result<Single>> = inputs
+            .par_iter()
+            .map(|input| single(config, printer, input))
+            .collect();
+        for (input, single) in inputs.iter().zip(done) {
+            let single = single?;
+            self.printer.begin_input(&input.name);
+            let mut tally = single.tally;
+            tally.inputs = 1;
+            if let Some(message) = &single.failure {
+                self.fail(&input.name, message)?;
+                tally.unreadable = 1;
+            }
+            self.emit(|printer, out| {
+                printer.write_chunk(out, &single.rendered)?;
+                printer.end_input(out, &input.name, &tally)
+            })?;
+            self.tally += tally;
+        }
+        self.progress
+            .update(&self.tally, inputs.last().map(|i| i.name.as_str()));
+        Ok(())
+    }
+
+    /// One JSON Lines input, batch by batch.
+    fn lines(&mut self, input: &Input) -> io::Result<()> {
+        self.printer.begin_input(&input.name);
+        let mut tally = Tally {
+            inputs: 1,
+            ..Tally::default()
+        };
+        let reader: Box<dyn Read + Send> = match &input.origin {
+            Origin::Stdin => Box::new(io::stdin()),
+            Origin::File(path) => match File::open(path) {
+                Ok(file) => Box::new(file),
+                Err(source) => {
+                    let message = read_error(&input.name, source);
+                    return self.fail_input(input, tally, &message);
+                }
+            },
+            Origin::Failed(message) => return self.fail_input(input, tally, message),
+        };
+        let config = self.config;
+        let mut batches = Batches::new(reader, config.max_size).batch_bytes(BATCH_BYTES);
+        let mut next = batches.next();
+        while let Some(batch) = next {
+            let batch = match batch {
+                Ok(batch) => batch,
+                Err(source) => {
+                    // The lines before are reported; the rest of the input is lost.
+                    let message = read_error(&input.name, source);
+                    self.fail(&input.name, &message)?;
+                    tally.unreadable = 1;
+                    break;
+                }
+            };
+            let printer: &dyn Printer = &*self.printer;
+            let (chunks, following) = rayon::join(
+                || check_batch(config, printer, &input.name, &batch),
+                || batches.next(),
+            );
+            for chunk in chunks {
+                let (rendered, chunk_tally) = chunk?;
+                self.emit(|printer, out| printer.write_chunk(out, &rendered))?;
+                tally += chunk_tally;
+            }
+            tally.blank_lines += batch.blank;
+            next = following;
+            let mut so_far = self.tally;
+            so_far += tally;
+            self.progress.update(&so_far, Some(&input.name));
+        }
+        self.emit(|printer, out| printer.end_input(out, &input.name, &tally))?;
+        self.tally += tally;
+        Ok(())
+    }
+
+    /// Lets the printer write; on a terminal that also shows the progress bar, with the bar out of
+    /// the way.
+    fn emit<T>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Printer, &mut dyn Write) -> io::Result<T>,
+    ) -> io::Result<T> {
+        let Run {
+            printer,
+            out,
+            progress,
+            interleave,
+            ..
+        } = self;
+        if *interleave && progress.is_drawn() {
+            progress.suspend(|| {
+                let value = f(&mut **printer, out)?;
+                out.flush()?;
+                Ok(value)
+            })
+        } else {
+            f(&mut **printer, out)
+        }
+    }
+
+    fn fail_input(&mut self, input: &Input, mut tally: Tally, message: &str) -> io::Result<()> {
+        self.fail(&input.name, message)?;
+        tally.unreadable = 1;
+        self.emit(|printer, out| printer.end_input(out, &input.name, &tally))?;
+        self.tally += tally;
+        Ok(())
+    }
+
+    /// Reports an input that could not be read: on standard error, and to the printer.
+    fn fail(&mut self, source: &str, message: &str) -> io::Result<()> {
+        if self.interleave {
+            self.out.flush()?;
+        }
+        self.progress.suspend(|| {
+            let mut stderr = io::stderr().lock();
+            // Standard error is best effort: nothing better can be done if it is closed.
+            let _ = writeln!(stderr, "response-contract: error: {message}");
+        });
+        self.emit(|printer, out| printer.failure(out, &Failure { source, message }))
+    }
+}
+
+fn read_error(name: &str, source: io::Error) -> String {
+    response_contract::Error::Read {
+        path: name.into(),
+        source,
+    }
+    .to_string()
+}
+
+/// Reads, checks and renders one whole-file input.
+fn single(config: &Config, printer: &dyn Printer, input: &Input) -> io::Result<Single> {
+    let mut out = Single {
+        rendered: Vec::new(),
+        tally: Tally::default(),
+        failure: None,
+    };
+    let whole = match &input.origin {
+        Origin::Stdin => input::read_stdin(config.max_size),
+        Origin::File(path) => input::read_file(path, config.max_size),
+        Origin::Failed(message) => {
+            out.failure = Some(message.clone());
+            return Ok(out);
+        }
+    };
+    let (bytes, report) = match whole {
+        Ok(Whole::Bytes(bytes)) => {
+            let report = config.checker.check(&bytes);
+            (bytes, report)
+        }
+        Ok(Whole::Oversized(len)) => (Vec::new(), Report::oversized(len, config.max_size)),
+        Err(source) => {
+            out.failure = Some(read_error(&input.name, source));
+            return Ok(out);
+        }
+    };
+    out.tally.payload(&report);
+    printer.payload(
+        &mut out.rendered,
+        &Payload {
+            source: &input.name,
+            line: None,
+            bytes: &bytes,
+            report: &report,
+        },
+    )?;
+    Ok(out)
+}
+
+/// Checks and renders one batch of JSON Lines, in parallel chunks, in order.
+fn check_batch(
+    config: &Config,
+    printer: &dyn Printer,
+    source: &str,
+    batch: &Batch,
+) -> Vec<io::Result<(Vec<u8>, Tally)>> {
+    let checker: &Checker = &config.checker;
+    batch
+        .lines
+        .par_chunks(LINES_PER_TASK)
+        .map(|lines| {
+            let mut rendered = Vec::new();
+            let mut tally = Tally::default();
+            for line in lines {
+                let (bytes, report) = match line.kind {
+                    LineKind::Payload => {
+                        let bytes = batch.payload(line);
+                        (bytes, checker.check(bytes))
+                    }
+                    LineKind::Oversized { len } => {
+                        (&[][..], Report::oversized(len, config.max_size))
+                    }
+                };
+                tally.payload(&report);
+                printer.payload(
+                    &mut rendered,
+                    &Payload {
+                        source,
+                        line: Some(line.number),
+                        bytes,
+                        report: &report,
+                    },
+                )?;
+            }
+            Ok((rendered, tally))
+        })
+        .collect()
+}
+
+/// A progress bar on standard error, shown only once a run has gone on for a while, and only
+/// where someone watches (a terminal, not CI).
+struct Progress {
+    enabled: bool,
+    started: Instant,
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Self {
+        Progress {
+            enabled,
+            started: Instant::now(),
+            bar: None,
+        }
+    }
+
+    fn update(&mut self, tally: &Tally, current: Option<&str>) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.is_none() && self.started.elapsed() >= PROGRESS_AFTER {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {human_pos} payloads checked in {elapsed} ({per_sec}) {wide_msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(tally.checked);
+            if let Some(current) = current {
+                bar.set_message(current.to_owned());
+            }
+        }
+    }
+
+    fn is_drawn(&self) -> bool {
+        self.bar.is_some()
+    }
+
+    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
