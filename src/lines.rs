@@ -113,6 +113,15 @@ impl<R: Read> Batches<R> {
         }
         if data[range.clone()].trim_ascii().is_empty() {
             batch.blank += 1;
+        } else if range.len() > self.max_line {
+            // Whole in the buffer but over the limit: the same verdict as one streamed past.
+            batch.lines.push(Line {
+                number,
+                range: range.start..range.start,
+                kind: LineKind::Oversized {
+                    len: range.len() as u64,
+                },
+            });
         } else {
             batch.lines.push(Line {
                 number,

@@ -70,9 +70,10 @@ impl Limits {
         max_violations: 100,
     };
 
-    /// The deepest nesting any configuration may allow: parsing and schema evaluation recurse
-    /// once per level, and this keeps them far from the end of a 2 MiB thread stack.
-    pub const MAX_DEPTH_CEILING: usize = 1024;
+    /// The deepest nesting any configuration may allow. Parsing and schema evaluation recurse
+    /// once per level; measured on a 2 MiB thread stack (the smallest common default) in a debug
+    /// build, both overflow between depth 512 and 768, so 256 keeps a margin of two.
+    pub const MAX_DEPTH_CEILING: usize = 256;
 
     /// Largest payload, in bytes.
     #[must_use]

@@ -1,0 +1,84 @@
+//! Property 4: arbitrary bytes never panic, and the fast verdict (`is_valid`) always equals the
+//! full report's, under every option that changes the verdict.
+
+#![cfg(feature = "proptest")]
+
+use proptest::prelude::*;
+use response_contract::{Expect, Limits, Validator, strategies};
+
+fn validators() -> Vec<Validator> {
+    let mut out = Vec::new();
+    for expect in [Expect::Either, Expect::Normal, Expect::Abnormal] {
+        for strict in [false, true] {
+            out.push(Validator::new().expect(expect).strict(strict));
+        }
+    }
+    out.push(Validator::new().limits(Limits::default().max_depth(1)));
+    out.push(Validator::new().limits(Limits::default().max_depth(2)));
+    out.push(Validator::new().limits(Limits::default().max_size(40)));
+    out.push(Validator::new().limits(Limits::default().max_violations(1)));
+    out.push(Validator::new().redact(true));
+    out
+}
+
+fn agree(bytes: &[u8]) -> Result<(), TestCaseError> {
+    for v in validators() {
+        let report = v.validate(bytes);
+        prop_assert_eq!(v.is_valid(bytes), report.is_valid(), "{:?} on {:?}", v, String::from_utf8_lossy(bytes));
+        for violation in report.violations() {
+            prop_assert!(violation.location.offset <= bytes.len());
+            prop_assert!(violation.location.line >= 1 && violation.location.column >= 1);
+            prop_assert!(!violation.message.contains('\n'), "{}", violation.message);
+        }
+        prop_assert!(report.violations().len() <= v.limits_ref().violations() + 1);
+        if report.is_valid() {
+            prop_assert!(v.parse(bytes).is_ok());
+        }
+    }
+    Ok(())
+}
+
+/// Valid payloads with a few bytes flipped, inserted or cut: the inputs most likely to slip
+/// through a fast path that is too eager.
+fn damaged() -> impl Strategy<Value = Vec<u8>> {
+    (strategies::valid_payload(), prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 1..4))
+        .prop_map(|(p, edits)| {
+            let mut bytes = p.bytes;
+            for (at, byte, op) in edits {
+                if bytes.is_empty() {
+                    break;
+                }
+                let i = at.index(bytes.len());
+                match op {
+                    0 => bytes[i] = byte,
+                    1 => bytes.insert(i, byte),
+                    _ => bytes.truncate(i),
+                }
+            }
+            bytes
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_verdicts_agree(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        agree(&bytes)?;
+    }
+
+    #[test]
+    fn damaged_payloads_get_the_same_verdict_both_ways(bytes in damaged()) {
+        agree(&bytes)?;
+    }
+
+    #[test]
+    fn generated_payloads_get_the_same_verdict_both_ways(p in strategies::any_candidate()) {
+        agree(&p.bytes)?;
+    }
+
+    #[test]
+    fn near_misses_get_the_same_verdict_both_ways(m in strategies::near_miss()) {
+        agree(&m.payload.bytes)?;
+    }
+}
