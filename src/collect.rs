@@ -5,7 +5,9 @@
 
 use crate::parse::{Fatal, FatalKind, Hazard, Node, Value};
 use crate::pointer;
-use crate::report::{JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind};
+use crate::report::{
+    JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind,
+};
 use crate::validator::Limits;
 
 /// How long a quoted value may grow in a message before it is cut with `…`.
@@ -157,13 +159,11 @@ impl<'p> Collector<'p> {
             FatalKind::Empty => self.error(ViolationKind::Empty, pointer, None, offset, |_| {
                 "the payload is empty: expected a JSON object".to_owned()
             }),
-            FatalKind::Syntax(message) => self.error(
-                ViolationKind::Syntax,
-                pointer,
-                None,
-                offset,
-                |_| format!("not JSON: {message}"),
-            ),
+            FatalKind::Syntax(message) => {
+                self.error(ViolationKind::Syntax, pointer, None, offset, |_| {
+                    format!("not JSON: {message}")
+                })
+            }
             FatalKind::TrailingData => {
                 self.error(ViolationKind::TrailingData, pointer, None, offset, |_| {
                     "not JSON: trailing data after the JSON value".to_owned()
@@ -177,7 +177,11 @@ impl<'p> Collector<'p> {
                 pointer,
                 None,
                 offset,
-                |_| format!("nesting deeper than the depth limit of {max_depth}; not checked further"),
+                |_| {
+                    format!(
+                        "nesting deeper than the depth limit of {max_depth}; not checked further"
+                    )
+                },
             ),
         }
     }
@@ -195,10 +199,7 @@ impl<'p> Collector<'p> {
             Value::Number if self.redact => {
                 format!("a number of {} characters", text.len())
             }
-            Value::Number => format!(
-                "the number {}",
-                truncate(&String::from_utf8_lossy(text))
-            ),
+            Value::Number => format!("the number {}", truncate(&String::from_utf8_lossy(text))),
             Value::String(s) if self.redact => {
                 format!("a string of {} characters", s.chars().count())
             }

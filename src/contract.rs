@@ -65,15 +65,29 @@ fn check_root(root: &Node, validator: &Validator, out: &mut Collector<'_>) -> Op
                 found,
             },
             String::new(),
-            keyword(document, if expect == Expect::Either { "/oneOf" } else { "/type" }),
+            keyword(
+                document,
+                if expect == Expect::Either {
+                    "/oneOf"
+                } else {
+                    "/type"
+                },
+            ),
             root.start,
-            |c| format!("expected an object (an Order ID Response), found {}", c.found(root)),
+            |c| {
+                format!(
+                    "expected an object (an Order ID Response), found {}",
+                    c.found(root)
+                )
+            },
         );
         return None;
     };
 
     let has_error = members.iter().any(|m| m.key == ABNORMAL_MEMBER);
-    let has_result = members.iter().any(|m| NORMAL_MEMBERS.contains(&m.key.as_str()));
+    let has_result = members
+        .iter()
+        .any(|m| NORMAL_MEMBERS.contains(&m.key.as_str()));
     let judged = if has_error {
         Some(Variant::Abnormal)
     } else if has_result {
@@ -117,7 +131,13 @@ fn check_root(root: &Node, validator: &Validator, out: &mut Collector<'_>) -> Op
                     String::new(),
                     None,
                     root.start,
-                    |_| format!("expected {} response, found {} response", article(expected), article(found)),
+                    |_| {
+                        format!(
+                            "expected {} response, found {} response",
+                            article(expected),
+                            article(found)
+                        )
+                    },
                 );
             }
             found
@@ -181,7 +201,12 @@ fn check_error_body(member: &Member, validator: &Validator, out: &mut Collector<
             at,
             keyword(DOC_ERROR, "/type"),
             node.start,
-            |c| format!("expected an object (the error data structure), found {}", c.found(node)),
+            |c| {
+                format!(
+                    "expected an object (the error data structure), found {}",
+                    c.found(node)
+                )
+            },
         );
         return;
     };
@@ -195,7 +220,13 @@ fn check_error_body(member: &Member, validator: &Validator, out: &mut Collector<
     unknown_members(fields, &at, &ERROR_MEMBERS, validator, out);
 }
 
-fn expect_string(member: &Member, parent: &str, document: &str, path: &str, out: &mut Collector<'_>) {
+fn expect_string(
+    member: &Member,
+    parent: &str,
+    document: &str,
+    path: &str,
+    out: &mut Collector<'_>,
+) {
     let node = &member.value;
     if matches!(node.value, Value::String(_)) {
         return;

@@ -25,7 +25,9 @@ pub enum Error {
         reason: String,
     },
     /// An HTTP status code for which the contract names no variant.
-    #[error("the contract names no response for HTTP status {status}: expected 2xx (normal) or 4xx/5xx (abnormal)")]
+    #[error(
+        "the contract names no response for HTTP status {status}: expected 2xx (normal) or 4xx/5xx (abnormal)"
+    )]
     UnsupportedStatus {
         /// The status code given.
         status: u16,

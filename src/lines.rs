@@ -200,10 +200,12 @@ impl<R: Read> Batches<R> {
                 scanned = line_start;
                 continue;
             }
-            let want = self
-                .target
-                .max(64 * 1024)
-                .min(self.max_line.saturating_add(2).saturating_sub(partial).max(64 * 1024));
+            let want = self.target.max(64 * 1024).min(
+                self.max_line
+                    .saturating_add(2)
+                    .saturating_sub(partial)
+                    .max(64 * 1024),
+            );
             let old = batch.data.len();
             batch.data.resize(old + want, 0);
             let n = read_some(&mut self.reader, &mut batch.data[old..])?;

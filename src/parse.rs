@@ -176,12 +176,14 @@ impl Parser<'_> {
             None => "the end of input".to_owned(),
             Some(&b) if b.is_ascii_graphic() => format!("`{}`", b as char),
             Some(&b) if b < 0x80 => format!("the control character U+{b:04X}"),
-            Some(_) => match std::str::from_utf8(&self.input[offset..(offset + 4).min(self.input.len())])
-                .or_else(|e| std::str::from_utf8(&self.input[offset..offset + e.valid_up_to()]))
-            {
-                Ok(s) if !s.is_empty() => format!("`{}`", s.chars().next().unwrap_or('?')),
-                _ => format!("the byte 0x{:02X}", self.input[offset]),
-            },
+            Some(_) => {
+                match std::str::from_utf8(&self.input[offset..(offset + 4).min(self.input.len())])
+                    .or_else(|e| std::str::from_utf8(&self.input[offset..offset + e.valid_up_to()]))
+                {
+                    Ok(s) if !s.is_empty() => format!("`{}`", s.chars().next().unwrap_or('?')),
+                    _ => format!("the byte 0x{:02X}", self.input[offset]),
+                }
+            }
         }
     }
 
@@ -220,10 +222,7 @@ impl Parser<'_> {
             .find(|&i| self.input.get(i) != Some(&word[i - self.pos]))
             .unwrap_or(self.pos);
         let word = std::str::from_utf8(word).unwrap_or_default();
-        Err(self.syntax(
-            bad,
-            format!("expected `{word}`, found {}", self.found(bad)),
-        ))
+        Err(self.syntax(bad, format!("expected `{word}`, found {}", self.found(bad))))
     }
 
     fn enter(&self, depth: usize) -> Result<(), Fatal> {
@@ -371,7 +370,10 @@ impl Parser<'_> {
         loop {
             // Jump to the next byte that needs attention; plain runs are copied whole.
             let rest = &self.input[self.pos..];
-            let Some(i) = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) else {
+            let Some(i) = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            else {
                 return Err(self.syntax(
                     open,
                     "unterminated string: no closing `\"` before the end of input".to_owned(),

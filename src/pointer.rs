@@ -62,5 +62,9 @@ pub(crate) fn segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
 
 /// How a pointer reads in a message: the whole payload is `(root)`.
 pub(crate) fn display(pointer: &str) -> &str {
-    if pointer.is_empty() { "(root)" } else { pointer }
+    if pointer.is_empty() {
+        "(root)"
+    } else {
+        pointer
+    }
 }

@@ -283,18 +283,33 @@ impl ViolationKind {
                 "A complete JSON value is followed by more data.",
             ),
             ("invalid_utf8", "The payload is not valid UTF-8."),
-            ("byte_order_mark", "The payload starts with a byte-order mark."),
-            ("lone_surrogate", "A string holds an unpaired UTF-16 surrogate escape."),
-            ("number_out_of_range", "A number does not fit a 64-bit float."),
+            (
+                "byte_order_mark",
+                "The payload starts with a byte-order mark.",
+            ),
+            (
+                "lone_surrogate",
+                "A string holds an unpaired UTF-16 surrogate escape.",
+            ),
+            (
+                "number_out_of_range",
+                "A number does not fit a 64-bit float.",
+            ),
             ("type_mismatch", "A value has the wrong JSON type."),
             ("missing_member", "A required member is absent."),
             ("unknown_member", "A member the contract does not list."),
-            ("duplicate_member", "A member name is repeated in one object."),
+            (
+                "duplicate_member",
+                "A member name is repeated in one object.",
+            ),
             (
                 "ambiguous_response",
                 "A response carries both a result and an error.",
             ),
-            ("no_variant", "An object that is neither response of the contract."),
+            (
+                "no_variant",
+                "An object that is neither response of the contract.",
+            ),
             (
                 "unexpected_variant",
                 "A response of the other variant than expected.",

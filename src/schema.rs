@@ -197,7 +197,12 @@ impl Schema {
             }
         };
         let mut unrepresentable = Vec::new();
-        let value = to_value(&root, payload, &mut Pointer::default(), &mut unrepresentable);
+        let value = to_value(
+            &root,
+            payload,
+            &mut Pointer::default(),
+            &mut unrepresentable,
+        );
         if !unrepresentable.is_empty() {
             // The engine would judge a different number than the payload holds: stop here.
             for (pointer, offset) in unrepresentable {
@@ -365,7 +370,9 @@ fn report_error(error: &ValidationError<'static>, root: &Node, out: &mut Collect
             );
         }
         ValidationErrorKind::Required { property } => {
-            let name = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_owned);
             let detail = format!("the required member `{name}` is missing");
             out.error(
                 ViolationKind::MissingMember { name: name.clone() },

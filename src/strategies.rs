@@ -292,7 +292,11 @@ fn forbidden_names(not: &J) -> Vec<String> {
     let names = |v: &J| -> Vec<String> {
         v.get("required")
             .and_then(J::as_array)
-            .map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|n| n.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_else(|| panic!("strategies: unsupported `not` subschema {v}"))
     };
     match not.get("anyOf").and_then(J::as_array) {
@@ -308,7 +312,10 @@ fn shape(schema: &J) -> Shape {
     for key in object.keys() {
         let known = ANNOTATIONS.contains(&key.as_str())
             || ["type", "properties", "required", "$ref", "oneOf", "not"].contains(&key.as_str());
-        assert!(known, "strategies: the keyword `{key}` is not supported; teach src/strategies.rs");
+        assert!(
+            known,
+            "strategies: the keyword `{key}` is not supported; teach src/strategies.rs"
+        );
     }
     if let Some(target) = object.get("$ref").and_then(J::as_str) {
         let file = target.rsplit('/').next().unwrap_or(target);
@@ -339,7 +346,11 @@ fn shape(schema: &J) -> Shape {
             let required = object
                 .get("required")
                 .and_then(J::as_array)
-                .map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|n| n.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default();
             let forbidden = object.get("not").map(forbidden_names).unwrap_or_default();
             Shape::Object {
@@ -384,7 +395,12 @@ pub fn any_json() -> BoxedStrategy<Json> {
             prop::collection::vec((text(), inner), 0..4).prop_map(|members| {
                 // No duplicates here: a duplicate is a violation, and these values must be clean.
                 let mut seen = std::collections::HashSet::new();
-                Json::Object(members.into_iter().filter(|(k, _)| seen.insert(k.clone())).collect())
+                Json::Object(
+                    members
+                        .into_iter()
+                        .filter(|(k, _)| seen.insert(k.clone()))
+                        .collect(),
+                )
             }),
         ]
     })
@@ -454,7 +470,9 @@ fn from_shape(shape: &Shape) -> BoxedStrategy<(Json, Option<Variant>)> {
 
 fn shuffle<T>(items: &mut [T], mut seed: u64) {
     for i in (1..items.len()).rev() {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let j = (seed >> 33) as usize % (i + 1);
         items.swap(i, j);
     }
@@ -472,7 +490,8 @@ pub fn valid_response() -> impl Strategy<Value = (Json, Variant)> {
 
 /// Valid payloads, written with varied whitespace.
 pub fn valid_payload() -> impl Strategy<Value = Payload> {
-    (valid_response(), layout()).prop_map(|((json, variant), layout)| write(&json, &layout, Some(variant)))
+    (valid_response(), layout())
+        .prop_map(|((json, variant), layout)| write(&json, &layout, Some(variant)))
 }
 
 /// One change that breaks a valid payload.
@@ -540,7 +559,11 @@ fn other_value(expected: JsonType) -> BoxedStrategy<Json> {
         JsonType::Object => prop::collection::vec(("[a-z]{1,6}", any_json()), 0..3)
             .prop_map(|m| {
                 let mut seen = std::collections::HashSet::new();
-                Json::Object(m.into_iter().filter(|(k, _)| seen.insert(k.clone())).collect())
+                Json::Object(
+                    m.into_iter()
+                        .filter(|(k, _)| seen.insert(k.clone()))
+                        .collect(),
+                )
             })
             .boxed(),
     }
@@ -595,45 +618,49 @@ pub fn near_miss() -> impl Strategy<Value = NearMiss> {
                 other_value(new_type),
             )
         })
-        .prop_map(|((json, layout, target, op, new_type, original), replacement)| {
-            let mut mutated = json.clone();
-            let mutation = match op {
-                0 => {
-                    with_member(&mut mutated, &target, |m, i| m[i].1 = replacement);
-                    Mutation::Retyped(new_type)
+        .prop_map(
+            |((json, layout, target, op, new_type, original), replacement)| {
+                let mut mutated = json.clone();
+                let mutation = match op {
+                    0 => {
+                        with_member(&mut mutated, &target, |m, i| m[i].1 = replacement);
+                        Mutation::Retyped(new_type)
+                    }
+                    1 => {
+                        with_member(&mut mutated, &target, |m, i| {
+                            m.remove(i);
+                        });
+                        Mutation::Removed
+                    }
+                    2 => {
+                        with_member(&mut mutated, &target, |m, i| {
+                            let copy = m[i].clone();
+                            m.insert(i + 1, copy);
+                        });
+                        Mutation::Duplicated
+                    }
+                    _ => {
+                        with_member(&mut mutated, &target, |m, i| m[i].0.push('x'));
+                        Mutation::Renamed
+                    }
+                };
+                NearMiss {
+                    payload: write(&mutated, &layout, None),
+                    original,
+                    pointer: target,
+                    mutation,
                 }
-                1 => {
-                    with_member(&mut mutated, &target, |m, i| {
-                        m.remove(i);
-                    });
-                    Mutation::Removed
-                }
-                2 => {
-                    with_member(&mut mutated, &target, |m, i| {
-                        let copy = m[i].clone();
-                        m.insert(i + 1, copy);
-                    });
-                    Mutation::Duplicated
-                }
-                _ => {
-                    with_member(&mut mutated, &target, |m, i| m[i].0.push('x'));
-                    Mutation::Renamed
-                }
-            };
-            NearMiss {
-                payload: write(&mutated, &layout, None),
-                original,
-                pointer: target,
-                mutation,
-            }
-        })
+            },
+        )
 }
 
 /// Objects shaped like responses but anything may be wrong: the contract's member names with
 /// values of any type, at the top level and inside `error`, plus other members. No duplicates,
 /// so any JSON Schema engine reads them as written.
 pub fn response_like() -> impl Strategy<Value = Payload> {
-    let name = prop::sample::select(vec!["order_id", "job_id", "error", "message", "code", "other"]);
+    let name = prop::sample::select(vec![
+        "order_id", "job_id", "error", "message", "code", "other",
+    ]);
     let value = prop_oneof![
         3 => text().prop_map(Json::String),
         2 => any_json(),

@@ -267,7 +267,11 @@ impl Validator {
         };
         match decoded {
             Ok(value) => Ok(Checked { value, report }),
-            Err(error) => Err(crate::collect::decode_failure(payload, &error, report.variant)),
+            Err(error) => Err(crate::collect::decode_failure(
+                payload,
+                &error,
+                report.variant,
+            )),
         }
     }
 }

@@ -24,7 +24,13 @@ fn validators() -> Vec<Validator> {
 fn agree(bytes: &[u8]) -> Result<(), TestCaseError> {
     for v in validators() {
         let report = v.validate(bytes);
-        prop_assert_eq!(v.is_valid(bytes), report.is_valid(), "{:?} on {:?}", v, String::from_utf8_lossy(bytes));
+        prop_assert_eq!(
+            v.is_valid(bytes),
+            report.is_valid(),
+            "{:?} on {:?}",
+            v,
+            String::from_utf8_lossy(bytes)
+        );
         for violation in report.violations() {
             prop_assert!(violation.location.offset <= bytes.len());
             prop_assert!(violation.location.line >= 1 && violation.location.column >= 1);
@@ -41,7 +47,10 @@ fn agree(bytes: &[u8]) -> Result<(), TestCaseError> {
 /// Valid payloads with a few bytes flipped, inserted or cut: the inputs most likely to slip
 /// through a fast path that is too eager.
 fn damaged() -> impl Strategy<Value = Vec<u8>> {
-    (strategies::valid_payload(), prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 1..4))
+    (
+        strategies::valid_payload(),
+        prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 1..4),
+    )
         .prop_map(|(p, edits)| {
             let mut bytes = p.bytes;
             for (at, byte, op) in edits {

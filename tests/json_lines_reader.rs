@@ -5,8 +5,11 @@ use std::io::Read;
 
 use response_contract::lines::{Batches, LineKind};
 
-/// (line number, payload bytes or oversized length) for every non-blank line, and the blanks.
-fn read_all<R: Read>(reader: R, max_line: usize, batch: usize) -> (Vec<(u64, Result<Vec<u8>, u64>)>, u64) {
+/// A line number with the payload's bytes, or the length of an oversized line.
+type Entry = (u64, Result<Vec<u8>, u64>);
+
+/// Every non-blank line, and the number of blank ones.
+fn read_all<R: Read>(reader: R, max_line: usize, batch: usize) -> (Vec<Entry>, u64) {
     let mut lines = Vec::new();
     let mut blank = 0;
     for b in Batches::new(reader, max_line).batch_bytes(batch) {
@@ -28,7 +31,15 @@ fn every_line_is_numbered_and_blank_lines_are_counted() {
     let input = b"a\n\n  \r\nb\r\nc";
     for batch in [1, 2, 3, 1024] {
         let (lines, blank) = read_all(&input[..], 100, batch);
-        assert_eq!(lines, [(1, Ok(b"a".to_vec())), (4, Ok(b"b".to_vec())), (5, Ok(b"c".to_vec()))], "batch {batch}");
+        assert_eq!(
+            lines,
+            [
+                (1, Ok(b"a".to_vec())),
+                (4, Ok(b"b".to_vec())),
+                (5, Ok(b"c".to_vec()))
+            ],
+            "batch {batch}"
+        );
         assert_eq!(blank, 2);
     }
     assert_eq!(read_all(&b""[..], 10, 10), (vec![], 0));
@@ -52,7 +63,11 @@ fn an_oversized_line_is_streamed_past_and_reported_with_its_length() {
     }
     assert_eq!(
         seen,
-        [(1, LineKind::Payload), (2, LineKind::Oversized { len: 10_000_000 }), (3, LineKind::Payload)]
+        [
+            (1, LineKind::Payload),
+            (2, LineKind::Oversized { len: 10_000_000 }),
+            (3, LineKind::Payload)
+        ]
     );
     assert!(max_batch < 256 * 1024, "a batch grew to {max_batch} bytes");
     // A final oversized line without a newline.
@@ -76,7 +91,12 @@ fn a_line_of_exactly_the_limit_is_a_payload_even_with_crlf() {
 #[test]
 fn a_million_lines_each_get_exactly_one_entry() {
     let one = b"{\"order_id\": \"CS2009141523OQSEQ\", \"job_id\": \"ff808081748b760c01748b7f80370003\"}\n";
-    let input: Vec<u8> = one.iter().copied().cycle().take(one.len() * 1_000_000).collect();
+    let input: Vec<u8> = one
+        .iter()
+        .copied()
+        .cycle()
+        .take(one.len() * 1_000_000)
+        .collect();
     let mut count = 0u64;
     let mut expected_number = 1;
     let mut valid = 0u64;
@@ -106,7 +126,11 @@ fn a_read_error_is_reported_and_ends_the_input() {
         }
     }
     let results: Vec<_> = Batches::new(Failing(3), 100).batch_bytes(1).collect();
-    let lines: usize = results.iter().filter_map(|r| r.as_ref().ok()).map(|b| b.lines.len()).sum();
+    let lines: usize = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|b| b.lines.len())
+        .sum();
     assert_eq!(lines, 3);
     assert!(results.last().unwrap().as_ref().is_err());
 }

@@ -21,7 +21,13 @@ fn hundred_thousand_deep_nesting_is_a_depth_violation_not_a_crash() {
         let report = response_contract::validate(&payload);
         assert_eq!(kinds(&report), ["limit_exceeded"]);
         let v = &report.violations()[0];
-        assert_eq!(v.kind, ViolationKind::LimitExceeded { limit: Limit::Depth, max: 128 });
+        assert_eq!(
+            v.kind,
+            ViolationKind::LimitExceeded {
+                limit: Limit::Depth,
+                max: 128
+            }
+        );
         // Located at the container that goes one level too deep.
         let step = if open == b'{' { 5 } else { 1 };
         assert_eq!(v.location.offset, 128 * step);
@@ -35,20 +41,42 @@ fn hundred_thousand_deep_nesting_is_a_depth_violation_not_a_crash() {
 #[test]
 fn depth_limit_is_configurable_and_capped() {
     let payload = br#"{"order_id": "a", "job_id": "b", "x": [[[1]]]}"#;
-    assert!(Validator::new().limits(Limits::default().max_depth(4)).is_valid(payload));
-    let report = Validator::new().limits(Limits::default().max_depth(3)).validate(payload);
-    assert_eq!(report.violations()[0].kind, ViolationKind::LimitExceeded { limit: Limit::Depth, max: 3 });
+    assert!(
+        Validator::new()
+            .limits(Limits::default().max_depth(4))
+            .is_valid(payload)
+    );
+    let report = Validator::new()
+        .limits(Limits::default().max_depth(3))
+        .validate(payload);
+    assert_eq!(
+        report.violations()[0].kind,
+        ViolationKind::LimitExceeded {
+            limit: Limit::Depth,
+            max: 3
+        }
+    );
     assert_eq!(report.violations()[0].pointer, "/x/0/0");
-    assert_eq!(Limits::default().max_depth(usize::MAX).depth(), Limits::MAX_DEPTH_CEILING);
+    assert_eq!(
+        Limits::default().max_depth(usize::MAX).depth(),
+        Limits::MAX_DEPTH_CEILING
+    );
     // At the ceiling, a maximally deep payload parses without exhausting a small thread stack.
-    let deep = format!("{{\"order_id\": \"a\", \"job_id\": \"b\", \"x\": {}1{}}}", "[".repeat(254), "]".repeat(254));
+    let deep = format!(
+        "{{\"order_id\": \"a\", \"job_id\": \"b\", \"x\": {}1{}}}",
+        "[".repeat(254),
+        "]".repeat(254)
+    );
     let validator = Validator::new().limits(Limits::default().max_depth(Limits::MAX_DEPTH_CEILING));
     let handle = std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
         .spawn(move || {
             let schema = response_contract::Schema::order_id_response()
                 .limits(Limits::default().max_depth(Limits::MAX_DEPTH_CEILING));
-            (validator.validate(deep.as_bytes()).is_valid(), schema.is_valid(deep.as_bytes()))
+            (
+                validator.validate(deep.as_bytes()).is_valid(),
+                schema.is_valid(deep.as_bytes()),
+            )
         })
         .unwrap();
     assert_eq!(handle.join().unwrap(), (true, true));
@@ -61,7 +89,13 @@ fn oversized_payload_is_a_size_violation_and_the_limit_is_configurable() {
     payload.resize(payload.len() + 100 * 1024 * 1024, b'a');
     payload.extend_from_slice(b"\"}}");
     let report = response_contract::validate(&payload);
-    assert_eq!(report.violations()[0].kind, ViolationKind::LimitExceeded { limit: Limit::Size, max: 16 * 1024 * 1024 });
+    assert_eq!(
+        report.violations()[0].kind,
+        ViolationKind::LimitExceeded {
+            limit: Limit::Size,
+            max: 16 * 1024 * 1024
+        }
+    );
     assert_eq!(report.violations().len(), 1);
     // Raise the limit and the same payload is checked, and valid.
     let big = Validator::new().limits(Limits::default().max_size(200 * 1024 * 1024));
@@ -77,12 +111,23 @@ fn violation_count_is_capped_with_a_violation_saying_how_many_were_left_out() {
         payload.push_str(", \"dup\": 1");
     }
     payload.push('}');
-    let report = Validator::new().limits(Limits::default().max_violations(10)).validate(payload.as_bytes());
+    let report = Validator::new()
+        .limits(Limits::default().max_violations(10))
+        .validate(payload.as_bytes());
     assert_eq!(report.violations().len(), 11);
     let last = report.violations().last().unwrap();
-    assert_eq!(last.kind, ViolationKind::LimitExceeded { limit: Limit::Violations, max: 10 });
+    assert_eq!(
+        last.kind,
+        ViolationKind::LimitExceeded {
+            limit: Limit::Violations,
+            max: 10
+        }
+    );
     // 1 unknown-member warning per copy + 999 duplicates = 1999 findings, 10 listed.
-    assert_eq!(last.message, "(root): 1989 more violations not listed (the limit is 10 per payload)");
+    assert_eq!(
+        last.message,
+        "(root): 1989 more violations not listed (the limit is 10 per payload)"
+    );
     // The default cap holds too, and quadratic work is avoided for huge objects.
     let mut many = String::from("{");
     for i in 0..200_000 {
@@ -110,7 +155,12 @@ fn random_binary_and_nul_bytes_get_a_located_violation() {
             .collect();
         let report = response_contract::validate(&bytes);
         assert!(!report.is_valid());
-        assert!(report.violations().iter().all(|v| v.location.offset <= bytes.len()));
+        assert!(
+            report
+                .violations()
+                .iter()
+                .all(|v| v.location.offset <= bytes.len())
+        );
     }
     let report = response_contract::validate(b"{\"order_id\": \"a\0\", \"job_id\": \"b\"}");
     assert_eq!(kinds(&report), ["syntax"]);
@@ -124,9 +174,12 @@ fn numbers_of_any_size_are_judged_without_loss() {
     // A number no float can hold is still a number: a type violation, not a crash.
     let report = response_contract::validate(br#"{"error": {"message": "", "code": 1e400}}"#);
     assert_eq!(kinds(&report), ["type_mismatch"]);
-    assert!(response_contract::is_valid(br#"{"order_id": "a", "job_id": "b", "n": 1e400}"#));
+    assert!(response_contract::is_valid(
+        br#"{"order_id": "a", "job_id": "b", "n": 1e400}"#
+    ));
     // The engine path cannot read it and says so instead of judging another value.
-    let engine = response_contract::Schema::order_id_response().validate(br#"{"order_id": "a", "job_id": "b", "n": 1e400}"#);
+    let engine = response_contract::Schema::order_id_response()
+        .validate(br#"{"order_id": "a", "job_id": "b", "n": 1e400}"#);
     assert_eq!(kinds(&engine), ["number_out_of_range"]);
     assert_eq!(engine.violations()[0].pointer, "/n");
 }

@@ -15,7 +15,8 @@ fn engine() -> &'static jsonschema::Validator {
     ENGINE.get_or_init(|| {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas");
         let load = |file: &str| -> serde_json::Value {
-            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{file}")).unwrap()).unwrap()
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{file}")).unwrap())
+                .unwrap()
         };
         let mut registry = jsonschema::Registry::new();
         for file in [

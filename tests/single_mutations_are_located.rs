@@ -21,7 +21,9 @@ fn expected(m: &NearMiss) -> (String, &'static str, Location) {
     match &m.mutation {
         Mutation::Retyped(_) => (m.pointer.clone(), "type_mismatch", spots[&m.pointer].value),
         Mutation::Duplicated => (m.pointer.clone(), "duplicate_member", spots[&m.pointer].key),
-        Mutation::Removed | Mutation::Renamed if discriminator_gone => (String::new(), "no_variant", root),
+        Mutation::Removed | Mutation::Renamed if discriminator_gone => {
+            (String::new(), "no_variant", root)
+        }
         Mutation::Removed | Mutation::Renamed => {
             (m.pointer.clone(), "missing_member", parent(&m.pointer))
         }

@@ -7,7 +7,14 @@ fn summary(report: &response_contract::Report) -> Vec<(String, &'static str, usi
     report
         .violations()
         .iter()
-        .map(|v| (v.pointer.clone(), v.kind.code(), v.location.line, v.location.column))
+        .map(|v| {
+            (
+                v.pointer.clone(),
+                v.kind.code(),
+                v.location.line,
+                v.location.column,
+            )
+        })
         .collect()
 }
 
@@ -20,7 +27,8 @@ fn violations_are_located_in_the_raw_payload() {
         "inline",
     )
     .unwrap();
-    let report = schema.validate(b"{\n  \"id\": \"7\",\n  \"tags\": [\"a\", 2],\n  \"extra\": null\n}");
+    let report =
+        schema.validate(b"{\n  \"id\": \"7\",\n  \"tags\": [\"a\", 2],\n  \"extra\": null\n}");
     assert_eq!(
         summary(&report),
         [
@@ -29,13 +37,28 @@ fn violations_are_located_in_the_raw_payload() {
             ("/extra".to_owned(), "unknown_member", 4, 3),
         ]
     );
-    assert_eq!(report.violations()[0].message, "/id: expected an integer, found the string \"7\"");
-    assert_eq!(report.violations()[0].keyword.as_deref(), Some("#/properties/id/type"));
+    assert_eq!(
+        report.violations()[0].message,
+        "/id: expected an integer, found the string \"7\""
+    );
+    assert_eq!(
+        report.violations()[0].keyword.as_deref(),
+        Some("#/properties/id/type")
+    );
     assert_eq!(
         report.violations()[0].kind,
-        ViolationKind::TypeMismatch { expected: vec![JsonType::Integer], found: JsonType::String }
+        ViolationKind::TypeMismatch {
+            expected: vec![JsonType::Integer],
+            found: JsonType::String
+        }
     );
-    assert_eq!(summary(&schema.validate(b"{}")), [("/id".to_owned(), "missing_member", 1, 1), ("/tags".to_owned(), "missing_member", 1, 1)]);
+    assert_eq!(
+        summary(&schema.validate(b"{}")),
+        [
+            ("/id".to_owned(), "missing_member", 1, 1),
+            ("/tags".to_owned(), "missing_member", 1, 1)
+        ]
+    );
 }
 
 #[test]
@@ -50,13 +73,22 @@ fn a_failed_one_of_reports_the_branch_that_reached_deepest() {
     .unwrap();
     // The second branch got as far as /error/code: that is the one reported, alone.
     let report = schema.validate(br#"{"error": {"code": 400}}"#);
-    assert_eq!(summary(&report), [("/error/code".to_owned(), "type_mismatch", 1, 20)]);
+    assert_eq!(
+        summary(&report),
+        [("/error/code".to_owned(), "type_mismatch", 1, 20)]
+    );
     // Equal reach: the branch with fewer violations wins.
     let report = schema.validate(br#"{"error": {}}"#);
-    assert_eq!(summary(&report), [("/error/code".to_owned(), "missing_member", 1, 11)]);
+    assert_eq!(
+        summary(&report),
+        [("/error/code".to_owned(), "missing_member", 1, 11)]
+    );
     // Raw-payload hazards are found exactly as for the built-in contract.
     let report = schema.validate(br#"{"ok": "a", "ok": "b"}"#);
-    assert_eq!(summary(&report), [("/ok".to_owned(), "duplicate_member", 1, 13)]);
+    assert_eq!(
+        summary(&report),
+        [("/ok".to_owned(), "duplicate_member", 1, 13)]
+    );
 }
 
 #[test]
@@ -71,7 +103,12 @@ fn the_contract_documents_through_the_engine_match_the_built_in_check_on_fixture
         let ours = response_contract::validate(payload);
         let theirs = engine.validate(payload);
         assert_eq!(ours.is_valid(), theirs.is_valid());
-        assert_eq!(ours.violations()[0].pointer, theirs.violations()[0].pointer, "{}", String::from_utf8_lossy(payload));
+        assert_eq!(
+            ours.violations()[0].pointer,
+            theirs.violations()[0].pointer,
+            "{}",
+            String::from_utf8_lossy(payload)
+        );
     }
 }
 
@@ -84,24 +121,37 @@ fn a_user_schema_can_reference_the_contract_documents() {
     .unwrap();
     assert!(schema.is_valid(br#"{"message": "", "code": "BMS.0001"}"#));
     let report = schema.validate(br#"{"message": "", "code": 1}"#);
-    assert_eq!(report.violations()[0].keyword.as_deref(), Some("error.schema.json#/properties/code/type"));
+    assert_eq!(
+        report.violations()[0].keyword.as_deref(),
+        Some("error.schema.json#/properties/code/type")
+    );
 }
 
 #[test]
 fn bad_schemas_are_errors_that_say_what_is_wrong() {
     match Schema::from_json(b"{\"type\": ", "s.json") {
-        Err(e @ Error::SchemaNotJson { .. }) => assert!(e.to_string().starts_with("the schema s.json is not JSON: "), "{e}"),
+        Err(e @ Error::SchemaNotJson { .. }) => assert!(
+            e.to_string().starts_with("the schema s.json is not JSON: "),
+            "{e}"
+        ),
         other => panic!("{other:?}"),
     }
     match Schema::from_json(br#"{"type": "strnig"}"#, "s.json") {
         Err(e @ Error::InvalidSchema { .. }) => {
             let text = e.to_string();
-            assert!(text.starts_with("the schema s.json is not a valid JSON Schema 2020-12 document: at /type:"), "{text}");
+            assert!(
+                text.starts_with(
+                    "the schema s.json is not a valid JSON Schema 2020-12 document: at /type:"
+                ),
+                "{text}"
+            );
         }
         other => panic!("{other:?}"),
     }
     match Schema::from_json(br#"{"$ref": "other.json"}"#, "s.json") {
-        Err(Error::InvalidSchema { reason, .. }) => assert!(reason.contains("other.json"), "{reason}"),
+        Err(Error::InvalidSchema { reason, .. }) => {
+            assert!(reason.contains("other.json"), "{reason}")
+        }
         other => panic!("{other:?}"),
     }
 }
