@@ -51,6 +51,11 @@ mod schema;
 pub mod strategies;
 mod validator;
 
+// The README's examples are compiled and run as doctests, so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use error::Error;
 pub use model::{ErrorBody, ErrorResponse, OrderIdResponse, Response};
 pub use report::{JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind};
