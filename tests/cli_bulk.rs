@@ -395,3 +395,24 @@ fn empty_inputs() {
     );
     assert!(file.stdout.contains("the payload is empty"), "{file:?}");
 }
+
+#[test]
+fn an_unreadable_json_lines_input_is_reported_in_its_place() {
+    let ws = Workspace::new();
+    ws.write("a.jsonl", format!("{NORMAL}\n"));
+    std::os::unix::fs::symlink("nowhere.jsonl", ws.path("b.jsonl")).expect("symlink");
+    ws.write("c.jsonl", format!("{NUMERIC_CODE}\n"));
+    let out = ws.run(&["check", "--format", "json", "a.jsonl", "b.jsonl", "c.jsonl"]);
+    assert_eq!(out.status, 2, "{out:?}");
+    let report = report(&out);
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        verdicts(&report),
+        vec![
+            (s("a.jsonl"), Some(1), Some(true)),
+            (s("b.jsonl"), None, None),
+            (s("c.jsonl"), Some(1), Some(false)),
+        ]
+    );
+    assert_counts_add_up(&report);
+}

@@ -15,7 +15,7 @@ Exit status:
 A closed output pipe (`response-contract check … | head`) is not an error: the command stops
 quietly with status 0.";
 
-/// Checks JSON API responses (the BMS \"Order ID Response\") against their documented contract.
+/// Checks JSON API responses (the BMS "Order ID Response") against their documented contract.
 #[derive(Debug, Parser)]
 #[command(name = "response-contract", version, after_help = EXIT_STATUS)]
 pub(crate) struct Cli {

@@ -128,11 +128,20 @@ pub(crate) enum Whole {
 pub(crate) fn read_file(path: &Path, max: usize) -> io::Result<Whole> {
     let mut file = File::open(path)?;
     let meta = file.metadata()?;
-    if meta.is_file() && meta.len() > max as u64 {
-        return Ok(Whole::Oversized(meta.len()));
+    if !meta.is_file() {
+        // A FIFO or a device: its size is unknown until read.
+        return read_limited(&mut file, max, 64 * 1024);
     }
-    let hint = usize::try_from(meta.len()).unwrap_or(max).min(max);
-    read_limited(&mut file, max, hint)
+    let len = meta.len();
+    if len > max as u64 {
+        return Ok(Whole::Oversized(len));
+    }
+    // The size just read is the payload: one `read` call in the common case, and no second one
+    // to find the end (the limit ends `take`). A file that changes meanwhile is read as it was
+    // (or shorter).
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(len).read_to_end(&mut bytes)?;
+    Ok(Whole::Bytes(bytes))
 }
 
 /// Reads one payload from standard input, holding at most `max + 1` bytes.

@@ -8,7 +8,7 @@ mod render;
 mod run;
 mod tally;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -67,6 +67,13 @@ fn finish_output(result: io::Result<u8>) -> u8 {
 
 fn check(config: &Config) -> u8 {
     let inputs = input::resolve(&config.paths, config.lines);
+    if config.paths.is_empty() && io::stdin().is_terminal() {
+        // Most likely a forgotten path rather than a payload about to be typed.
+        let _ = writeln!(
+            io::stderr().lock(),
+            "response-contract: reading standard input (a terminal): end it with Ctrl-D, or name files to check"
+        );
+    }
     let pool = match rayon::ThreadPoolBuilder::new()
         // Generous stacks: parsing and schema evaluation recurse once per nesting level.
         .stack_size(8 << 20)

@@ -328,13 +328,16 @@ impl Progress {
             return;
         }
         if self.bar.is_none() && self.started.elapsed() >= PROGRESS_AFTER {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} {human_pos} payloads checked in {elapsed} ({per_sec}) {wide_msg}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+                .with_elapsed(self.started.elapsed())
+                .with_style(
+                    ProgressStyle::with_template(
+                        "{spinner} {human_pos} payloads checked in {elapsed} {wide_msg}",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+            // The spinner turns even while an input (a slow pipe) keeps the run waiting.
+            bar.enable_steady_tick(Duration::from_millis(120));
             self.bar = Some(bar);
         }
         if let Some(bar) = &self.bar {

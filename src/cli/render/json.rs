@@ -112,6 +112,47 @@ impl<'a> ViolationOut<'a> {
     }
 }
 
+/// The result of a clean payload, the common case of a bulk run, written without serde: the same
+/// bytes as [`ResultOut`] serialised (a test pins that), at a fraction of the cost.
+fn clean_result(buf: &mut Vec<u8>, payload: &Payload<'_>) {
+    buf.extend_from_slice(b",\n{\"source\":");
+    let source = payload.source.as_bytes();
+    if source
+        .iter()
+        .all(|&b| b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f)
+    {
+        buf.push(b'"');
+        buf.extend_from_slice(source);
+        buf.push(b'"');
+    } else {
+        // Escapes: serde_json's own rules. Serialising a `&str` into a `Vec` cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, payload.source);
+    }
+    buf.extend_from_slice(b",\"line\":");
+    match payload.line {
+        Some(line) => {
+            let mut digits = [0u8; 20];
+            let mut at = digits.len();
+            let mut n = line;
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            buf.extend_from_slice(&digits[at..]);
+        }
+        None => buf.extend_from_slice(b"null"),
+    }
+    buf.extend_from_slice(match payload.report.variant() {
+        Some(Variant::Normal) => b",\"valid\":true,\"variant\":\"normal\",\"violations\":[]}",
+        Some(Variant::Abnormal) => b",\"valid\":true,\"variant\":\"abnormal\",\"violations\":[]}",
+        None => b",\"valid\":true,\"variant\":null,\"violations\":[]}",
+    });
+}
+
 impl Printer for Json {
     fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
         write!(out, "{{\"version\":{VERSION},\"results\":[")
@@ -119,6 +160,10 @@ impl Printer for Json {
 
     fn payload(&self, buf: &mut Vec<u8>, payload: &Payload<'_>) -> io::Result<()> {
         let report = payload.report;
+        if report.violations().is_empty() {
+            clean_result(buf, payload);
+            return Ok(());
+        }
         let result = ResultOut {
             source: payload.source,
             line: payload.line,
@@ -154,5 +199,64 @@ impl Printer for Json {
         out.write_all(b"\n],\"summary\":")?;
         serde_json::to_writer(&mut *out, summary)?;
         out.write_all(b"}\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn via_serde(payload: &Payload<'_>) -> Vec<u8> {
+        let result = ResultOut {
+            source: payload.source,
+            line: payload.line,
+            valid: payload.report.is_valid(),
+            variant: payload.report.variant(),
+            violations: Vec::new(),
+            error: None,
+        };
+        let mut buf = b",\n".to_vec();
+        serde_json::to_writer(&mut buf, &result).expect("serialises");
+        buf
+    }
+
+    #[test]
+    fn the_clean_fast_path_writes_what_serde_writes() {
+        let normal = response_contract::validate(br#"{"order_id": "a", "job_id": "b"}"#);
+        let abnormal = response_contract::validate(br#"{"error": {"message": "", "code": "c"}}"#);
+        let schema = response_contract::Schema::from_json(b"{}", "inline").expect("a schema");
+        let none = schema.validate(b"1");
+        assert!(normal.violations().is_empty() && abnormal.violations().is_empty());
+        assert!(none.violations().is_empty() && none.variant().is_none());
+        for report in [&normal, &abnormal, &none] {
+            for source in [
+                "examples/a.json",
+                "<stdin>",
+                "we\"ird\\na\u{7}me\u{7f}.json",
+                "é.json",
+            ] {
+                for line in [
+                    None,
+                    Some(1),
+                    Some(9),
+                    Some(10),
+                    Some(1_000_000),
+                    Some(u64::MAX),
+                ] {
+                    let payload = Payload {
+                        source,
+                        line,
+                        bytes: b"",
+                        report,
+                    };
+                    let mut fast = Vec::new();
+                    clean_result(&mut fast, &payload);
+                    assert_eq!(
+                        String::from_utf8_lossy(&fast),
+                        String::from_utf8_lossy(&via_serde(&payload))
+                    );
+                }
+            }
+        }
     }
 }
