@@ -416,3 +416,38 @@ fn an_unreadable_json_lines_input_is_reported_in_its_place() {
     );
     assert_counts_add_up(&report);
 }
+
+/// JUnit's opening tags carry counts, so test cases wait for them: past a few megabytes in a
+/// temporary file. The document still comes out whole, with the right counts.
+#[test]
+fn junit_of_a_large_input_keeps_every_test_case() {
+    let ws = Workspace::new();
+    let total = 48_000;
+    ws.write(
+        "many.jsonl",
+        format!("{NUMERIC_CODE}\n{NORMAL}\n").repeat(total / 2),
+    );
+    let out = ws.run(&["check", "--format", "junit", "many.jsonl"]);
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stdout.len() > 8 << 20,
+        "large enough to spill: {}",
+        out.stdout.len()
+    );
+    let mut lines = out.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(r#"<?xml version="1.0" encoding="UTF-8"?>"#)
+    );
+    assert_eq!(
+        lines.next(),
+        Some(r#"<testsuites name="response-contract" tests="48000" failures="24000" errors="0">"#)
+    );
+    assert_eq!(out.stdout.matches("<testcase ").count(), total);
+    assert_eq!(out.stdout.matches("<failure ").count(), total / 2);
+    assert!(out.stdout.ends_with("  </testsuite>\n</testsuites>\n"));
+    // In order: the last test case is the last line.
+    assert!(out.stdout.contains(&format!("name=\"many.jsonl:{total}\"")));
+    let last = out.stdout.rfind("<testcase ").expect("a test case");
+    assert!(out.stdout[last..].starts_with(&format!("<testcase name=\"many.jsonl:{total}\"")));
+}
