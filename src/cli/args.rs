@@ -71,8 +71,10 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "BYTES", default_value = "16M", value_parser = parse_bytes)]
     pub(crate) max_size: usize,
 
-    /// Deepest nesting of arrays and objects (the response itself is depth 1; at most 1024).
-    #[arg(long, value_name = "N", default_value_t = 128)]
+    /// Deepest nesting of arrays and objects (the response itself is depth 1), from 1 to 256: the
+    /// parser and the schema engine recurse once per level, and 256 keeps them within a small
+    /// thread stack.
+    #[arg(long, value_name = "N", default_value_t = 128, value_parser = parse_depth)]
     pub(crate) max_depth: usize,
 
     /// Most violations listed per payload; the rest are counted in one last violation.
@@ -152,6 +154,15 @@ pub(crate) enum ColorArg {
     Never,
 }
 
+/// A depth limit within what the library allows.
+fn parse_depth(text: &str) -> Result<usize, String> {
+    let ceiling = response_contract::Limits::MAX_DEPTH_CEILING;
+    match text.trim().parse::<usize>() {
+        Ok(depth) if (1..=ceiling).contains(&depth) => Ok(depth),
+        _ => Err(format!("`{text}` is not a depth from 1 to {ceiling}")),
+    }
+}
+
 /// `1048576`, `1024K`, `16M`, `1G` (also `16MiB`, `16MB`: powers of 1024 all the same).
 fn parse_bytes(text: &str) -> Result<usize, String> {
     let text = text.trim();
@@ -192,6 +203,15 @@ mod tests {
         assert!(parse_bytes("").is_err());
         assert!(parse_bytes("12Q").is_err());
         assert!(parse_bytes("-1").is_err());
+    }
+
+    #[test]
+    fn depths_outside_the_library_ceiling_are_refused() {
+        assert_eq!(parse_depth("1"), Ok(1));
+        assert_eq!(parse_depth("256"), Ok(256));
+        assert!(parse_depth("0").is_err());
+        assert!(parse_depth("257").is_err());
+        assert!(parse_depth("deep").is_err());
     }
 
     #[test]
