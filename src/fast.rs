@@ -3,16 +3,43 @@
 //!
 //! It answers [`Scan::Clean`] only for a payload in which the full check would find nothing at
 //! all: exactly the contract's members, each once, with string values, strict JSON throughout.
-//! Anything else, valid or not (an extra member, an escaped key, a syntax error), is
-//! [`Scan::Unsure`] and goes to the full check, which is the authority. So the fast path can be
-//! narrow without ever disagreeing; `tests/fast_path_agreement.rs` checks that it never does.
+//! It answers [`Scan::Broken`] only where the full check must find an error whatever follows and
+//! whatever the options: a listed member whose value cannot be what the contract says (the byte
+//! after the `:` does not open a string, or an object for `error`) is a type mismatch, an
+//! ambiguous response or a syntax error — an error in every case. Anything else, valid or not (an
+//! extra member, an escaped key, a syntax error elsewhere), is [`Scan::Unsure`] and goes to the
+//! full check, which is the authority. So the fast path can be narrow without ever disagreeing;
+//! `tests/fast_path_agreement.rs` checks that it never does.
 
 use crate::report::Variant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scan {
     Clean(Variant),
+    Broken,
     Unsure,
+}
+
+/// Why the scan stopped short of a clean verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// The full check must find an error.
+    Broken,
+    /// The full check must decide.
+    Unsure,
+}
+
+type Step<T> = Result<T, Stop>;
+
+trait OrUnsure<T> {
+    fn unsure(self) -> Step<T>;
+}
+
+impl<T> OrUnsure<T> for Option<T> {
+    #[inline(always)]
+    fn unsure(self) -> Step<T> {
+        self.ok_or(Stop::Unsure)
+    }
 }
 
 const ORDER_ID: u8 = 1;
@@ -71,10 +98,29 @@ impl Cursor<'_> {
         Some(&self.bytes[start..start + len])
     }
 
+    /// A listed member's value must open with `open`: anything else (another value, a syntax
+    /// error, the end of input) is an error in every reading of the payload.
+    #[inline(always)]
+    fn opens(&mut self, open: u8) -> Step<()> {
+        self.ws();
+        if self.bytes.get(self.pos) == Some(&open) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(Stop::Broken)
+        }
+    }
+
     /// A whole string value, validated: escapes, surrogate pairs, UTF-8.
     #[inline(always)]
-    fn string(&mut self) -> Option<()> {
-        self.eat(b'"')?;
+    fn string(&mut self) -> Step<()> {
+        self.opens(b'"')?;
+        self.string_rest().unsure()
+    }
+
+    /// The rest of a string after its opening quote.
+    #[inline(always)]
+    fn string_rest(&mut self) -> Option<()> {
         let start = self.pos;
         let mut non_ascii = false;
         loop {
@@ -140,72 +186,77 @@ impl Cursor<'_> {
     }
 
     /// `{ "message": "...", "code": "..." }`, each exactly once, nothing else.
-    fn error_body(&mut self) -> Option<()> {
-        self.eat(b'{')?;
+    fn error_body(&mut self) -> Step<()> {
+        self.opens(b'{')?;
         let mut seen = 0u8;
         loop {
-            let bit = match self.key()? {
+            let bit = match self.key().unsure()? {
                 b"message" => MESSAGE,
                 b"code" => CODE,
-                _ => return None,
+                _ => return Err(Stop::Unsure),
             };
             if seen & bit != 0 {
-                return None;
+                // A duplicate listed member: an error whatever else the payload holds.
+                return Err(Stop::Broken);
             }
             seen |= bit;
-            self.eat(b':')?;
+            self.eat(b':').unsure()?;
             self.string()?;
             self.ws();
-            match self.bytes.get(self.pos)? {
+            match self.bytes.get(self.pos).unsure()? {
                 b',' => self.pos += 1,
                 b'}' => {
                     self.pos += 1;
                     break;
                 }
-                _ => return None,
+                _ => return Err(Stop::Unsure),
             }
         }
-        (seen == MESSAGE | CODE).then_some(())
+        if seen == MESSAGE | CODE {
+            Ok(())
+        } else {
+            Err(Stop::Unsure)
+        }
     }
 
-    fn response(&mut self) -> Option<Variant> {
-        self.eat(b'{')?;
+    fn response(&mut self) -> Step<Variant> {
+        self.eat(b'{').unsure()?;
         let mut seen = 0u8;
         loop {
-            let bit = match self.key()? {
+            let bit = match self.key().unsure()? {
                 b"order_id" => ORDER_ID,
                 b"job_id" => JOB_ID,
                 b"error" => ERROR,
-                _ => return None,
+                _ => return Err(Stop::Unsure),
             };
             if seen & bit != 0 {
-                return None;
+                return Err(Stop::Broken);
             }
             seen |= bit;
-            self.eat(b':')?;
+            self.eat(b':').unsure()?;
             if bit == ERROR {
                 self.error_body()?;
             } else {
                 self.string()?;
             }
             self.ws();
-            match self.bytes.get(self.pos)? {
+            match self.bytes.get(self.pos).unsure()? {
                 b',' => self.pos += 1,
                 b'}' => {
                     self.pos += 1;
                     break;
                 }
-                _ => return None,
+                _ => return Err(Stop::Unsure),
             }
         }
         self.ws();
         if self.pos != self.bytes.len() {
-            return None;
+            return Err(Stop::Unsure);
         }
         match seen {
-            s if s == ORDER_ID | JOB_ID => Some(Variant::Normal),
-            ERROR => Some(Variant::Abnormal),
-            _ => None,
+            s if s == ORDER_ID | JOB_ID => Ok(Variant::Normal),
+            ERROR => Ok(Variant::Abnormal),
+            _ => Err(Stop::Unsure),
         }
     }
 }
@@ -215,7 +266,8 @@ impl Cursor<'_> {
 pub(crate) fn scan(bytes: &[u8]) -> Scan {
     let mut cursor = Cursor { bytes, pos: 0 };
     match cursor.response() {
-        Some(variant) => Scan::Clean(variant),
-        None => Scan::Unsure,
+        Ok(variant) => Scan::Clean(variant),
+        Err(Stop::Broken) => Scan::Broken,
+        Err(Stop::Unsure) => Scan::Unsure,
     }
 }

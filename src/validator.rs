@@ -192,16 +192,18 @@ impl Validator {
         self.redact
     }
 
-    /// The clean fast path's verdict, when it has one that the options accept.
+    /// The fast path's verdict: `Some(Ok(variant))` for a clean payload the options accept,
+    /// `Some(Err(()))` for one the full check must reject, `None` when only it can tell.
     #[inline]
-    fn fast(&self, payload: &[u8]) -> Option<Variant> {
+    fn fast(&self, payload: &[u8]) -> Option<Result<Variant, ()>> {
         // A clean response nests two levels deep: with a lower depth limit, ask the full check.
         if payload.len() > self.limits.max_size || self.limits.max_depth < 2 {
             return None;
         }
         match fast::scan(payload) {
-            Scan::Clean(variant) if self.accepts(variant) => Some(variant),
-            _ => None,
+            Scan::Clean(variant) if self.accepts(variant) => Some(Ok(variant)),
+            Scan::Clean(_) | Scan::Broken => Some(Err(())),
+            Scan::Unsure => None,
         }
     }
 
@@ -214,21 +216,25 @@ impl Validator {
     }
 
     /// The verdict alone: true exactly when [`Validator::validate`] would give a valid report, but
-    /// without building one for the common, clean case.
+    /// without building one when the fast path can tell (clean payloads, and the common breaks
+    /// such as a number where a string is required).
     #[inline]
     pub fn is_valid(&self, payload: &[u8]) -> bool {
-        self.fast(payload).is_some() || contract::check(payload, self).is_valid()
+        match self.fast(payload) {
+            Some(verdict) => verdict.is_ok(),
+            None => contract::check(payload, self).is_valid(),
+        }
     }
 
     /// The full check: every violation with its pointer, keyword, location and message.
     #[inline]
     pub fn validate(&self, payload: &[u8]) -> Report {
         match self.fast(payload) {
-            Some(variant) => Report {
+            Some(Ok(variant)) => Report {
                 variant: Some(variant),
                 violations: Vec::new(),
             },
-            None => contract::check(payload, self),
+            _ => contract::check(payload, self),
         }
     }
 
