@@ -3,6 +3,9 @@
 //! Both checks (the built-in contract and user schemas) report through a [`Collector`], so every
 //! violation reads the same whichever check produced it.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use crate::parse::{Fatal, FatalKind, Hazard, Node, Value};
 use crate::pointer;
 use crate::report::{
@@ -17,9 +20,9 @@ pub(crate) struct Collector<'p> {
     payload: &'p [u8],
     max: usize,
     redact: bool,
-    /// Kept violations with their byte offsets; lines and columns are filled in by `finish`,
+    /// Kept violations; only `location.offset` is set until `finish` fills in lines and columns
     /// in one pass over the payload, however many there are.
-    violations: Vec<(usize, Violation)>,
+    violations: Vec<Violation>,
     /// For kept duplicate members: (index in `violations`, offset of the first occurrence).
     firsts: Vec<(usize, usize)>,
     /// Violations found past the cap: counted, not built.
@@ -38,47 +41,91 @@ impl<'p> Collector<'p> {
         }
     }
 
-    /// Records a violation; `detail` (the message after the pointer) is only built when kept.
-    pub(crate) fn push(
+    /// Records a violation; `write` appends the message after the pointer, and runs only when
+    /// the violation is kept. The message is built in one buffer: the report of a broken payload
+    /// is on the hot path of a bulk run.
+    pub(crate) fn push_with(
         &mut self,
         severity: Severity,
         kind: ViolationKind,
         pointer: String,
-        keyword: Option<String>,
+        keyword: Option<Cow<'static, str>>,
         offset: usize,
-        detail: impl FnOnce(&Self) -> String,
+        write: impl FnOnce(&Self, &mut String),
     ) {
         if self.violations.len() >= self.max {
             self.dropped += 1;
             return;
         }
-        let message = format!("{}: {}", pointer::display(&pointer), detail(self));
-        let location = Location {
-            offset,
-            ..Location::default()
-        };
-        self.violations.push((
-            offset,
-            Violation {
-                severity,
-                kind,
-                pointer,
-                keyword,
-                location,
-                message,
+        let mut message = String::with_capacity(96);
+        message.push_str(pointer::display(&pointer));
+        message.push_str(": ");
+        write(self, &mut message);
+        self.violations.push(Violation {
+            severity,
+            kind,
+            pointer,
+            keyword,
+            location: Location {
+                offset,
+                ..Location::default()
             },
-        ));
+            message,
+        });
+    }
+
+    /// [`Collector::push_with`] for messages built as a whole (the rarer kinds).
+    pub(crate) fn push(
+        &mut self,
+        severity: Severity,
+        kind: ViolationKind,
+        pointer: String,
+        keyword: Option<Cow<'static, str>>,
+        offset: usize,
+        detail: impl FnOnce(&Self) -> String,
+    ) {
+        self.push_with(severity, kind, pointer, keyword, offset, |c, m| {
+            m.push_str(&detail(c));
+        });
     }
 
     pub(crate) fn error(
         &mut self,
         kind: ViolationKind,
         pointer: String,
-        keyword: Option<String>,
+        keyword: Option<Cow<'static, str>>,
         offset: usize,
         detail: impl FnOnce(&Self) -> String,
     ) {
         self.push(Severity::Error, kind, pointer, keyword, offset, detail);
+    }
+
+    /// A type mismatch: `<context>expected a string, found the number 400`.
+    pub(crate) fn type_mismatch(
+        &mut self,
+        expected: &[JsonType],
+        node: &Node<'_>,
+        pointer: String,
+        keyword: Option<Cow<'static, str>>,
+        note: &'static str,
+    ) {
+        let kind = ViolationKind::TypeMismatch {
+            expected: expected.to_vec(),
+            found: type_of(node),
+        };
+        self.push_with(
+            Severity::Error,
+            kind,
+            pointer,
+            keyword,
+            node.start,
+            |c, m| {
+                expected_into(m, expected);
+                m.push_str(note);
+                m.push_str(", found ");
+                c.found_into(node, m);
+            },
+        );
     }
 
     pub(crate) fn size_exceeded(&mut self, max: usize) {
@@ -187,34 +234,50 @@ impl<'p> Collector<'p> {
     }
 
     /// "the number 400", `the string "abc"`; with redaction only the type and length.
-    pub(crate) fn found(&self, node: &Node) -> String {
+    pub(crate) fn found(&self, node: &Node<'_>) -> String {
+        let mut out = String::new();
+        self.found_into(node, &mut out);
+        out
+    }
+
+    pub(crate) fn found_into(&self, node: &Node<'_>, out: &mut String) {
         let text = &self.payload[node.start..node.end];
-        match &node.value {
-            Value::Null => "null".to_owned(),
-            Value::Bool(b) if self.redact => {
-                let _ = b;
-                "a boolean".to_owned()
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let _ = match &node.value {
+            Value::Null => write!(out, "null"),
+            Value::Bool(_) if self.redact => write!(out, "a boolean"),
+            Value::Bool(b) => write!(out, "the boolean {b}"),
+            Value::Number if self.redact => write!(out, "a number of {} characters", text.len()),
+            Value::Number => {
+                out.push_str("the number ");
+                // Number text is ASCII; a long one is cut like a long string.
+                let digits = String::from_utf8_lossy(text);
+                push_cut(out, &digits);
+                Ok(())
             }
-            Value::Bool(b) => format!("the boolean {b}"),
-            Value::Number if self.redact => {
-                format!("a number of {} characters", text.len())
-            }
-            Value::Number => format!("the number {}", truncate(&String::from_utf8_lossy(text))),
             Value::String(s) if self.redact => {
-                format!("a string of {} characters", s.chars().count())
+                write!(out, "a string of {} characters", s.chars().count())
             }
-            Value::String(s) => format!("the string {}", quote(s)),
-            Value::Array(items) => format!(
-                "an array of {} item{}",
-                items.len(),
-                if items.len() == 1 { "" } else { "s" }
-            ),
-            Value::Object(members) => format!(
+            Value::String(s) => {
+                out.push_str("the string ");
+                quote_into(out, s);
+                Ok(())
+            }
+            Value::Array(items) => {
+                write!(
+                    out,
+                    "an array of {} item{}",
+                    items.len(),
+                    plural(items.len())
+                )
+            }
+            Value::Object(members) => write!(
+                out,
                 "an object with {} member{}",
                 members.len(),
-                if members.len() == 1 { "" } else { "s" }
+                plural(members.len())
             ),
-        }
+        };
     }
 
     pub(crate) fn is_redacting(&self) -> bool {
@@ -224,7 +287,7 @@ impl<'p> Collector<'p> {
     pub(crate) fn finish(mut self, variant: Option<Variant>) -> Report {
         for (index, first) in std::mem::take(&mut self.firsts) {
             let at = Location::of_offset(self.payload, first);
-            let violation = &mut self.violations[index].1;
+            let violation = &mut self.violations[index];
             if let ViolationKind::DuplicateMember { first, .. } = &mut violation.kind {
                 *first = at;
             }
@@ -236,16 +299,12 @@ impl<'p> Collector<'p> {
             );
         }
         // Payload order reads best; the sort is stable, so equal offsets keep discovery order.
-        self.violations.sort_by_key(|(offset, _)| *offset);
+        self.violations.sort_by_key(|v| v.location.offset);
         let mut locator = Locator::new(self.payload);
-        let mut violations: Vec<Violation> = self
-            .violations
-            .into_iter()
-            .map(|(offset, mut v)| {
-                v.location = locator.locate(offset);
-                v
-            })
-            .collect();
+        let mut violations = self.violations;
+        for v in &mut violations {
+            v.location = locator.locate(v.location.offset);
+        }
         if self.dropped > 0 {
             let max = self.max;
             let dropped = self.dropped;
@@ -326,26 +385,42 @@ pub(crate) fn type_of(node: &Node) -> JsonType {
 }
 
 /// "expected a string" / "expected a string or null".
-pub(crate) fn expected_phrase(expected: &[JsonType]) -> String {
-    let names: Vec<&str> = expected.iter().map(|t| t.with_article()).collect();
-    match names.as_slice() {
-        [] => "expected nothing".to_owned(),
-        [one] => format!("expected {one}"),
-        [init @ .., last] => format!("expected {} or {last}", init.join(", ")),
+pub(crate) fn expected_into(out: &mut String, expected: &[JsonType]) {
+    out.push_str("expected ");
+    match expected {
+        [] => out.push_str("nothing"),
+        [init @ .., last] => {
+            for (i, t) in init.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(t.with_article());
+            }
+            if !init.is_empty() {
+                out.push_str(" or ");
+            }
+            out.push_str(last.with_article());
+        }
     }
 }
 
-fn truncate(s: &str) -> String {
+/// Appends `s`, cut with `…` past a readable length.
+fn push_cut(out: &mut String, s: &str) {
     match s.char_indices().nth(MAX_QUOTED_CHARS) {
-        Some((cut, _)) => format!("{}…", &s[..cut]),
-        None => s.to_owned(),
+        Some((cut, _)) => {
+            out.push_str(&s[..cut]);
+            out.push('…');
+        }
+        None => out.push_str(s),
     }
 }
 
 /// A string as JSON would write it, cut to a readable length: one line, whatever it holds.
-pub(crate) fn quote(s: &str) -> String {
-    let cut = truncate(s);
-    let mut out = String::with_capacity(cut.len() + 2);
+pub(crate) fn quote_into(out: &mut String, s: &str) {
+    let (cut, more) = match s.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => (&s[..cut], true),
+        None => (s, false),
+    };
     out.push('"');
     for c in cut.chars() {
         match c {
@@ -354,12 +429,16 @@ pub(crate) fn quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
             c => out.push(c),
         }
     }
+    if more {
+        out.push('…');
+    }
     out.push('"');
-    out
 }
 
 /// A payload the check passed but serde_json would not decode: a disagreement that the property

@@ -5,7 +5,9 @@
 //! this check and a JSON Schema engine running the documents reach the same verdict, and
 //! `tests/schema_documents.rs` that the member tables below are the documents' own.
 
-use crate::collect::{Collector, expected_phrase, type_of};
+use std::borrow::Cow;
+
+use crate::collect::{Collector, type_of};
 use crate::parse::{self, Member, Node, Value};
 use crate::pointer;
 use crate::report::{JsonType, Report, Severity, Variant, ViolationKind};
@@ -23,9 +25,29 @@ const DOC_NORMAL: &str = "normal-response.schema.json";
 const DOC_ABNORMAL: &str = "abnormal-response.schema.json";
 const DOC_ERROR: &str = "error.schema.json";
 
-fn keyword(document: &str, path: &str) -> Option<String> {
-    Some(format!("{document}#{path}"))
+fn keyword(document: &str, path: &str) -> Option<Cow<'static, str>> {
+    Some(Cow::Owned(format!("{document}#{path}")))
 }
+
+/// The keyword locations of the common violations, written out so that reporting them costs
+/// no formatting (`tests/schema_documents.rs` resolves each one in its document).
+fn static_keyword(document: &str, member: &str) -> Option<Cow<'static, str>> {
+    Some(Cow::Borrowed(match (document, member) {
+        (DOC_NORMAL, "order_id") => "normal-response.schema.json#/properties/order_id/type",
+        (DOC_NORMAL, "job_id") => "normal-response.schema.json#/properties/job_id/type",
+        (DOC_ERROR, "message") => "error.schema.json#/properties/message/type",
+        (DOC_ERROR, "code") => "error.schema.json#/properties/code/type",
+        (DOC_NORMAL, REQUIRED) => "normal-response.schema.json#/required",
+        (DOC_ABNORMAL, REQUIRED) => "abnormal-response.schema.json#/required",
+        (DOC_ERROR, REQUIRED) => "error.schema.json#/required",
+        (DOC_ERROR, TYPE) => "error.schema.json#/type",
+        _ => return keyword(document, &format!("/properties/{member}/type")),
+    }))
+}
+
+/// Markers for [`static_keyword`] that no member can be mistaken for.
+const REQUIRED: &str = "#required";
+const TYPE: &str = "#type";
 
 /// The full check: every violation, located.
 pub(crate) fn check(payload: &[u8], validator: &Validator) -> Report {
@@ -85,9 +107,7 @@ fn check_root(root: &Node, validator: &Validator, out: &mut Collector<'_>) -> Op
     };
 
     let has_error = members.iter().any(|m| m.key == ABNORMAL_MEMBER);
-    let has_result = members
-        .iter()
-        .any(|m| NORMAL_MEMBERS.contains(&m.key.as_str()));
+    let has_result = members.iter().any(|m| NORMAL_MEMBERS.contains(&&*m.key));
     let judged = if has_error {
         Some(Variant::Abnormal)
     } else if has_result {
@@ -159,9 +179,8 @@ fn article(variant: Variant) -> &'static str {
 
 fn check_normal(root: &Node, members: &[Member], validator: &Validator, out: &mut Collector<'_>) {
     for member in members {
-        if NORMAL_MEMBERS.contains(&member.key.as_str()) {
-            let path = format!("/properties/{}/type", member.key);
-            expect_string(member, "", DOC_NORMAL, &path, out);
+        if NORMAL_MEMBERS.contains(&&*member.key) {
+            expect_string(member, "", DOC_NORMAL, out);
         }
     }
     missing(root, members, "", &NORMAL_MEMBERS, DOC_NORMAL, out);
@@ -170,14 +189,14 @@ fn check_normal(root: &Node, members: &[Member], validator: &Validator, out: &mu
 
 fn check_abnormal(root: &Node, members: &[Member], validator: &Validator, out: &mut Collector<'_>) {
     for member in members {
-        let key = member.key.as_str();
+        let key: &str = &member.key;
         if key == ABNORMAL_MEMBER {
             check_error_body(member, validator, out);
         } else if NORMAL_MEMBERS.contains(&key) {
             out.error(
                 ViolationKind::AmbiguousResponse,
                 pointer::child("", key),
-                keyword(DOC_ABNORMAL, "/not"),
+                Some(Cow::Borrowed("abnormal-response.schema.json#/not")),
                 member.key_start,
                 |_| format!("an abnormal response (with `error`) must not carry the result member `{key}`: a response is either a result or an error"),
             );
@@ -193,54 +212,35 @@ fn check_error_body(member: &Member, validator: &Validator, out: &mut Collector<
     let node = &member.value;
     let at = pointer::child("", ABNORMAL_MEMBER);
     let Value::Object(fields) = &node.value else {
-        out.error(
-            ViolationKind::TypeMismatch {
-                expected: vec![JsonType::Object],
-                found: type_of(node),
-            },
+        out.type_mismatch(
+            &[JsonType::Object],
+            node,
             at,
-            keyword(DOC_ERROR, "/type"),
-            node.start,
-            |c| {
-                format!(
-                    "expected an object (the error data structure), found {}",
-                    c.found(node)
-                )
-            },
+            static_keyword(DOC_ERROR, TYPE),
+            " (the error data structure)",
         );
         return;
     };
     for field in fields {
-        if ERROR_MEMBERS.contains(&field.key.as_str()) {
-            let path = format!("/properties/{}/type", field.key);
-            expect_string(field, &at, DOC_ERROR, &path, out);
+        if ERROR_MEMBERS.contains(&&*field.key) {
+            expect_string(field, &at, DOC_ERROR, out);
         }
     }
     missing(node, fields, &at, &ERROR_MEMBERS, DOC_ERROR, out);
     unknown_members(fields, &at, &ERROR_MEMBERS, validator, out);
 }
 
-fn expect_string(
-    member: &Member,
-    parent: &str,
-    document: &str,
-    path: &str,
-    out: &mut Collector<'_>,
-) {
+fn expect_string(member: &Member<'_>, parent: &str, document: &str, out: &mut Collector<'_>) {
     let node = &member.value;
     if matches!(node.value, Value::String(_)) {
         return;
     }
-    let expected = [JsonType::String];
-    out.error(
-        ViolationKind::TypeMismatch {
-            expected: expected.to_vec(),
-            found: type_of(node),
-        },
+    out.type_mismatch(
+        &[JsonType::String],
+        node,
         pointer::child(parent, &member.key),
-        keyword(document, path),
-        node.start,
-        |c| format!("{}, found {}", expected_phrase(&expected), c.found(node)),
+        static_keyword(document, &member.key),
+        "",
     );
 }
 
@@ -255,14 +255,19 @@ fn missing(
 ) {
     for &name in required {
         if members.iter().all(|m| m.key != name) {
-            out.error(
+            out.push_with(
+                Severity::Error,
                 ViolationKind::MissingMember {
                     name: name.to_owned(),
                 },
                 pointer::child(parent, name),
-                keyword(document, "/required"),
+                static_keyword(document, REQUIRED),
                 object.start,
-                |_| format!("the required member `{name}` is missing"),
+                |_, m| {
+                    m.push_str("the required member `");
+                    m.push_str(name);
+                    m.push_str("` is missing");
+                },
             );
         }
     }
@@ -281,14 +286,14 @@ fn unknown_members(
         Severity::Warning
     };
     for member in members {
-        if listed.contains(&member.key.as_str()) {
+        if listed.contains(&&*member.key) {
             continue;
         }
         let strict = validator.is_strict();
         out.push(
             severity,
             ViolationKind::UnknownMember {
-                name: member.key.clone(),
+                name: member.key.to_string(),
             },
             pointer::child(parent, &member.key),
             None,

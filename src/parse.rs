@@ -8,36 +8,38 @@
 //! Recursion is bounded by the depth limit, which [`crate::Limits`] caps at
 //! [`crate::Limits::MAX_DEPTH_CEILING`], so no payload can overflow the stack.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::pointer::Pointer;
+use crate::pointer;
 
-/// A JSON value with the byte span it was parsed from.
+/// A JSON value with the byte span it was parsed from. Strings without escapes borrow from the
+/// payload: the full check of a small response allocates little more than its containers.
 #[derive(Debug)]
-pub(crate) struct Node {
+pub(crate) struct Node<'a> {
     pub start: usize,
     pub end: usize,
-    pub value: Value,
+    pub value: Value<'a>,
 }
 
 #[derive(Debug)]
-pub(crate) enum Value {
+pub(crate) enum Value<'a> {
     Null,
     Bool(bool),
     /// The number's text is `payload[start..end]`.
     Number,
     /// Decoded; invalid UTF-8 and lone surrogates became U+FFFD (each also reported as a hazard).
-    String(String),
-    Array(Vec<Node>),
-    Object(Vec<Member>),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    Object(Vec<Member<'a>>),
 }
 
 #[derive(Debug)]
-pub(crate) struct Member {
-    pub key: String,
+pub(crate) struct Member<'a> {
+    pub key: Cow<'a, str>,
     /// Offset of the key's opening quote.
     pub key_start: usize,
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
 /// Something wrong that does not stop parsing.
@@ -76,8 +78,8 @@ pub(crate) struct Fatal {
 }
 
 #[derive(Debug)]
-pub(crate) struct Parsed {
-    pub root: Option<Node>,
+pub(crate) struct Parsed<'a> {
+    pub root: Option<Node<'a>>,
     pub hazards: Vec<Hazard>,
     pub fatal: Option<Fatal>,
 }
@@ -85,12 +87,12 @@ pub(crate) struct Parsed {
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Parses `input` into a located tree, nesting at most `max_depth` containers deep.
-pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed {
+pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
     let mut parser = Parser {
         input,
         pos: 0,
         max_depth,
-        path: Pointer::default(),
+        path: Vec::new(),
         hazards: Vec::new(),
     };
     if input.starts_with(BOM) {
@@ -141,15 +143,40 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed {
     }
 }
 
+/// One step of the path from the root to the value being parsed.
+enum Step<'a> {
+    Key(Cow<'a, str>),
+    Index(usize),
+}
+
 struct Parser<'a> {
     input: &'a [u8],
     pos: usize,
     max_depth: usize,
-    path: Pointer,
+    /// Kept as steps and written out as a JSON Pointer only when something is reported.
+    path: Vec<Step<'a>>,
     hazards: Vec<Hazard>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    #[cold]
+    fn pointer(&self) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            match step {
+                Step::Key(key) => {
+                    out.push('/');
+                    pointer::escape_into(&mut out, key);
+                }
+                Step::Index(i) => {
+                    use std::fmt::Write;
+                    let _ = write!(out, "/{i}");
+                }
+            }
+        }
+        out
+    }
+
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.input.get(self.pos) {
             self.pos += 1;
@@ -165,7 +192,7 @@ impl Parser<'_> {
         Fatal {
             kind: FatalKind::Syntax(message),
             offset,
-            pointer: self.path.as_str().to_owned(),
+            pointer: self.pointer(),
         }
     }
 
@@ -187,7 +214,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, Fatal> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, Fatal> {
         let start = self.pos;
         let value = match self.peek() {
             Some(b'{') => self.object(depth + 1)?,
@@ -211,7 +238,7 @@ impl Parser<'_> {
         })
     }
 
-    fn literal(&mut self, word: &'static [u8], value: Value) -> Result<Value, Fatal> {
+    fn literal(&mut self, word: &'static [u8], value: Value<'a>) -> Result<Value<'a>, Fatal> {
         let end = self.pos + word.len();
         if self.input.get(self.pos..end) == Some(word) {
             self.pos = end;
@@ -230,19 +257,19 @@ impl Parser<'_> {
             return Err(Fatal {
                 kind: FatalKind::Depth,
                 offset: self.pos,
-                pointer: self.path.as_str().to_owned(),
+                pointer: self.pointer(),
             });
         }
         Ok(())
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, Fatal> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, Fatal> {
         self.enter(depth)?;
         self.pos += 1; // `{`
-        let mut members: Vec<Member> = Vec::new();
+        let mut members: Vec<Member<'a>> = Vec::new();
         // Small objects compare keys pairwise; large ones would be quadratic, so they hash
         // (name -> offset of its first occurrence).
-        let mut seen: Option<HashMap<String, usize>> = None;
+        let mut seen: Option<HashMap<Cow<'a, str>, usize>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -273,7 +300,7 @@ impl Parser<'_> {
             }
             self.pos += 1;
             self.skip_ws();
-            self.path.push_key(&key);
+            self.path.push(Step::Key(key.clone()));
             let duplicate_of = if members.len() >= 16 {
                 let seen = seen.get_or_insert_with(|| {
                     let mut map = HashMap::with_capacity(members.len() * 2);
@@ -294,10 +321,10 @@ impl Parser<'_> {
             };
             if let Some(first) = duplicate_of {
                 self.hazards.push(Hazard::Duplicate {
-                    name: key.clone(),
+                    name: key.to_string(),
                     first,
                     repeat: key_start,
-                    pointer: self.path.as_str().to_owned(),
+                    pointer: self.pointer(),
                 });
             }
             let value = self.value(depth)?;
@@ -327,7 +354,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, Fatal> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, Fatal> {
         self.enter(depth)?;
         self.pos += 1; // `[`
         let mut items = Vec::new();
@@ -338,7 +365,7 @@ impl Parser<'_> {
         }
         loop {
             self.skip_ws();
-            self.path.push_index(items.len());
+            self.path.push(Step::Index(items.len()));
             let item = self.value(depth)?;
             self.path.pop();
             items.push(item);
@@ -362,10 +389,22 @@ impl Parser<'_> {
         }
     }
 
-    /// Parses a string starting at its opening quote and returns it decoded.
-    fn string(&mut self) -> Result<String, Fatal> {
+    /// Parses a string starting at its opening quote and returns it decoded: borrowed from the
+    /// payload when it has no escapes and is valid UTF-8, as almost every string is.
+    fn string(&mut self) -> Result<Cow<'a, str>, Fatal> {
         let open = self.pos;
         self.pos += 1;
+        let input: &'a [u8] = self.input;
+        let rest = &input[self.pos..];
+        if let Some(i) = memchr::memchr2(b'"', b'\\', rest) {
+            let run = &rest[..i];
+            if rest[i] == b'"' && run.iter().all(|&b| b >= 0x20) {
+                if let Ok(text) = std::str::from_utf8(run) {
+                    self.pos += i + 1;
+                    return Ok(Cow::Borrowed(text));
+                }
+            }
+        }
         let mut out: Vec<u8> = Vec::new();
         loop {
             // Jump to the next byte that needs attention; plain runs are copied whole.
@@ -384,11 +423,11 @@ impl Parser<'_> {
             match self.input[self.pos] {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(match String::from_utf8(out) {
+                    return Ok(Cow::Owned(match String::from_utf8(out) {
                         Ok(s) => s,
                         // Already reported once as InvalidUtf8 for the whole payload.
                         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                    });
+                    }));
                 }
                 b'\\' => self.escape(&mut out)?,
                 b => {
@@ -470,14 +509,15 @@ impl Parser<'_> {
                 return Ok(char::from_u32(c).unwrap_or('\u{FFFD}'));
             }
         }
+        let pointer = self.pointer();
         self.hazards.push(Hazard::LoneSurrogate {
             offset: at,
-            pointer: self.path.as_str().to_owned(),
+            pointer,
         });
         Ok('\u{FFFD}')
     }
 
-    fn number(&mut self) -> Result<Value, Fatal> {
+    fn number(&mut self) -> Result<Value<'a>, Fatal> {
         let digits = |p: &mut Self| {
             let start = p.pos;
             while let Some(b'0'..=b'9') = p.peek() {

@@ -1,5 +1,6 @@
 //! The outcome of a check: a [`Report`] of [`Violation`]s, each located in the raw payload.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -333,7 +334,7 @@ pub struct Violation {
     /// The schema keyword that decides this, as `document#/pointer`
     /// (e.g. `error.schema.json#/properties/code/type`); `None` for raw-payload hazards that no
     /// keyword covers (syntax, duplicates, …).
-    pub keyword: Option<String>,
+    pub keyword: Option<Cow<'static, str>>,
     /// Where it sits in the payload.
     pub location: Location,
     /// One line a person understands: `/error/code: expected a string, found the number 400`.

@@ -9,7 +9,9 @@ use std::sync::{Arc, OnceLock};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, Registry, ValidationError};
 
-use crate::collect::{Collector, expected_phrase, type_of};
+use std::borrow::Cow;
+
+use crate::collect::Collector;
 use crate::error::Error;
 use crate::parse::{self, Node, Value};
 use crate::pointer::{self, Pointer};
@@ -244,7 +246,7 @@ fn to_value(
                 }
             }
         }
-        Value::String(s) => J::String(s.clone()),
+        Value::String(s) => J::String(s.to_string()),
         Value::Array(items) => J::Array(
             items
                 .iter()
@@ -263,7 +265,7 @@ fn to_value(
                 at.push_key(&m.key);
                 let v = to_value(&m.value, payload, at, bad);
                 at.pop();
-                map.insert(m.key.clone(), v);
+                map.insert(m.key.to_string(), v);
             }
             J::Object(map)
         }
@@ -311,7 +313,7 @@ fn flatten(error: ValidationError<'static>, out: &mut Vec<ValidationError<'stati
 }
 
 /// The node a pointer names; with duplicates, the last copy (the one the engine saw).
-fn find<'t>(root: &'t Node, pointer: &str) -> Option<&'t Node> {
+fn find<'t, 'a>(root: &'t Node<'a>, pointer: &str) -> Option<&'t Node<'a>> {
     let mut node = root;
     for segment in pointer::segments(pointer) {
         node = match &node.value {
@@ -350,24 +352,14 @@ fn report_error(error: &ValidationError<'static>, root: &Node, out: &mut Collect
     let Some(node) = find(root, &at) else {
         return;
     };
-    let keyword = Some(keyword_location(error));
+    let keyword = Some(Cow::Owned(keyword_location(error)));
     match error.kind() {
         ValidationErrorKind::Type { kind } => {
             let expected: Vec<JsonType> = match kind {
                 TypeKind::Single(t) => vec![map_type(*t)],
                 TypeKind::Multiple(set) => set.iter().map(map_type).collect(),
             };
-            let phrase = expected_phrase(&expected);
-            out.error(
-                ViolationKind::TypeMismatch {
-                    expected,
-                    found: type_of(node),
-                },
-                at,
-                keyword,
-                node.start,
-                |c| format!("{phrase}, found {}", c.found(node)),
-            );
+            out.type_mismatch(&expected, node, at, keyword, "");
         }
         ValidationErrorKind::Required { property } => {
             let name = property

@@ -214,3 +214,38 @@ fn a_result_and_an_error_together_are_invalid_for_the_schema_too() {
         error_not_an_object.to_string().as_bytes()
     ));
 }
+
+#[test]
+fn every_keyword_location_in_a_report_resolves_in_its_document() {
+    let payloads: &[&[u8]] = &[
+        br#"{"error": {"message": 1, "code": 400}}"#,
+        br#"{"error": {}}"#,
+        br#"{"error": []}"#,
+        br#"{"order_id": 1, "job_id": null}"#,
+        br#"{"order_id": "a"}"#,
+        br#"{"job_id": "a", "error": {"message": "", "code": "c"}}"#,
+        b"{}",
+        b"[]",
+        br#"{"error": {"message": "", "code": "c"}, "order_id": "x"}"#,
+    ];
+    use response_contract::{Expect, Validator};
+    let mut seen = std::collections::BTreeSet::new();
+    let validators =
+        [Expect::Either, Expect::Normal, Expect::Abnormal].map(|e| Validator::new().expect(e));
+    for (payload, validator) in payloads
+        .iter()
+        .flat_map(|p| validators.iter().map(move |v| (p, v)))
+    {
+        for v in validator.validate(payload).violations() {
+            let Some(keyword) = v.keyword.as_deref() else {
+                continue;
+            };
+            let (file, pointer) = keyword.split_once('#').unwrap();
+            let doc = load(file);
+            assert!(doc.pointer(pointer).is_some(), "{keyword} does not resolve");
+            seen.insert(keyword.to_owned());
+        }
+    }
+    // Every static keyword location of the contract check was exercised.
+    assert_eq!(seen.len(), 12, "{seen:#?}");
+}
