@@ -27,6 +27,8 @@ pub(crate) struct Collector<'p> {
     firsts: Vec<(usize, usize)>,
     /// Violations found past the cap: counted, not built.
     dropped: usize,
+    /// Whether any of those was an error: the cap limits what is listed, never the verdict.
+    dropped_error: bool,
 }
 
 impl<'p> Collector<'p> {
@@ -38,6 +40,7 @@ impl<'p> Collector<'p> {
             violations: Vec::new(),
             firsts: Vec::new(),
             dropped: 0,
+            dropped_error: false,
         }
     }
 
@@ -55,12 +58,14 @@ impl<'p> Collector<'p> {
     ) {
         if self.violations.len() >= self.max {
             self.dropped += 1;
+            self.dropped_error |= severity == Severity::Error;
             return;
         }
         let mut message = String::with_capacity(96);
         message.push_str(pointer::display(&pointer));
         message.push_str(": ");
         write(self, &mut message);
+        one_line(&mut message);
         self.violations.push(Violation {
             severity,
             kind,
@@ -297,6 +302,7 @@ impl<'p> Collector<'p> {
                 at.line,
                 at.column
             );
+            one_line(&mut violation.message);
         }
         // Payload order reads best; the sort is stable, so equal offsets keep discovery order.
         self.violations.sort_by_key(|v| v.location.offset);
@@ -308,8 +314,14 @@ impl<'p> Collector<'p> {
         if self.dropped > 0 {
             let max = self.max;
             let dropped = self.dropped;
+            // An error only if an error was left out: listing fewer must not change the verdict.
+            let severity = if self.dropped_error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             violations.push(Violation {
-                severity: Severity::Error,
+                severity,
                 kind: ViolationKind::LimitExceeded {
                     limit: Limit::Violations,
                     max,
@@ -384,6 +396,30 @@ pub(crate) fn type_of(node: &Node) -> JsonType {
     }
 }
 
+/// Whether a character would break a message's single line (in a terminal, a CI log or an
+/// annotation): controls, and the Unicode line and paragraph separators.
+fn breaks_line(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// Keeps a message on one line whatever the payload put in it (member names in pointers, quoted
+/// characters, schema names): line-breaking characters are written as `\u{…}` escapes, so a
+/// hostile payload cannot forge extra log lines or terminal escapes.
+pub(crate) fn one_line(message: &mut String) {
+    if !message.chars().any(breaks_line) {
+        return;
+    }
+    let mut out = String::with_capacity(message.len() + 8);
+    for c in message.chars() {
+        if breaks_line(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    *message = out;
+}
+
 /// "expected a string" / "expected a string or null".
 pub(crate) fn expected_into(out: &mut String, expected: &[JsonType]) {
     out.push_str("expected ");
@@ -429,7 +465,7 @@ pub(crate) fn quote_into(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
+            c if breaks_line(c) => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),

@@ -131,22 +131,36 @@ impl<R: Read> Batches<R> {
         }
     }
 
-    /// Discards the rest of an oversized line (its first `seen` bytes already read) up to and
-    /// including its newline; returns its length and the bytes read after the newline.
-    fn skip_line(&mut self, seen: usize) -> io::Result<(u64, Vec<u8>)> {
-        let mut len = seen as u64;
+    /// Discards the rest of an oversized line, whose first bytes `seen` were already read, up to
+    /// and including its newline. Returns its length without the line end (a `\r` before the
+    /// `\n` is the line end's, wherever a read boundary fell), whether it was all whitespace,
+    /// and the bytes read after the newline.
+    fn skip_line(&mut self, seen: &[u8]) -> io::Result<(u64, bool, Vec<u8>)> {
+        let mut len = seen.len() as u64;
+        let mut blank = seen.trim_ascii().is_empty();
+        let mut last = seen.last().copied();
         let mut chunk = vec![0u8; 64 * 1024];
         loop {
             let n = read_some(&mut self.reader, &mut chunk)?;
             if n == 0 {
                 self.done = true;
-                return Ok((len, Vec::new()));
+                return Ok((len, blank, Vec::new()));
             }
-            if let Some(i) = memchr::memchr(b'\n', &chunk[..n]) {
-                len += i as u64;
-                return Ok((len, chunk[i + 1..n].to_vec()));
+            let (part, rest) = match memchr::memchr(b'\n', &chunk[..n]) {
+                Some(i) => (&chunk[..i], Some(&chunk[i + 1..n])),
+                None => (&chunk[..n], None),
+            };
+            len += part.len() as u64;
+            blank = blank && part.trim_ascii().is_empty();
+            if let Some(&byte) = part.last() {
+                last = Some(byte);
             }
-            len += n as u64;
+            if let Some(rest) = rest {
+                if last == Some(b'\r') {
+                    len -= 1;
+                }
+                return Ok((len, blank, rest.to_vec()));
+            }
         }
     }
 
@@ -186,15 +200,21 @@ impl<R: Read> Batches<R> {
             }
             // A `\r` may still end a line of exactly `max_line` bytes, hence the one byte more.
             if partial > self.max_line.saturating_add(1) {
-                batch.data.truncate(line_start);
-                let (len, rest) = self.skip_line(partial)?;
+                let seen = batch.data.split_off(line_start);
+                let (len, blank, rest) = self.skip_line(&seen)?;
+                drop(seen);
                 let number = self.next_line;
                 self.next_line += 1;
-                batch.lines.push(Line {
-                    number,
-                    range: line_start..line_start,
-                    kind: LineKind::Oversized { len },
-                });
+                // A line of whitespace is blank at any length, as it is when whole in the buffer.
+                if blank {
+                    batch.blank += 1;
+                } else {
+                    batch.lines.push(Line {
+                        number,
+                        range: line_start..line_start,
+                        kind: LineKind::Oversized { len },
+                    });
+                }
                 eof = self.done;
                 batch.data.extend_from_slice(&rest);
                 scanned = line_start;

@@ -207,7 +207,13 @@ impl<'a> Parser<'a> {
                 match std::str::from_utf8(&self.input[offset..(offset + 4).min(self.input.len())])
                     .or_else(|e| std::str::from_utf8(&self.input[offset..offset + e.valid_up_to()]))
                 {
-                    Ok(s) if !s.is_empty() => format!("`{}`", s.chars().next().unwrap_or('?')),
+                    // Controls and separators by code point: a message stays on one line.
+                    Ok(s) if !s.is_empty() => match s.chars().next().unwrap_or('?') {
+                        c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
+                            format!("the character U+{:04X}", c as u32)
+                        }
+                        c => format!("`{c}`"),
+                    },
                     _ => format!("the byte 0x{:02X}", self.input[offset]),
                 }
             }
