@@ -17,6 +17,10 @@
 //! | `lines_batches` | `lines::Batches` over the whole buffer, counting lines (no check) |
 //! | `lines_batches_is_valid_par` | `lines::Batches`, then each batch's lines checked with `is_valid` in parallel: the CLI's pipeline without I/O and output |
 //!
+//! After the criterion group, the single-thread and rayon methods run again interleaved (they
+//! take turns, 9 rounds, so that all see the same load on a shared machine); their medians go to
+//! `target/criterion/paired-bulk.tsv`, which `benches/cli.sh --table` puts next to criterion's.
+//!
 //! Run: `cargo bench --bench bulk` (about 2 minutes). For instruction counts (deterministic, unlike
 //! times on a shared machine), `RC_BULK_LOOP` runs one method once over a prefix of the lines
 //! without criterion: see [`instruction_loop`] and `benches/cli.sh --callgrind`.

@@ -26,6 +26,9 @@
 //! bytes for every method). Before timing, every method's verdict is checked against the
 //! expected one, so a broken baseline cannot produce a flattering number.
 //!
+//! After the criterion group, the five verdict methods run again interleaved (short blocks in
+//! turn, so that all see the same load on a shared machine): `target/criterion/paired-verdict.tsv`.
+//!
 //! Run: `cargo bench --bench verdict` (about 2 minutes). Medians end up in
 //! `target/criterion/verdict/<payload>/<method>/new/estimates.json`; `benches/cli.sh --table`
 //! renders them as `benches/RESULTS.md`. On this shared machine timings are noisy; instruction
