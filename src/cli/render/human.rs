@@ -87,17 +87,33 @@ impl Human {
     ) -> io::Result<()> {
         let window = Window::around(bytes, offset);
         let number = line.to_string();
-        let pad = " ".repeat(number.len());
         let (g, gr) = self.paint(BLUE);
         let (c, cr) = self.paint(caret_style);
-        writeln!(buf, "{g}{pad} |{gr}")?;
-        writeln!(buf, "{g}{number} |{gr} {}", window.text)?;
-        writeln!(
-            buf,
-            "{g}{pad} |{gr} {}{c}{}{cr}",
-            " ".repeat(window.caret),
-            "^".repeat(window.width)
-        )
+        // Written piece by piece: this runs for every finding of a bulk run.
+        let pad = |buf: &mut Vec<u8>, byte: u8, n: usize| buf.resize(buf.len() + n, byte);
+        buf.extend_from_slice(g.as_bytes());
+        pad(buf, b' ', number.len());
+        buf.extend_from_slice(b" |");
+        buf.extend_from_slice(gr.as_bytes());
+        buf.push(b'\n');
+        buf.extend_from_slice(g.as_bytes());
+        buf.extend_from_slice(number.as_bytes());
+        buf.extend_from_slice(b" |");
+        buf.extend_from_slice(gr.as_bytes());
+        buf.push(b' ');
+        buf.extend_from_slice(window.text.as_bytes());
+        buf.push(b'\n');
+        buf.extend_from_slice(g.as_bytes());
+        pad(buf, b' ', number.len());
+        buf.extend_from_slice(b" |");
+        buf.extend_from_slice(gr.as_bytes());
+        buf.push(b' ');
+        pad(buf, b' ', window.caret);
+        buf.extend_from_slice(c.as_bytes());
+        pad(buf, b'^', window.width);
+        buf.extend_from_slice(cr.as_bytes());
+        buf.push(b'\n');
+        Ok(())
     }
 }
 
@@ -140,36 +156,29 @@ impl Window {
             end -= 1;
         }
 
-        let mut left: Vec<char> = String::from_utf8_lossy(&bytes[start..offset])
-            .chars()
-            .map(displayable)
-            .collect();
-        if left.len() > LEFT {
-            left.drain(..left.len() - LEFT);
-            cut_left = true;
-        }
-        let mut right: Vec<char> = String::from_utf8_lossy(&bytes[offset..end])
-            .chars()
-            .map(displayable)
-            .collect();
-        if right.len() > RIGHT {
-            right.truncate(RIGHT);
-            cut_right = true;
-        }
+        // The general path counts characters instead of collecting them: no vector per line.
+        let left_src = String::from_utf8_lossy(&bytes[start..offset]);
+        let left_count = left_src.chars().count();
+        let skip = left_count.saturating_sub(LEFT);
+        cut_left |= skip > 0;
+        let right_src = String::from_utf8_lossy(&bytes[offset..end]);
+        let right_count = right_src.chars().count();
+        let take = right_count.min(RIGHT);
+        cut_right |= right_count > RIGHT;
         let token = token_len(&bytes[offset..end]);
         let width = String::from_utf8_lossy(&bytes[offset..offset + token])
             .chars()
             .count()
-            .min(right.len())
+            .min(take)
             .max(1);
 
-        let mut text = String::with_capacity((left.len() + right.len()) * 2 + 8);
+        let mut text = String::with_capacity(left_src.len() + right_src.len() + 8);
         if cut_left {
             text.push('…');
         }
-        let caret = usize::from(cut_left) + left.len();
-        text.extend(left);
-        text.extend(right);
+        let caret = usize::from(cut_left) + (left_count - skip);
+        text.extend(left_src.chars().skip(skip).map(displayable));
+        text.extend(right_src.chars().take(take).map(displayable));
         if cut_right {
             text.push('…');
         }
