@@ -5,6 +5,9 @@
 //! Not run in CI (they take minutes and gigabytes of I/O on a 2-core machine); run them with
 //! `cargo test --release --test hostile_input_heavy -- --ignored --test-threads 1`.
 
+// These tests exist to report their figures (time, peak memory) for the record.
+#![allow(clippy::print_stderr)]
+
 mod cli_support;
 
 use std::io::{BufRead, BufReader, Write};
