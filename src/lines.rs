@@ -143,6 +143,11 @@ impl<R: Read> Batches<R> {
         loop {
             let n = read_some(&mut self.reader, &mut chunk)?;
             if n == 0 {
+                // A last line without a newline drops a final `\r` too, as when it is whole in
+                // the buffer.
+                if last == Some(b'\r') {
+                    len -= 1;
+                }
                 self.done = true;
                 return Ok((len, blank, Vec::new()));
             }
