@@ -944,6 +944,14 @@ mod replay {
         assert!(replay("schema", TARGETS[2].1) > 0, "no schema corpus");
     }
 
+    /// libFuzzer never runs an empty input from a corpus directory; this does.
+    #[test]
+    fn empty_inputs_hold() {
+        for (_, check) in TARGETS {
+            check(b"");
+        }
+    }
+
     /// The findings in [`super::OPEN`], enforced: fails until the library owner fixes them.
     /// Run with `cargo test --test fuzz_regressions -- --ignored`.
     #[test]
