@@ -30,6 +30,8 @@ pub struct SchemaDocument {
 }
 
 const BASE: &str = "https://response-contract.invalid/schemas/bms/";
+/// Where documents given by name (not by `$id`) are registered.
+const LOCAL_BASE: &str = "https://response-contract.invalid/local/";
 
 macro_rules! document {
     ($file:literal) => {
@@ -153,6 +155,75 @@ impl Schema {
             .with_draft(Draft::Draft202012)
             .with_registry(&registry)
             .build(&value)
+            .map_err(|e| invalid(e.to_string()))?;
+        Ok(Schema {
+            engine: Arc::new(engine),
+            limits: Limits::DEFAULT,
+            redact: false,
+        })
+    }
+
+    /// Compiles a set of documents that refer to each other with relative `$ref`s; payloads are
+    /// checked against the one named `root`. Each document is registered under its name, read as
+    /// a path relative to a common base (so `"common/error.json"` is what `"../common/error.json"`
+    /// reaches from `"api/x.json"`), and under its own `$id` when it has one. Nothing is fetched
+    /// from the network or the file system. A name that is an absolute URI (`http://…/x.json`) is
+    /// registered as that URI, so a test suite's remote documents can be served as given.
+    ///
+    /// # Errors
+    /// [`Error::SchemaNotJson`] or [`Error::InvalidSchema`] (naming the document), including a
+    /// `$ref` that none of the documents resolves.
+    pub fn from_documents(documents: &[(&str, &[u8])], root: &str) -> Result<Schema, Error> {
+        let mut values = Vec::with_capacity(documents.len());
+        for (name, source) in documents {
+            let value: serde_json::Value =
+                serde_json::from_slice(source).map_err(|source| Error::SchemaNotJson {
+                    origin: (*name).to_owned(),
+                    source,
+                })?;
+            if let Err(error) = jsonschema::draft202012::meta::validate(&value) {
+                return Err(Error::InvalidSchema {
+                    origin: (*name).to_owned(),
+                    reason: format!(
+                        "at {}: {error}",
+                        pointer::display(error.instance_path().as_str())
+                    ),
+                });
+            }
+            // A name that is already an absolute URI (a `remotes/` document, say) is used as is.
+            let uri = if name.contains("://") {
+                (*name).to_owned()
+            } else {
+                format!("{LOCAL_BASE}{name}")
+            };
+            values.push((uri, value));
+        }
+        let invalid = |reason: String| Error::InvalidSchema {
+            origin: root.to_owned(),
+            reason,
+        };
+        let Some((root_uri, root_value)) = values
+            .iter()
+            .find(|(uri, _)| uri == root || uri.strip_prefix(LOCAL_BASE) == Some(root))
+            .cloned()
+        else {
+            return Err(invalid("no document of that name was given".to_owned()));
+        };
+        let mut builder = Registry::new();
+        for doc in &DOCUMENTS {
+            let value: serde_json::Value =
+                serde_json::from_str(doc.source).expect("embedded schema documents are JSON");
+            builder = builder.add(doc.id, value).map_err(|e| invalid(e.to_string()))?;
+        }
+        for (uri, value) in values {
+            builder = builder.add(uri, value).map_err(|e| invalid(e.to_string()))?;
+        }
+        let registry = builder.prepare().map_err(|e| invalid(e.to_string()))?;
+        let engine = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .with_registry(&registry)
+            .with_base_uri(root_uri)
+            .build(&root_value)
             .map_err(|e| invalid(e.to_string()))?;
         Ok(Schema {
             engine: Arc::new(engine),

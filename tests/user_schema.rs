@@ -155,3 +155,17 @@ fn bad_schemas_are_errors_that_say_what_is_wrong() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn documents_given_together_resolve_relative_references() {
+    let error = br#"{"type": "object", "properties": {"code": {"type": "string"}}, "required": ["code"]}"#;
+    let root = br#"{"type": "object", "properties": {"error": {"$ref": "common/error.json"}}}"#;
+    let schema = response_contract::Schema::from_documents(
+        &[("api/root.json", root), ("api/common/error.json", error)],
+        "api/root.json",
+    )
+    .expect("the documents compile");
+    let report = schema.validate(br#"{"error": {"code": 1}}"#);
+    assert_eq!(report.violations()[0].pointer, "/error/code");
+    assert!(schema.is_valid(br#"{"error": {"code": "E"}}"#));
+}
