@@ -6,12 +6,12 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use crate::options::Limits;
 use crate::parse::{Fatal, FatalKind, Hazard, Node, Value};
 use crate::pointer;
 use crate::report::{
     JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind,
 };
-use crate::validator::Limits;
 
 /// How long a quoted value may grow in a message before it is cut with `…`.
 const MAX_QUOTED_CHARS: usize = 40;
@@ -19,7 +19,6 @@ const MAX_QUOTED_CHARS: usize = 40;
 pub(crate) struct Collector<'p> {
     payload: &'p [u8],
     max: usize,
-    redact: bool,
     /// Kept violations; only `location.offset` is set until `finish` fills in lines and columns
     /// in one pass over the payload, however many there are.
     violations: Vec<Violation>,
@@ -32,11 +31,10 @@ pub(crate) struct Collector<'p> {
 }
 
 impl<'p> Collector<'p> {
-    pub(crate) fn new(payload: &'p [u8], limits: &Limits, redact: bool) -> Self {
+    pub(crate) fn new(payload: &'p [u8], limits: &Limits) -> Self {
         Collector {
             payload,
             max: limits.violations(),
-            redact,
             violations: Vec::new(),
             firsts: Vec::new(),
             dropped: 0,
@@ -103,34 +101,6 @@ impl<'p> Collector<'p> {
         detail: impl FnOnce(&Self) -> String,
     ) {
         self.push(Severity::Error, kind, pointer, keyword, offset, detail);
-    }
-
-    /// A type mismatch: `<context>expected a string, found the number 400`.
-    pub(crate) fn type_mismatch(
-        &mut self,
-        expected: &[JsonType],
-        node: &Node<'_>,
-        pointer: String,
-        keyword: Option<Cow<'static, str>>,
-        note: &'static str,
-    ) {
-        let kind = ViolationKind::TypeMismatch {
-            expected: expected.to_vec(),
-            found: type_of(node),
-        };
-        self.push_with(
-            Severity::Error,
-            kind,
-            pointer,
-            keyword,
-            node.start,
-            |c, m| {
-                expected_into(m, expected);
-                m.push_str(note);
-                m.push_str(", found ");
-                c.found_into(node, m);
-            },
-        );
     }
 
     pub(crate) fn size_exceeded(&mut self, max: usize) {
@@ -238,57 +208,6 @@ impl<'p> Collector<'p> {
         }
     }
 
-    /// "the number 400", `the string "abc"`; with redaction only the type and length.
-    pub(crate) fn found(&self, node: &Node<'_>) -> String {
-        let mut out = String::new();
-        self.found_into(node, &mut out);
-        out
-    }
-
-    pub(crate) fn found_into(&self, node: &Node<'_>, out: &mut String) {
-        let text = &self.payload[node.start..node.end];
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
-        let _ = match &node.value {
-            Value::Null => write!(out, "null"),
-            Value::Bool(_) if self.redact => write!(out, "a boolean"),
-            Value::Bool(b) => write!(out, "the boolean {b}"),
-            Value::Number if self.redact => write!(out, "a number of {} characters", text.len()),
-            Value::Number => {
-                out.push_str("the number ");
-                // Number text is ASCII; a long one is cut like a long string.
-                let digits = String::from_utf8_lossy(text);
-                push_cut(out, &digits);
-                Ok(())
-            }
-            Value::String(s) if self.redact => {
-                write!(out, "a string of {} characters", s.chars().count())
-            }
-            Value::String(s) => {
-                out.push_str("the string ");
-                quote_into(out, s);
-                Ok(())
-            }
-            Value::Array(items) => {
-                write!(
-                    out,
-                    "an array of {} item{}",
-                    items.len(),
-                    plural(items.len())
-                )
-            }
-            Value::Object(members) => write!(
-                out,
-                "an object with {} member{}",
-                members.len(),
-                plural(members.len())
-            ),
-        };
-    }
-
-    pub(crate) fn is_redacting(&self) -> bool {
-        self.redact
-    }
-
     pub(crate) fn finish(mut self, variant: Option<Variant>) -> Report {
         for (index, first) in std::mem::take(&mut self.firsts) {
             let at = Location::of_offset(self.payload, first);
@@ -382,6 +301,47 @@ impl<'p> Locator<'p> {
             offset,
         }
     }
+}
+
+/// "the number 400", `the string "abc"`; with redaction only the type and length.
+pub(crate) fn found_into(payload: &[u8], redact: bool, node: &Node<'_>, out: &mut String) {
+    let text = &payload[node.start..node.end];
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let _ = match &node.value {
+        Value::Null => write!(out, "null"),
+        Value::Bool(_) if redact => write!(out, "a boolean"),
+        Value::Bool(b) => write!(out, "the boolean {b}"),
+        Value::Number if redact => write!(out, "a number of {} characters", text.len()),
+        Value::Number => {
+            out.push_str("the number ");
+            // Number text is ASCII; a long one is cut like a long string.
+            let digits = String::from_utf8_lossy(text);
+            push_cut(out, &digits);
+            Ok(())
+        }
+        Value::String(s) if redact => {
+            write!(out, "a string of {} characters", s.chars().count())
+        }
+        Value::String(s) => {
+            out.push_str("the string ");
+            quote_into(out, s);
+            Ok(())
+        }
+        Value::Array(items) => {
+            write!(
+                out,
+                "an array of {} item{}",
+                items.len(),
+                plural(items.len())
+            )
+        }
+        Value::Object(members) => write!(
+            out,
+            "an object with {} member{}",
+            members.len(),
+            plural(members.len())
+        ),
+    };
 }
 
 /// The JSON type of a parsed node.

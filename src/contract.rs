@@ -1,310 +1,231 @@
-//! The Order ID Response contract (Tables 1–3) checked over the located tree: the full report.
-//!
-//! The rules here mirror `schemas/*.schema.json` keyword for keyword; the keyword locations in
-//! violations name those documents. `tests/schema_agreement.rs` proves on generated payloads that
-//! this check and a JSON Schema engine running the documents reach the same verdict, and
-//! `tests/schema_documents.rs` that the member tables below are the documents' own.
+//! The built-in contracts, as data: the embedded schema documents and, for each contract, a
+//! policy document (`schemas/policies/`) that says how a payload is judged to be one variant and
+//! how members the tables do not list are reported. Compiled once into one plan.
 
-use std::borrow::Cow;
+use std::sync::OnceLock;
 
-use crate::collect::{Collector, type_of};
-use crate::parse::{self, Member, Node, Value};
-use crate::pointer;
-use crate::report::{JsonType, Report, Severity, Variant, ViolationKind};
-use crate::validator::{Expect, Validator};
+use serde::Deserialize;
 
-/// Table 1: the normal response's members, all required strings.
-pub(crate) const NORMAL_MEMBERS: [&str; 2] = ["order_id", "job_id"];
-/// Table 2: the abnormal response's one member, an object (Table 3).
-pub(crate) const ABNORMAL_MEMBER: &str = "error";
-/// Table 3: the error's members, all required strings.
-pub(crate) const ERROR_MEMBERS: [&str; 2] = ["message", "code"];
+use crate::plan::check::{Policy, VariantPolicy};
+use crate::plan::compile::{self, Document};
+use crate::plan::{Id, Plan};
+use crate::report::Variant;
 
-const DOC_ROOT: &str = "order-id-response.schema.json";
-const DOC_NORMAL: &str = "normal-response.schema.json";
-const DOC_ABNORMAL: &str = "abnormal-response.schema.json";
-const DOC_ERROR: &str = "error.schema.json";
-
-fn keyword(document: &str, path: &str) -> Option<Cow<'static, str>> {
-    Some(Cow::Owned(format!("{document}#{path}")))
+/// One embedded schema document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaDocument {
+    /// Its path under `schemas/`, e.g. `"error.schema.json"` or
+    /// `"job-status/sub-job.schema.json"`.
+    pub file: &'static str,
+    /// Its `$id`.
+    pub id: &'static str,
+    /// The document text, as shipped.
+    pub source: &'static str,
 }
 
-/// The keyword locations of the common violations, written out so that reporting them costs
-/// no formatting (`tests/schema_documents.rs` resolves each one in its document).
-fn static_keyword(document: &str, member: &str) -> Option<Cow<'static, str>> {
-    Some(Cow::Borrowed(match (document, member) {
-        (DOC_NORMAL, "order_id") => "normal-response.schema.json#/properties/order_id/type",
-        (DOC_NORMAL, "job_id") => "normal-response.schema.json#/properties/job_id/type",
-        (DOC_ERROR, "message") => "error.schema.json#/properties/message/type",
-        (DOC_ERROR, "code") => "error.schema.json#/properties/code/type",
-        (DOC_NORMAL, REQUIRED) => "normal-response.schema.json#/required",
-        (DOC_ABNORMAL, REQUIRED) => "abnormal-response.schema.json#/required",
-        (DOC_ERROR, REQUIRED) => "error.schema.json#/required",
-        (DOC_ERROR, TYPE) => "error.schema.json#/type",
-        _ => return keyword(document, &format!("/properties/{member}/type")),
-    }))
-}
-
-/// Markers for [`static_keyword`] that no member can be mistaken for.
-const REQUIRED: &str = "#required";
-const TYPE: &str = "#type";
-
-/// The full check: every violation, located.
-pub(crate) fn check(payload: &[u8], validator: &Validator) -> Report {
-    let limits = validator.limits_ref();
-    let mut out = Collector::new(payload, limits, validator.is_redacting());
-    if payload.len() > limits.size() {
-        out.size_exceeded(limits.size());
-        return out.finish(None);
-    }
-    let parsed = parse::parse(payload, limits.depth());
-    out.hazards(parsed.hazards);
-    let root = match (parsed.root, parsed.fatal) {
-        (Some(root), None) => root,
-        (_, fatal) => {
-            if let Some(fatal) = fatal {
-                out.fatal(fatal, limits.depth());
-            }
-            return out.finish(None);
+macro_rules! document {
+    ($file:literal) => {
+        SchemaDocument {
+            file: $file,
+            id: concat!("https://response-contract.invalid/schemas/bms/", $file),
+            source: include_str!(concat!("../schemas/", $file)),
         }
     };
-    let variant = check_root(&root, validator, &mut out);
-    out.finish(variant)
 }
 
-fn check_root(root: &Node, validator: &Validator, out: &mut Collector<'_>) -> Option<Variant> {
-    let expect = validator.expectation();
-    let Value::Object(members) = &root.value else {
-        let document = match expect {
-            Expect::Normal => DOC_NORMAL,
-            Expect::Abnormal => DOC_ABNORMAL,
-            Expect::Either => DOC_ROOT,
+static DOCUMENTS: [SchemaDocument; 4] = [
+    document!("order-id-response.schema.json"),
+    document!("normal-response.schema.json"),
+    document!("abnormal-response.schema.json"),
+    document!("error.schema.json"),
+];
+
+/// The embedded schema documents of every contract, each contract's whole response first.
+pub fn documents() -> &'static [SchemaDocument] {
+    &DOCUMENTS
+}
+
+/// A document by file name, with or without `.schema.json` (`"error"`, `"error.schema.json"`,
+/// `"job-status/sub-job"`).
+pub fn document(name: &str) -> Option<&'static SchemaDocument> {
+    DOCUMENTS
+        .iter()
+        .find(|d| d.file == name || d.file.strip_suffix(".schema.json") == Some(name))
+}
+
+/// A built-in contract: one documented response of the Bare Metal Server API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Contract {
+    /// The **Order ID Response** (`order_id_response.rst`): `order_id` and `job_id`, or `error`.
+    #[default]
+    OrderIdResponse,
+}
+
+/// Each contract's policy document, in the order of [`Contract::all`].
+static POLICIES: [&str; 1] = [include_str!("../schemas/policies/order-id-response.json")];
+
+impl Contract {
+    /// Every built-in contract.
+    pub fn all() -> &'static [Contract] {
+        &[Contract::OrderIdResponse]
+    }
+
+    /// Its name on the command line and in reports: `"order-id-response"`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            Contract::OrderIdResponse => "order-id-response",
+        }
+    }
+
+    /// The contract of that name.
+    pub fn from_name(name: &str) -> Option<Contract> {
+        Contract::all().iter().copied().find(|c| c.name() == name)
+    }
+
+    /// Its whole-response schema document.
+    pub fn document(self) -> &'static SchemaDocument {
+        let policy = &compiled().policies[self as usize];
+        document(&policy.root_file).unwrap_or(&DOCUMENTS[0])
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl std::fmt::Display for Contract {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A policy document, as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyDocument {
+    #[serde(rename = "$comment")]
+    _comment: Option<String>,
+    contract: String,
+    title: String,
+    root: String,
+    unlisted_members: Unlisted,
+    exclusive: String,
+    variants: Vec<VariantDocument>,
+    precedence: Vec<Variant>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Unlisted {
+    Allowed,
+    Warning,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VariantDocument {
+    variant: Variant,
+    schema: String,
+    members: Vec<String>,
+    noun: String,
+    judged: String,
+    member_noun: String,
+}
+
+/// Every embedded document and contract, compiled once.
+pub(crate) struct Compiled {
+    pub(crate) plan: Plan,
+    pub(crate) policies: Vec<CompiledPolicy>,
+}
+
+pub(crate) struct CompiledPolicy {
+    pub(crate) policy: Policy,
+    pub(crate) root_file: String,
+}
+
+impl Compiled {
+    pub(crate) fn policy(&self, contract: Contract) -> &Policy {
+        &self.policies[contract.index()].policy
+    }
+}
+
+/// The embedded documents as the compiler takes them.
+pub(crate) fn embedded_documents() -> Vec<Document> {
+    DOCUMENTS
+        .iter()
+        .map(|d| Document {
+            uri: d.id.to_owned(),
+            name: d.file.to_owned(),
+            // A shipped document that is not JSON is a bug in this crate, caught by its tests.
+            value: serde_json::from_str(d.source).expect("embedded schema documents are JSON"),
+        })
+        .collect()
+}
+
+/// The compiled contracts (built on first use).
+pub(crate) fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let docs = embedded_documents();
+        let index = |file: &str| {
+            docs.iter()
+                .position(|d| d.name == file)
+                .unwrap_or_else(|| panic!("a policy names the embedded document {file}"))
         };
-        let found = type_of(root);
-        out.error(
-            ViolationKind::TypeMismatch {
-                expected: vec![JsonType::Object],
-                found,
-            },
-            String::new(),
-            keyword(
-                document,
-                if expect == Expect::Either {
-                    "/oneOf"
-                } else {
-                    "/type"
-                },
-            ),
-            root.start,
-            |c| {
-                format!(
-                    "expected an object (an Order ID Response), found {}",
-                    c.found(root)
-                )
-            },
-        );
-        return None;
-    };
-
-    let has_error = members.iter().any(|m| m.key == ABNORMAL_MEMBER);
-    let has_result = members.iter().any(|m| NORMAL_MEMBERS.contains(&&*m.key));
-    let judged = if has_error {
-        Some(Variant::Abnormal)
-    } else if has_result {
-        Some(Variant::Normal)
-    } else {
-        None
-    };
-    let variant = match (expect, judged) {
-        (Expect::Either, None) => {
-            out.error(
-                ViolationKind::NoVariant,
-                String::new(),
-                keyword(DOC_ROOT, "/oneOf"),
-                root.start,
-                |_| {
-                    let found = if members.is_empty() {
-                        "an empty object"
-                    } else {
-                        "an object with none of them"
-                    };
-                    format!(
-                        "expected `order_id` and `job_id` (a normal response) or `error` (an abnormal response), found {found}"
-                    )
-                },
-            );
-            unknown_members(members, "", &[], validator, out);
-            return None;
+        let parsed: Vec<PolicyDocument> = POLICIES
+            .iter()
+            .map(|source| serde_json::from_str(source).expect("embedded policies are valid"))
+            .collect();
+        let mut roots = Vec::new();
+        for p in &parsed {
+            roots.push(index(&p.root));
+            roots.extend(p.variants.iter().map(|v| index(&v.schema)));
         }
-        (Expect::Either, Some(found)) => found,
-        (Expect::Normal, None) => Variant::Normal,
-        (Expect::Abnormal, None) => Variant::Abnormal,
-        (Expect::Normal, Some(found)) | (Expect::Abnormal, Some(found)) => {
-            let expected = if expect == Expect::Normal {
-                Variant::Normal
-            } else {
-                Variant::Abnormal
-            };
-            if found != expected {
-                out.error(
-                    ViolationKind::UnexpectedVariant { expected, found },
-                    String::new(),
-                    None,
-                    root.start,
-                    |_| {
-                        format!(
-                            "expected {} response, found {} response",
-                            article(expected),
-                            article(found)
-                        )
+        let (plan, ids) = compile::compile(&docs, &roots).expect("embedded documents compile");
+        let mut ids = ids.into_iter();
+        let mut next = || -> Id { ids.next().expect("one id per root") };
+        let policies = parsed
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                assert_eq!(p.contract, Contract::all()[i].name(), "policies in order");
+                let root = next();
+                let variants: Vec<VariantPolicy> = p
+                    .variants
+                    .into_iter()
+                    .map(|v| VariantPolicy {
+                        variant: v.variant,
+                        schema: next(),
+                        members: v.members,
+                        noun: v.noun,
+                        judged: v.judged,
+                        member_noun: v.member_noun,
+                    })
+                    .collect();
+                let precedence = p
+                    .precedence
+                    .iter()
+                    .map(|want| {
+                        variants
+                            .iter()
+                            .position(|v| v.variant == *want)
+                            .expect("precedence names declared variants")
+                    })
+                    .collect();
+                CompiledPolicy {
+                    root_file: p.root,
+                    policy: Policy {
+                        title: p.title,
+                        root,
+                        report_unlisted: matches!(p.unlisted_members, Unlisted::Warning),
+                        variants,
+                        precedence,
+                        exclusive: p.exclusive,
                     },
-                );
-            }
-            found
-        }
-    };
-    match variant {
-        Variant::Normal => check_normal(root, members, validator, out),
-        Variant::Abnormal => check_abnormal(root, members, validator, out),
-    }
-    Some(variant)
-}
-
-fn article(variant: Variant) -> &'static str {
-    match variant {
-        Variant::Normal => "a normal",
-        Variant::Abnormal => "an abnormal",
-    }
-}
-
-fn check_normal(root: &Node, members: &[Member], validator: &Validator, out: &mut Collector<'_>) {
-    for member in members {
-        if NORMAL_MEMBERS.contains(&&*member.key) {
-            expect_string(member, "", DOC_NORMAL, out);
-        }
-    }
-    missing(root, members, "", &NORMAL_MEMBERS, DOC_NORMAL, out);
-    unknown_members(members, "", &NORMAL_MEMBERS, validator, out);
-}
-
-fn check_abnormal(root: &Node, members: &[Member], validator: &Validator, out: &mut Collector<'_>) {
-    for member in members {
-        let key: &str = &member.key;
-        if key == ABNORMAL_MEMBER {
-            check_error_body(member, validator, out);
-        } else if NORMAL_MEMBERS.contains(&key) {
-            out.error(
-                ViolationKind::AmbiguousResponse,
-                pointer::child("", key),
-                Some(Cow::Borrowed("abnormal-response.schema.json#/not")),
-                member.key_start,
-                |_| format!("an abnormal response (with `error`) must not carry the result member `{key}`: a response is either a result or an error"),
-            );
-        }
-    }
-    missing(root, members, "", &[ABNORMAL_MEMBER], DOC_ABNORMAL, out);
-    let mut listed = NORMAL_MEMBERS.to_vec();
-    listed.push(ABNORMAL_MEMBER);
-    unknown_members(members, "", &listed, validator, out);
-}
-
-fn check_error_body(member: &Member, validator: &Validator, out: &mut Collector<'_>) {
-    let node = &member.value;
-    let at = pointer::child("", ABNORMAL_MEMBER);
-    let Value::Object(fields) = &node.value else {
-        out.type_mismatch(
-            &[JsonType::Object],
-            node,
-            at,
-            static_keyword(DOC_ERROR, TYPE),
-            " (the error data structure)",
-        );
-        return;
-    };
-    for field in fields {
-        if ERROR_MEMBERS.contains(&&*field.key) {
-            expect_string(field, &at, DOC_ERROR, out);
-        }
-    }
-    missing(node, fields, &at, &ERROR_MEMBERS, DOC_ERROR, out);
-    unknown_members(fields, &at, &ERROR_MEMBERS, validator, out);
-}
-
-fn expect_string(member: &Member<'_>, parent: &str, document: &str, out: &mut Collector<'_>) {
-    let node = &member.value;
-    if matches!(node.value, Value::String(_)) {
-        return;
-    }
-    out.type_mismatch(
-        &[JsonType::String],
-        node,
-        pointer::child(parent, &member.key),
-        static_keyword(document, &member.key),
-        "",
-    );
-}
-
-/// A missing member is reported at the pointer it should have, located at its object's `{`.
-fn missing(
-    object: &Node,
-    members: &[Member],
-    parent: &str,
-    required: &[&str],
-    document: &str,
-    out: &mut Collector<'_>,
-) {
-    for &name in required {
-        if members.iter().all(|m| m.key != name) {
-            out.push_with(
-                Severity::Error,
-                ViolationKind::MissingMember {
-                    name: name.to_owned(),
-                },
-                pointer::child(parent, name),
-                static_keyword(document, REQUIRED),
-                object.start,
-                |_, m| {
-                    m.push_str("the required member `");
-                    m.push_str(name);
-                    m.push_str("` is missing");
-                },
-            );
-        }
-    }
-}
-
-fn unknown_members(
-    members: &[Member],
-    parent: &str,
-    listed: &[&str],
-    validator: &Validator,
-    out: &mut Collector<'_>,
-) {
-    let severity = if validator.is_strict() {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
-    for member in members {
-        if listed.contains(&&*member.key) {
-            continue;
-        }
-        let strict = validator.is_strict();
-        out.push(
-            severity,
-            ViolationKind::UnknownMember {
-                name: member.key.to_string(),
-            },
-            pointer::child(parent, &member.key),
-            None,
-            member.key_start,
-            |_| {
-                if strict {
-                    "a member the contract does not list (not allowed in strict mode)".to_owned()
-                } else {
-                    "a member the contract does not list".to_owned()
                 }
-            },
-        );
-    }
+            })
+            .collect();
+        Compiled { plan, policies }
+    })
 }

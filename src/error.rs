@@ -24,6 +24,18 @@ pub enum Error {
         /// What the schema engine said (where in the schema, and why).
         reason: String,
     },
+    /// A `$ref` that none of the given documents resolves (nothing is fetched from a network).
+    #[error(
+        "the schema {document} refers to `{reference}` (at {at}), which none of the given documents defines"
+    )]
+    UnresolvedReference {
+        /// The reference as written.
+        reference: String,
+        /// The document it appears in.
+        document: String,
+        /// Where in that document (a JSON Pointer).
+        at: String,
+    },
     /// An HTTP status code for which the contract names no variant.
     #[error(
         "the contract names no response for HTTP status {status}: expected 2xx (normal) or 4xx/5xx (abnormal)"

@@ -40,10 +40,11 @@
 mod collect;
 mod contract;
 mod error;
-mod fast;
 pub mod lines;
 mod model;
+mod options;
 mod parse;
+mod plan;
 mod pointer;
 mod report;
 mod schema;
@@ -56,11 +57,13 @@ mod validator;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+pub use contract::{Contract, SchemaDocument, document, documents};
 pub use error::Error;
 pub use model::{ErrorBody, ErrorResponse, OrderIdResponse, Response};
+pub use options::{Expect, Limits};
 pub use report::{JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind};
-pub use schema::{Schema, SchemaDocument, document, documents};
-pub use validator::{Checked, Expect, Limits, Validator};
+pub use schema::Schema;
+pub use validator::{Checked, Validator};
 
 /// Checks one payload against the Order ID Response contract with the default options.
 ///

@@ -1,119 +1,13 @@
 //! The reusable [`Validator`]: options, the fast verdict and the full report.
 
-use crate::contract;
-use crate::error::Error;
-use crate::fast::{self, Scan};
+use crate::contract::{self, Contract};
 use crate::model::{ErrorResponse, OrderIdResponse, Response};
+use crate::options::{Expect, Limits};
+use crate::plan::{check, scan};
 use crate::report::{Report, Variant};
 
-/// Which response the payload should be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Expect {
-    /// Table 1 only: an abnormal response is a violation.
-    Normal,
-    /// Tables 2–3 only: a normal response is a violation.
-    Abnormal,
-    /// Either response (the default): judged by the payload itself.
-    #[default]
-    Either,
-}
-
-impl Expect {
-    /// The variant an HTTP status code calls for: 2xx normal, 4xx and 5xx abnormal.
-    ///
-    /// # Errors
-    /// [`Error::UnsupportedStatus`] for any other code: the contract says nothing about them.
-    ///
-    /// ```
-    /// use response_contract::Expect;
-    /// assert_eq!(Expect::from_status(202)?, Expect::Normal);
-    /// assert_eq!(Expect::from_status(400)?, Expect::Abnormal);
-    /// assert!(Expect::from_status(302).is_err());
-    /// # Ok::<(), response_contract::Error>(())
-    /// ```
-    pub fn from_status(status: u16) -> Result<Expect, Error> {
-        match status {
-            200..=299 => Ok(Expect::Normal),
-            400..=599 => Ok(Expect::Abnormal),
-            _ => Err(Error::UnsupportedStatus { status }),
-        }
-    }
-}
-
-/// Bounds on what one payload may cost. Exceeding one is a
-/// [`ViolationKind::LimitExceeded`](crate::ViolationKind::LimitExceeded) violation, never a crash
-/// or a silent truncation.
-///
-/// | limit | default | meaning |
-/// |---|---|---|
-/// | `max_size` | 16 MiB | bytes in one payload; a larger one is not parsed |
-/// | `max_depth` | 128 | nesting of arrays and objects (the response itself is depth 1); at most [`Limits::MAX_DEPTH_CEILING`] |
-/// | `max_violations` | 100 | violations listed per payload; the rest are counted in one last violation |
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Limits {
-    max_size: usize,
-    max_depth: usize,
-    max_violations: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits::DEFAULT
-    }
-}
-
-impl Limits {
-    /// The defaults: 16 MiB, depth 128, 100 violations.
-    pub const DEFAULT: Limits = Limits {
-        max_size: 16 * 1024 * 1024,
-        max_depth: 128,
-        max_violations: 100,
-    };
-
-    /// The deepest nesting any configuration may allow. Parsing and schema evaluation recurse
-    /// once per level; measured on a 2 MiB thread stack (the smallest common default) in a debug
-    /// build, both overflow between depth 512 and 768, so 256 keeps a margin of two.
-    pub const MAX_DEPTH_CEILING: usize = 256;
-
-    /// Largest payload, in bytes.
-    #[must_use]
-    pub fn max_size(mut self, bytes: usize) -> Self {
-        self.max_size = bytes;
-        self
-    }
-
-    /// Deepest nesting; values above [`Limits::MAX_DEPTH_CEILING`] are lowered to it.
-    #[must_use]
-    pub fn max_depth(mut self, depth: usize) -> Self {
-        self.max_depth = depth.min(Self::MAX_DEPTH_CEILING);
-        self
-    }
-
-    /// Most violations listed per payload (at least 1).
-    #[must_use]
-    pub fn max_violations(mut self, count: usize) -> Self {
-        self.max_violations = count.max(1);
-        self
-    }
-
-    /// The size limit in bytes.
-    pub fn size(&self) -> usize {
-        self.max_size
-    }
-
-    /// The depth limit.
-    pub fn depth(&self) -> usize {
-        self.max_depth
-    }
-
-    /// The violations limit.
-    pub fn violations(&self) -> usize {
-        self.max_violations
-    }
-}
-
-/// A configured check of the Order ID Response contract. Cheap to copy, `Send + Sync`; build it
-/// once and reuse it for every payload.
+/// A configured check of a built-in [`Contract`] (the Order ID Response unless told otherwise).
+/// Cheap to copy, `Send + Sync`; build it once and reuse it for every payload.
 ///
 /// ```
 /// use response_contract::{Expect, Validator};
@@ -126,6 +20,8 @@ impl Limits {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Validator {
+    contract: Contract,
+    formats: bool,
     strict: bool,
     expect: Expect,
     limits: Limits,
@@ -136,11 +32,33 @@ impl Validator {
     /// The default check: either variant, unknown members are warnings, default [`Limits`].
     pub const fn new() -> Self {
         Validator {
+            contract: Contract::OrderIdResponse,
+            formats: false,
             strict: false,
             expect: Expect::Either,
             limits: Limits::DEFAULT,
             redact: false,
         }
+    }
+
+    /// Which built-in contract to check.
+    #[must_use]
+    pub fn contract(mut self, contract: Contract) -> Self {
+        self.contract = contract;
+        self
+    }
+
+    /// Asserts `format` (`date-time`, `uuid`, …) instead of treating it as an annotation, as
+    /// JSON Schema 2020-12 does by default.
+    #[must_use]
+    pub fn assert_formats(mut self, yes: bool) -> Self {
+        self.formats = yes;
+        self
+    }
+
+    /// The contract checked.
+    pub fn contract_checked(&self) -> Contract {
+        self.contract
     }
 
     /// Strict mode: members the contract does not list are errors, not warnings.
@@ -192,26 +110,14 @@ impl Validator {
         self.redact
     }
 
-    /// The fast path's verdict: `Some(Ok(variant))` for a clean payload the options accept,
-    /// `Some(Err(()))` for one the full check must reject, `None` when only it can tell.
-    #[inline]
-    fn fast(&self, payload: &[u8]) -> Option<Result<Variant, ()>> {
-        // A clean response nests two levels deep: with a lower depth limit, ask the full check.
-        if payload.len() > self.limits.max_size || self.limits.max_depth < 2 {
-            return None;
-        }
-        match fast::scan(payload) {
-            Scan::Clean(variant) if self.accepts(variant) => Some(Ok(variant)),
-            Scan::Clean(_) | Scan::Broken => Some(Err(())),
-            Scan::Unsure => None,
-        }
-    }
-
-    fn accepts(&self, variant: Variant) -> bool {
-        match self.expect {
-            Expect::Either => true,
-            Expect::Normal => variant == Variant::Normal,
-            Expect::Abnormal => variant == Variant::Abnormal,
+    fn settings(&self) -> check::Settings<'static> {
+        check::Settings {
+            limits: self.limits,
+            redact: self.redact,
+            strict: self.strict,
+            formats: self.formats,
+            expect: self.expect,
+            policy: Some(contract::compiled().policy(self.contract)),
         }
     }
 
@@ -220,22 +126,22 @@ impl Validator {
     /// such as a number where a string is required).
     #[inline]
     pub fn is_valid(&self, payload: &[u8]) -> bool {
-        match self.fast(payload) {
-            Some(verdict) => verdict.is_ok(),
-            None => contract::check(payload, self).is_valid(),
+        let compiled = contract::compiled();
+        let settings = self.settings();
+        let root = compiled.policy(self.contract).root;
+        match scan::scan(&compiled.plan, root, payload, &settings) {
+            Some(verdict) => verdict,
+            None => check::is_valid(&compiled.plan, root, payload, &settings),
         }
     }
 
     /// The full check: every violation with its pointer, keyword, location and message.
     #[inline]
     pub fn validate(&self, payload: &[u8]) -> Report {
-        match self.fast(payload) {
-            Some(Ok(variant)) => Report {
-                variant: Some(variant),
-                violations: Vec::new(),
-            },
-            _ => contract::check(payload, self),
-        }
+        let compiled = contract::compiled();
+        let settings = self.settings();
+        let root = compiled.policy(self.contract).root;
+        check::check(&compiled.plan, root, payload, &settings)
     }
 
     /// The full check, and on success the typed value.

@@ -277,7 +277,7 @@ fn messages_read_as_pinned() {
     );
     assert_eq!(
         message(br#"{"error": true}"#),
-        "/error: expected an object (the error data structure), found the boolean true"
+        "/error: expected an object, found the boolean true"
     );
     assert_eq!(
         message(br#"{"order_id": ["a"], "job_id": "b"}"#),
@@ -300,7 +300,7 @@ fn messages_read_as_pinned() {
     assert_eq!(
         message(long.as_bytes()),
         format!(
-            "/error: expected an object (the error data structure), found the string \"{}…\"",
+            "/error: expected an object, found the string \"{}…\"",
             "y".repeat(40)
         )
     );

@@ -1,0 +1,1449 @@
+//! The located check: a [`Plan`] evaluated over the located tree of a payload, every finding
+//! with its pointer, keyword location, byte offset and a one-line message.
+//!
+//! Where a `oneOf` or `anyOf` fails, only the best-matching branch is reported: the one whose
+//! discriminating member the payload carries (a member that branch requires and not every branch
+//! does, or a member whose `const` the payload matches), else the branch whose findings reach
+//! deepest into the payload, then the one with the fewest, then the first. Branches that all
+//! fail only on the type of the value itself are merged into one type mismatch.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+
+use super::{Id, Plan, Rules, Schema, format, number, types};
+use crate::collect::{Collector, expected_into, found_into, quote_into, type_of};
+use crate::options::{Expect, Limits};
+use crate::parse::{self, Node, Value};
+use crate::pointer::{self, Pointer};
+use crate::report::{JsonType, Report, Severity, Variant, ViolationKind};
+
+/// What a contract says beyond its schemas: how a payload is judged to be one variant, and
+/// whether members no schema lists are reported. Built from the contract's policy document.
+#[derive(Debug)]
+pub(crate) struct Policy {
+    /// "an Order ID Response", for the message when the payload is not an object.
+    pub(crate) title: String,
+    /// The root schema (its `oneOf` is what "no variant" points at).
+    pub(crate) root: Id,
+    /// Members no applied schema lists are warnings (errors in strict mode).
+    pub(crate) report_unlisted: bool,
+    /// In the order messages name them.
+    pub(crate) variants: Vec<VariantPolicy>,
+    /// Indices into `variants`: the first whose discriminating member is present wins.
+    pub(crate) precedence: Vec<usize>,
+    /// Why a response cannot be two variants at once ("a response is either a result or an error").
+    pub(crate) exclusive: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct VariantPolicy {
+    pub(crate) variant: Variant,
+    pub(crate) schema: Id,
+    /// Members whose presence marks this variant.
+    pub(crate) members: Vec<String>,
+    /// "a normal response".
+    pub(crate) noun: String,
+    /// "an abnormal response (with `error`)": how a message names a payload judged as this.
+    pub(crate) judged: String,
+    /// "the result member": how a message names one of `members` found where it must not be.
+    pub(crate) member_noun: String,
+}
+
+/// How to check, besides the plan.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Settings<'a> {
+    pub(crate) limits: Limits,
+    pub(crate) redact: bool,
+    pub(crate) strict: bool,
+    pub(crate) formats: bool,
+    pub(crate) expect: Expect,
+    pub(crate) policy: Option<&'a Policy>,
+}
+
+/// One finding before it becomes a violation: branches that are tried and dropped cost no more.
+#[derive(Debug)]
+struct Pending {
+    severity: Severity,
+    kind: ViolationKind,
+    pointer: String,
+    keyword: Option<String>,
+    offset: usize,
+    /// The message after `pointer: `.
+    message: String,
+}
+
+#[derive(Default)]
+struct Listed<'p> {
+    names: Vec<&'p str>,
+    /// Some applied schema had `properties`.
+    named: bool,
+    /// Some applied schema decides other members itself (`additionalProperties`, …).
+    open: bool,
+}
+
+impl<'p> Listed<'p> {
+    fn merge(&mut self, other: Listed<'p>) {
+        self.names.extend(other.names);
+        self.named |= other.named;
+        self.open |= other.open;
+    }
+}
+
+/// The full check of one payload against `root`.
+pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_>) -> Report {
+    let limits = &settings.limits;
+    let mut out = Collector::new(payload, limits);
+    if payload.len() > limits.size() {
+        out.size_exceeded(limits.size());
+        return out.finish(None);
+    }
+    let parsed = parse::parse(payload, limits.depth());
+    out.hazards(parsed.hazards);
+    let tree = match (parsed.root, parsed.fatal) {
+        (Some(tree), None) => tree,
+        (_, fatal) => {
+            if let Some(fatal) = fatal {
+                out.fatal(fatal, limits.depth());
+            }
+            return out.finish(None);
+        }
+    };
+    let mut eval = Eval {
+        plan,
+        payload,
+        settings,
+        path: Pointer::default(),
+        judged: None,
+    };
+    let mut pending = Vec::new();
+    let variant = match settings.policy {
+        Some(policy) => eval.contract(policy, &tree, &mut pending),
+        None => {
+            eval.instance(&tree, root, &mut pending);
+            None
+        }
+    };
+    for p in pending {
+        out.push_with(
+            p.severity,
+            p.kind,
+            p.pointer,
+            p.keyword.map(Cow::Owned),
+            p.offset,
+            |_, m| m.push_str(&p.message),
+        );
+    }
+    out.finish(variant)
+}
+
+/// The verdict of the full check, without building messages that no one reads.
+pub(crate) fn is_valid(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_>) -> bool {
+    check(plan, root, payload, settings).is_valid()
+}
+
+struct Eval<'p, 's> {
+    plan: &'p Plan,
+    payload: &'p [u8],
+    settings: &'s Settings<'s>,
+    path: Pointer,
+    /// The variant the payload was judged as, for messages about the other's members.
+    judged: Option<usize>,
+}
+
+/// A bound keyword: the bound, the keyword, its sign in messages, and what passes.
+type BoundCheck<'r> = (
+    &'r Option<number::Bound>,
+    &'static str,
+    &'static str,
+    fn(std::cmp::Ordering) -> bool,
+);
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl<'p> Eval<'p, '_> {
+    fn found(&self, node: &Node<'_>) -> String {
+        let mut s = String::new();
+        found_into(self.payload, self.settings.redact, node, &mut s);
+        s
+    }
+
+    fn push(
+        &self,
+        out: &mut Vec<Pending>,
+        kind: ViolationKind,
+        keyword: Option<String>,
+        offset: usize,
+        message: String,
+    ) {
+        out.push(Pending {
+            severity: Severity::Error,
+            kind,
+            pointer: self.path.as_str().to_owned(),
+            keyword,
+            offset,
+            message,
+        });
+    }
+
+    fn keyword_error(
+        &self,
+        out: &mut Vec<Pending>,
+        r: &Rules,
+        keyword: &str,
+        node: &Node<'_>,
+        message: String,
+    ) {
+        self.push(
+            out,
+            ViolationKind::Keyword {
+                keyword: keyword.to_owned(),
+            },
+            Some(r.at(keyword)),
+            node.start,
+            message,
+        );
+    }
+
+    /// The contract's own judgement of the root: which variant, and then that variant's schema.
+    fn contract(
+        &mut self,
+        policy: &Policy,
+        root: &Node<'_>,
+        out: &mut Vec<Pending>,
+    ) -> Option<Variant> {
+        let expect = self.settings.expect;
+        let wanted = |variant: Variant| policy.variants.iter().position(|v| v.variant == variant);
+        let root_location = |keyword: &str| match self.plan.node(policy.root) {
+            Schema::Rules(r) => Some(r.at(keyword)),
+            _ => None,
+        };
+        let Value::Object(members) = &root.value else {
+            let keyword = match expect {
+                Expect::Either => root_location("oneOf"),
+                Expect::Normal | Expect::Abnormal => {
+                    let variant = if expect == Expect::Normal {
+                        Variant::Normal
+                    } else {
+                        Variant::Abnormal
+                    };
+                    wanted(variant).and_then(|i| match self.plan.node(policy.variants[i].schema) {
+                        Schema::Rules(r) => Some(r.at("type")),
+                        _ => None,
+                    })
+                }
+            };
+            let found = self.found(root);
+            self.push(
+                out,
+                ViolationKind::TypeMismatch {
+                    expected: vec![JsonType::Object],
+                    found: type_of(root),
+                },
+                keyword,
+                root.start,
+                format!("expected an object ({}), found {found}", policy.title),
+            );
+            return None;
+        };
+        let judged = policy.precedence.iter().copied().find(|&i| {
+            let v = &policy.variants[i];
+            members
+                .iter()
+                .any(|m| v.members.iter().any(|n| *n == m.key))
+        });
+        let chosen = match (expect, judged) {
+            (Expect::Either, None) => {
+                let mut message = String::from("expected ");
+                for (i, v) in policy.variants.iter().enumerate() {
+                    if i > 0 {
+                        message.push_str(" or ");
+                    }
+                    for (j, name) in v.members.iter().enumerate() {
+                        if j > 0 {
+                            message.push_str(" and ");
+                        }
+                        let _ = write!(message, "`{name}`");
+                    }
+                    let _ = write!(message, " ({})", v.noun);
+                }
+                message.push_str(if members.is_empty() {
+                    ", found an empty object"
+                } else {
+                    ", found an object with none of them"
+                });
+                self.push(
+                    out,
+                    ViolationKind::NoVariant,
+                    root_location("oneOf"),
+                    root.start,
+                    message,
+                );
+                if policy.report_unlisted {
+                    self.unlisted(root, &Listed::default(), out);
+                }
+                return None;
+            }
+            (Expect::Either, Some(found)) => found,
+            (Expect::Normal | Expect::Abnormal, judged) => {
+                let expected = if expect == Expect::Normal {
+                    Variant::Normal
+                } else {
+                    Variant::Abnormal
+                };
+                let expected_index = wanted(expected)?;
+                match judged {
+                    None => expected_index,
+                    Some(found) => {
+                        if found != expected_index {
+                            let message = format!(
+                                "expected {}, found {}",
+                                policy.variants[expected_index].noun, policy.variants[found].noun
+                            );
+                            self.push(
+                                out,
+                                ViolationKind::UnexpectedVariant {
+                                    expected,
+                                    found: policy.variants[found].variant,
+                                },
+                                None,
+                                root.start,
+                                message,
+                            );
+                        }
+                        found
+                    }
+                }
+            }
+        };
+        self.judged = Some(chosen);
+        self.instance(root, policy.variants[chosen].schema, out);
+        Some(policy.variants[chosen].variant)
+    }
+
+    /// A value checked against a schema as a whole: its keywords, then (under a contract
+    /// policy) the members no applied schema lists.
+    fn instance(&mut self, node: &Node<'_>, schema: Id, out: &mut Vec<Pending>) -> bool {
+        let mut listed = Listed::default();
+        let mut ok = self.in_place(node, schema, out, &mut listed);
+        if let Some(policy) = self.settings.policy
+            && policy.report_unlisted
+            && listed.named
+            && !listed.open
+            && matches!(node.value, Value::Object(_))
+        {
+            ok &= self.unlisted(node, &listed, out);
+        }
+        ok
+    }
+
+    fn unlisted(&mut self, node: &Node<'_>, listed: &Listed<'_>, out: &mut Vec<Pending>) -> bool {
+        let Value::Object(members) = &node.value else {
+            return true;
+        };
+        let strict = self.settings.strict;
+        let mut ok = true;
+        for m in members {
+            if listed.names.iter().any(|n| *n == m.key) {
+                continue;
+            }
+            self.path.push_key(&m.key);
+            {
+                ok &= !strict;
+                out.push(Pending {
+                    severity: if strict {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
+                    kind: ViolationKind::UnknownMember {
+                        name: m.key.to_string(),
+                    },
+                    pointer: self.path.as_str().to_owned(),
+                    keyword: None,
+                    offset: m.key_start,
+                    message: if strict {
+                        "a member the contract does not list (not allowed in strict mode)"
+                            .to_owned()
+                    } else {
+                        "a member the contract does not list".to_owned()
+                    },
+                });
+            }
+            self.path.pop();
+        }
+        ok
+    }
+
+    fn in_place(
+        &mut self,
+        node: &Node<'_>,
+        schema: Id,
+        out: &mut Vec<Pending>,
+        listed: &mut Listed<'p>,
+    ) -> bool {
+        let plan = self.plan;
+        match plan.node(schema) {
+            Schema::Any => true,
+            Schema::Never(location) => {
+                let found = self.found(node);
+                self.push(
+                    out,
+                    ViolationKind::Keyword {
+                        keyword: "false".to_owned(),
+                    },
+                    Some(location.to_string()),
+                    node.start,
+                    format!("no value is allowed here (the schema is `false`), found {found}"),
+                );
+                false
+            }
+            Schema::Engine(index) => {
+                listed.open = true;
+                self.engine(node, *index, out)
+            }
+            Schema::Rules(rules) => self.rules(node, rules, out, listed),
+        }
+    }
+
+    fn rules(
+        &mut self,
+        node: &Node<'_>,
+        r: &'p Rules,
+        out: &mut Vec<Pending>,
+        listed: &mut Listed<'p>,
+    ) -> bool {
+        if let Some(allowed) = r.types
+            && !has_type(allowed, node, self.payload)
+        {
+            let expected = type_list(allowed);
+            let found = self.found(node);
+            let mut message = String::new();
+            expected_into(&mut message, &expected);
+            let _ = write!(message, ", found {found}");
+            self.push(
+                out,
+                ViolationKind::TypeMismatch {
+                    expected,
+                    found: type_of(node),
+                },
+                Some(r.at("type")),
+                node.start,
+                message,
+            );
+            return false;
+        }
+        let mut ok = true;
+        if let Some(values) = &r.enumeration
+            && !values.iter().any(|v| equals(node, v, self.payload))
+        {
+            let mut message = String::from("expected ");
+            self.literals(&mut message, values);
+            let _ = write!(message, ", found {}", self.found(node));
+            self.keyword_error(out, r, "enum", node, message);
+            ok = false;
+        }
+        if let Some(value) = &r.constant
+            && !equals(node, value, self.payload)
+        {
+            let mut message = String::from("expected ");
+            self.literals(&mut message, std::slice::from_ref(value));
+            let _ = write!(message, ", found {}", self.found(node));
+            self.keyword_error(out, r, "const", node, message);
+            ok = false;
+        }
+        match &node.value {
+            Value::String(s) => ok &= self.string(node, s, r, out),
+            Value::Number => ok &= self.number(node, r, out),
+            Value::Object(_) => ok &= self.object(node, r, out, listed),
+            Value::Array(items) => ok &= self.array(node, items, r, out),
+            _ => {}
+        }
+        ok &= self.applicators(node, r, out, listed);
+        ok
+    }
+
+    /// `"a", "b" or 3`, as a message lists allowed values (types only under redaction).
+    fn literals(&self, out: &mut String, values: &[serde_json::Value]) {
+        let shown = values.len().min(8);
+        if values.len() > 1 {
+            out.push_str("one of ");
+        }
+        for (i, v) in values[..shown].iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            match v {
+                serde_json::Value::String(s) => quote_into(out, s),
+                other => {
+                    let text = other.to_string();
+                    match text.char_indices().nth(40) {
+                        Some((cut, _)) => {
+                            out.push_str(&text[..cut]);
+                            out.push('…');
+                        }
+                        None => out.push_str(&text),
+                    }
+                }
+            }
+        }
+        if values.len() > shown {
+            let _ = write!(out, " (and {} more)", values.len() - shown);
+        }
+    }
+
+    fn string(&mut self, node: &Node<'_>, s: &str, r: &Rules, out: &mut Vec<Pending>) -> bool {
+        let mut ok = true;
+        if r.min_length.is_some() || r.max_length.is_some() {
+            let length = s.chars().count() as u64;
+            if let Some(min) = r.min_length
+                && length < min
+            {
+                let message = format!(
+                    "expected at least {}, found {}",
+                    plural(min, "character", "characters"),
+                    length
+                );
+                self.keyword_error(out, r, "minLength", node, message);
+                ok = false;
+            }
+            if let Some(max) = r.max_length
+                && length > max
+            {
+                let message = format!(
+                    "expected at most {}, found {}",
+                    plural(max, "character", "characters"),
+                    length
+                );
+                self.keyword_error(out, r, "maxLength", node, message);
+                ok = false;
+            }
+        }
+        if let Some((pattern, source)) = &r.pattern
+            && !pattern.is_match(s)
+        {
+            let mut message = String::from("expected a string matching ");
+            quote_into(&mut message, source);
+            let _ = write!(message, ", found {}", self.found(node));
+            self.keyword_error(out, r, "pattern", node, message);
+            ok = false;
+        }
+        if self.settings.formats
+            && let Some(name) = &r.format
+            && format::check(name, s) == Some(false)
+        {
+            let message = format!("expected a valid `{name}`, found {}", self.found(node));
+            self.keyword_error(out, r, "format", node, message);
+            ok = false;
+        }
+        ok
+    }
+
+    fn number(&mut self, node: &Node<'_>, r: &Rules, out: &mut Vec<Pending>) -> bool {
+        use std::cmp::Ordering::{Greater, Less};
+        let text = &self.payload[node.start..node.end];
+        let mut ok = true;
+        let checks: [BoundCheck<'_>; 4] = [
+            (&r.minimum, "minimum", "≥", |o| o != Less),
+            (&r.maximum, "maximum", "≤", |o| o != Greater),
+            (&r.exclusive_minimum, "exclusiveMinimum", ">", |o| {
+                o == Greater
+            }),
+            (&r.exclusive_maximum, "exclusiveMaximum", "<", |o| o == Less),
+        ];
+        for (bound, keyword, sign, passes) in checks {
+            if let Some(bound) = bound
+                && !number::compare(text, bound).is_some_and(passes)
+            {
+                let message = format!(
+                    "expected a number {sign} {}, found {}",
+                    bound.as_str(),
+                    self.found(node)
+                );
+                self.keyword_error(out, r, keyword, node, message);
+                ok = false;
+            }
+        }
+        if let Some(divisor) = &r.multiple_of
+            && !number::is_multiple_of(text, divisor)
+        {
+            let message = format!(
+                "expected a multiple of {}, found {}",
+                divisor.as_str(),
+                self.found(node)
+            );
+            self.keyword_error(out, r, "multipleOf", node, message);
+            ok = false;
+        }
+        ok
+    }
+
+    fn object(
+        &mut self,
+        node: &Node<'_>,
+        r: &'p Rules,
+        out: &mut Vec<Pending>,
+        listed: &mut Listed<'p>,
+    ) -> bool {
+        let Value::Object(members) = &node.value else {
+            return true;
+        };
+        let mut ok = true;
+        if !r.properties.is_empty() {
+            listed.named = true;
+            listed.names.extend(r.properties.iter().map(|(n, _)| &**n));
+        }
+        listed.open |= r.is_open_ended();
+        for m in members {
+            let key: &str = &m.key;
+            let mut matched = false;
+            self.path.push_key(key);
+            if let Some(child) = r.property_lookup(key) {
+                matched = true;
+                ok &= self.instance(&m.value, child, out);
+            }
+            for (pattern, _, child) in &r.pattern_properties {
+                if pattern.is_match(key) {
+                    matched = true;
+                    ok &= self.instance(&m.value, *child, out);
+                }
+            }
+            if !matched && let Some(additional) = r.additional_properties {
+                if let Schema::Never(_) = self.plan.node(additional) {
+                    // The common `additionalProperties: false`: say it about the member's name.
+                    out.push(Pending {
+                        severity: Severity::Error,
+                        kind: ViolationKind::UnknownMember {
+                            name: key.to_owned(),
+                        },
+                        pointer: self.path.as_str().to_owned(),
+                        keyword: Some(r.at("additionalProperties")),
+                        offset: m.key_start,
+                        message: "a member the schema does not allow (`additionalProperties`)"
+                            .to_owned(),
+                    });
+                    ok = false;
+                } else {
+                    ok &= self.instance(&m.value, additional, out);
+                }
+            }
+            if let Some(names) = r.property_names {
+                let name = Node {
+                    start: m.key_start,
+                    end: m.key_start,
+                    value: Value::String(Cow::Borrowed(key)),
+                };
+                let mut found = Vec::new();
+                if !self.instance(&name, names, &mut found) {
+                    ok = false;
+                    for mut p in found {
+                        p.message = format!("the member name: {}", p.message);
+                        out.push(p);
+                    }
+                }
+            }
+            self.path.pop();
+        }
+        for name in &r.required {
+            if !members.iter().any(|m| m.key == **name) {
+                self.missing(out, node, name, r.at("required"));
+                ok = false;
+            }
+        }
+        let count = members.len() as u64;
+        if let Some(min) = r.min_properties
+            && count < min
+        {
+            let message = format!(
+                "expected at least {}, found {count}",
+                plural(min, "member", "members")
+            );
+            self.keyword_error(out, r, "minProperties", node, message);
+            ok = false;
+        }
+        if let Some(max) = r.max_properties
+            && count > max
+        {
+            let message = format!(
+                "expected at most {}, found {count}",
+                plural(max, "member", "members")
+            );
+            self.keyword_error(out, r, "maxProperties", node, message);
+            ok = false;
+        }
+        for (name, needs) in &r.dependent_required {
+            if !members.iter().any(|m| m.key == **name) {
+                continue;
+            }
+            for need in needs {
+                if !members.iter().any(|m| m.key == **need) {
+                    self.path.push_key(need);
+                    let message = format!(
+                        "the member `{need}` is required when `{name}` is present, and is missing"
+                    );
+                    self.push(
+                        out,
+                        ViolationKind::MissingMember {
+                            name: need.to_string(),
+                        },
+                        Some(r.at("dependentRequired")),
+                        node.start,
+                        message,
+                    );
+                    self.path.pop();
+                    ok = false;
+                }
+            }
+        }
+        ok
+    }
+
+    fn missing(&mut self, out: &mut Vec<Pending>, object: &Node<'_>, name: &str, keyword: String) {
+        self.path.push_key(name);
+        self.push(
+            out,
+            ViolationKind::MissingMember {
+                name: name.to_owned(),
+            },
+            Some(keyword),
+            object.start,
+            format!("the required member `{name}` is missing"),
+        );
+        self.path.pop();
+    }
+
+    fn array(
+        &mut self,
+        node: &Node<'_>,
+        items: &[Node<'_>],
+        r: &Rules,
+        out: &mut Vec<Pending>,
+    ) -> bool {
+        let mut ok = true;
+        let mut contained = 0u64;
+        for (i, item) in items.iter().enumerate() {
+            self.path.push_index(i);
+            match r.prefix_items.get(i) {
+                Some(&child) => ok &= self.instance(item, child, out),
+                None => {
+                    if let Some(child) = r.items {
+                        ok &= self.instance(item, child, out);
+                    }
+                }
+            }
+            if let Some(child) = r.contains {
+                let mut ignored = Vec::new();
+                if self.instance(item, child, &mut ignored) {
+                    contained += 1;
+                }
+            }
+            self.path.pop();
+        }
+        if r.contains.is_some() {
+            let min = r.min_contains.unwrap_or(1);
+            if contained < min {
+                let message = format!(
+                    "expected at least {} matching `contains`, found {contained}",
+                    plural(min, "item", "items")
+                );
+                let keyword = if r.min_contains.is_some() {
+                    "minContains"
+                } else {
+                    "contains"
+                };
+                self.keyword_error(out, r, keyword, node, message);
+                ok = false;
+            }
+            if let Some(max) = r.max_contains
+                && contained > max
+            {
+                let message = format!(
+                    "expected at most {} matching `contains`, found {contained}",
+                    plural(max, "item", "items")
+                );
+                self.keyword_error(out, r, "maxContains", node, message);
+                ok = false;
+            }
+        }
+        let count = items.len() as u64;
+        if let Some(min) = r.min_items
+            && count < min
+        {
+            let message = format!(
+                "expected at least {}, found {count}",
+                plural(min, "item", "items")
+            );
+            self.keyword_error(out, r, "minItems", node, message);
+            ok = false;
+        }
+        if let Some(max) = r.max_items
+            && count > max
+        {
+            let message = format!(
+                "expected at most {}, found {count}",
+                plural(max, "item", "items")
+            );
+            self.keyword_error(out, r, "maxItems", node, message);
+            ok = false;
+        }
+        if r.unique_items
+            && let Some((first, second)) = first_repeat(items, self.payload)
+        {
+            self.path.push_index(second);
+            self.push(
+                out,
+                ViolationKind::Keyword {
+                    keyword: "uniqueItems".to_owned(),
+                },
+                Some(r.at("uniqueItems")),
+                items[second].start,
+                format!("this item repeats item {first}; the items must be unique"),
+            );
+            self.path.pop();
+            ok = false;
+        }
+        ok
+    }
+
+    fn applicators(
+        &mut self,
+        node: &Node<'_>,
+        r: &'p Rules,
+        out: &mut Vec<Pending>,
+        listed: &mut Listed<'p>,
+    ) -> bool {
+        let mut ok = true;
+        if let Some(target) = r.reference {
+            ok &= self.in_place(node, target, out, listed);
+        }
+        for &sub in &r.all_of {
+            ok &= self.in_place(node, sub, out, listed);
+        }
+        if let Value::Object(members) = &node.value {
+            for (name, sub) in &r.dependent_schemas {
+                if members.iter().any(|m| m.key == **name) {
+                    ok &= self.in_place(node, *sub, out, listed);
+                }
+            }
+        }
+        if !r.any_of.is_empty() {
+            ok &= self.branches(node, r, &r.any_of, "anyOf", out, listed);
+        }
+        if !r.one_of.is_empty() {
+            ok &= self.branches(node, r, &r.one_of, "oneOf", out, listed);
+        }
+        if let Some(sub) = r.not {
+            let mut ignored = Vec::new();
+            if self.in_place(node, sub, &mut ignored, &mut Listed::default()) {
+                ok = false;
+                self.forbidden(node, r, sub, out, listed);
+            }
+        }
+        if let Some((condition, then, otherwise)) = r.condition {
+            let mut ignored = Vec::new();
+            let mut taken = Listed::default();
+            let branch = if self.in_place(node, condition, &mut ignored, &mut taken) {
+                listed.merge(taken);
+                then
+            } else {
+                otherwise
+            };
+            if let Some(branch) = branch {
+                ok &= self.in_place(node, branch, out, listed);
+            }
+        }
+        ok
+    }
+
+    /// `anyOf` / `oneOf`: every branch is tried; a failure reports the best branch only.
+    fn branches(
+        &mut self,
+        node: &Node<'_>,
+        r: &Rules,
+        branches: &[Id],
+        keyword: &str,
+        out: &mut Vec<Pending>,
+        listed: &mut Listed<'p>,
+    ) -> bool {
+        let mut tried = Vec::with_capacity(branches.len());
+        for &branch in branches {
+            let mut found = Vec::new();
+            let mut seen = Listed::default();
+            let ok = self.in_place(node, branch, &mut found, &mut seen);
+            tried.push((ok, found, seen));
+        }
+        let passing: Vec<usize> = (0..tried.len()).filter(|&i| tried[i].0).collect();
+        let valid = if keyword == "oneOf" {
+            passing.len() == 1
+        } else {
+            !passing.is_empty()
+        };
+        if valid {
+            for i in passing.iter().rev() {
+                let (_, found, seen) = tried.swap_remove(*i);
+                // Warnings (unlisted members) of a passing branch still count.
+                out.extend(found);
+                listed.merge(seen);
+            }
+            return true;
+        }
+        if passing.len() > 1 {
+            let which = passing
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.keyword_error(
+                out,
+                r,
+                "oneOf",
+                node,
+                format!(
+                    "matches {} branches of `oneOf` ({which}); exactly one must match",
+                    passing.len()
+                ),
+            );
+            let (_, _, seen) = tried.swap_remove(passing[0]);
+            listed.merge(seen);
+            return false;
+        }
+        // Every branch failed on the value's own type: one mismatch naming all the types.
+        let here = self.path.as_str();
+        let only_types: Option<Vec<JsonType>> =
+            tried
+                .iter()
+                .try_fold(Vec::new(), |mut acc, t| match t.1.as_slice() {
+                    [
+                        Pending {
+                            kind: ViolationKind::TypeMismatch { expected, .. },
+                            pointer,
+                            ..
+                        },
+                    ] if pointer == here => {
+                        for e in expected {
+                            if !acc.contains(e) {
+                                acc.push(*e);
+                            }
+                        }
+                        Some(acc)
+                    }
+                    _ => None,
+                });
+        if let Some(expected) = only_types {
+            let mut message = String::new();
+            expected_into(&mut message, &expected);
+            let _ = write!(message, ", found {}", self.found(node));
+            self.push(
+                out,
+                ViolationKind::TypeMismatch {
+                    expected,
+                    found: type_of(node),
+                },
+                Some(r.at(keyword)),
+                node.start,
+                message,
+            );
+            return false;
+        }
+        let best = self.best_branch(node, branches, &tried);
+        let (_, found, seen) = tried.swap_remove(best);
+        out.extend(found);
+        listed.merge(seen);
+        false
+    }
+
+    fn best_branch(
+        &self,
+        node: &Node<'_>,
+        branches: &[Id],
+        tried: &[(bool, Vec<Pending>, Listed<'_>)],
+    ) -> usize {
+        let mut candidates: Vec<usize> = (0..branches.len()).collect();
+        if let Value::Object(members) = &node.value {
+            let required: Vec<Vec<&str>> = branches
+                .iter()
+                .map(|&b| self.required_names(b, 0))
+                .collect();
+            let marked: Vec<usize> = (0..branches.len())
+                .filter(|&i| {
+                    required[i].iter().any(|name| {
+                        !required.iter().all(|other| other.contains(name))
+                            && members.iter().any(|m| m.key == *name)
+                    }) || self.const_member_matches(branches[i], members)
+                })
+                .collect();
+            if !marked.is_empty() {
+                candidates = marked;
+            }
+        }
+        let depth = |p: &Pending| p.pointer.matches('/').count();
+        candidates
+            .into_iter()
+            .max_by_key(|&i| {
+                let errors = tried[i].1.iter().filter(|p| p.severity == Severity::Error);
+                let reach = errors.clone().map(depth).max().unwrap_or(0);
+                (
+                    reach,
+                    std::cmp::Reverse(errors.count()),
+                    std::cmp::Reverse(i),
+                )
+            })
+            .unwrap_or(0)
+    }
+
+    /// The members a schema requires, through `$ref` and `allOf`.
+    fn required_names(&self, id: Id, depth: usize) -> Vec<&'p str> {
+        let Schema::Rules(r) = self.plan.node(id) else {
+            return Vec::new();
+        };
+        let mut names: Vec<&'p str> = r.required.iter().map(|n| &**n).collect();
+        if depth < 8 {
+            for &sub in r.reference.iter().chain(&r.all_of) {
+                names.extend(self.required_names(sub, depth + 1));
+            }
+        }
+        names
+    }
+
+    /// Whether a branch has a property whose `const` (or one-value `enum`) the payload matches.
+    fn const_member_matches(&self, id: Id, members: &[parse::Member<'_>]) -> bool {
+        let Schema::Rules(r) = self.plan.node(id) else {
+            return false;
+        };
+        r.properties.iter().any(|(name, child)| {
+            let Schema::Rules(c) = self.plan.node(*child) else {
+                return false;
+            };
+            let value = match (&c.constant, &c.enumeration) {
+                (Some(v), _) => v,
+                (None, Some(values)) if values.len() == 1 => &values[0],
+                _ => return false,
+            };
+            members
+                .iter()
+                .any(|m| m.key == **name && equals(&m.value, value, self.payload))
+        })
+    }
+
+    /// A failed `not`. When it forbids members (`not: {required: […]}`, or an `anyOf` of such),
+    /// each one present is reported at its name; otherwise the value as a whole.
+    fn forbidden(
+        &mut self,
+        node: &Node<'_>,
+        r: &Rules,
+        sub: Id,
+        out: &mut Vec<Pending>,
+        listed: &mut Listed<'p>,
+    ) {
+        let names = self.forbidden_names(sub);
+        let Value::Object(members) = &node.value else {
+            return self.not_matched(node, r, out);
+        };
+        let present: Vec<&parse::Member<'_>> = members
+            .iter()
+            .filter(|m| names.iter().any(|n| *n == m.key))
+            .collect();
+        if names.is_empty() || present.is_empty() {
+            return self.not_matched(node, r, out);
+        }
+        let policy = self.settings.policy;
+        for m in present {
+            let key: &str = &m.key;
+            listed.names.extend(names.iter().filter(|n| **n == key));
+            let other = policy.and_then(|p| {
+                p.variants
+                    .iter()
+                    .enumerate()
+                    .find(|(i, v)| Some(*i) != self.judged && v.members.iter().any(|n| n == key))
+                    .map(|(_, v)| (p, v))
+            });
+            self.path.push_key(key);
+            match (other, self.judged) {
+                (Some((p, v)), Some(judged)) => {
+                    let message = format!(
+                        "{} must not carry {} `{key}`: {}",
+                        p.variants[judged].judged, v.member_noun, p.exclusive
+                    );
+                    self.push(
+                        out,
+                        ViolationKind::AmbiguousResponse,
+                        Some(r.at("not")),
+                        m.key_start,
+                        message,
+                    );
+                }
+                _ => {
+                    self.push(
+                        out,
+                        ViolationKind::Keyword {
+                            keyword: "not".to_owned(),
+                        },
+                        Some(r.at("not")),
+                        m.key_start,
+                        format!("the member `{key}` must not be present here (`not`)"),
+                    );
+                }
+            }
+            self.path.pop();
+        }
+    }
+
+    fn not_matched(&mut self, node: &Node<'_>, r: &Rules, out: &mut Vec<Pending>) {
+        let found = self.found(node);
+        self.keyword_error(
+            out,
+            r,
+            "not",
+            node,
+            format!("matches the schema under `not`, which it must not: found {found}"),
+        );
+    }
+
+    /// The members a `not` subschema is about, when it only requires members.
+    fn forbidden_names(&self, id: Id) -> Vec<&'p str> {
+        let Schema::Rules(r) = self.plan.node(id) else {
+            return Vec::new();
+        };
+        let mut names: Vec<&'p str> = r.required.iter().map(|n| &**n).collect();
+        for &sub in r.any_of.iter().chain(&r.one_of).chain(&r.reference) {
+            names.extend(self.forbidden_names(sub));
+        }
+        names
+    }
+
+    /// A subschema the engine evaluates: the located value is handed over, and each finding
+    /// comes back located at its node (or, failing that, the nearest located ancestor).
+    fn engine(&mut self, node: &Node<'_>, index: usize, out: &mut Vec<Pending>) -> bool {
+        let fallback = &self.plan.engines[index];
+        let mut unrepresentable = Vec::new();
+        let value = to_value(
+            node,
+            self.payload,
+            &mut Pointer::default(),
+            &mut unrepresentable,
+        );
+        if !unrepresentable.is_empty() {
+            for (at, offset) in unrepresentable {
+                out.push(Pending {
+                    severity: Severity::Error,
+                    kind: ViolationKind::NumberOutOfRange,
+                    pointer: format!("{}{at}", self.path.as_str()),
+                    keyword: None,
+                    offset,
+                    message: "a number beyond the range of a 64-bit float, which this part of the schema cannot judge".to_owned(),
+                });
+            }
+            return false;
+        }
+        if fallback.is_valid(&value) {
+            return true;
+        }
+        let findings = fallback.findings(&value);
+        if findings.is_empty() {
+            // The engine said invalid but gave no reason: still a finding, never a pass.
+            self.push(
+                out,
+                ViolationKind::Keyword {
+                    keyword: "schema".to_owned(),
+                },
+                None,
+                node.start,
+                "does not match its schema".to_owned(),
+            );
+            return false;
+        }
+        for f in findings {
+            let target = nearest(node, &f.pointer);
+            let pointer = format!("{}{}", self.path.as_str(), f.pointer);
+            let keyword = Some(f.keyword_location);
+            use super::engine::What;
+            match f.what {
+                What::Type(expected) => {
+                    let mut message = String::new();
+                    expected_into(&mut message, &expected);
+                    let _ = write!(message, ", found {}", self.found(target));
+                    out.push(Pending {
+                        severity: Severity::Error,
+                        kind: ViolationKind::TypeMismatch {
+                            expected,
+                            found: type_of(target),
+                        },
+                        pointer,
+                        keyword,
+                        offset: target.start,
+                        message,
+                    });
+                }
+                What::Required(name) => out.push(Pending {
+                    severity: Severity::Error,
+                    message: format!("the required member `{name}` is missing"),
+                    kind: ViolationKind::MissingMember { name: name.clone() },
+                    pointer: pointer::child(&pointer, &name),
+                    keyword,
+                    offset: target.start,
+                }),
+                What::NotAllowed(names) => {
+                    for name in names {
+                        let offset = match &target.value {
+                            Value::Object(members) => members
+                                .iter()
+                                .rev()
+                                .find(|m| m.key == name)
+                                .map_or(target.start, |m| m.key_start),
+                            _ => target.start,
+                        };
+                        out.push(Pending {
+                            severity: Severity::Error,
+                            message: format!(
+                                "a member the schema does not allow (`{}`)",
+                                f.keyword
+                            ),
+                            kind: ViolationKind::UnknownMember { name: name.clone() },
+                            pointer: pointer::child(&pointer, &name),
+                            keyword: keyword.clone(),
+                            offset,
+                        });
+                    }
+                }
+                What::ItemsNotAllowed => out.push(Pending {
+                    severity: Severity::Error,
+                    message: format!("holds items the schema does not allow (`{}`)", f.keyword),
+                    kind: ViolationKind::Keyword { keyword: f.keyword },
+                    pointer,
+                    keyword,
+                    offset: target.start,
+                }),
+                What::Keyword => {
+                    let found = self.found(target);
+                    out.push(Pending {
+                        severity: Severity::Error,
+                        message: format!("fails `{}`: found {found}", f.keyword),
+                        kind: ViolationKind::Keyword { keyword: f.keyword },
+                        pointer,
+                        keyword,
+                        offset: target.start,
+                    });
+                }
+            }
+        }
+        false
+    }
+}
+
+fn type_list(set: u8) -> Vec<JsonType> {
+    let mut out = Vec::new();
+    for (bit, t) in [
+        (types::OBJECT, JsonType::Object),
+        (types::ARRAY, JsonType::Array),
+        (types::STRING, JsonType::String),
+        (types::NUMBER, JsonType::Number),
+        (types::INTEGER, JsonType::Integer),
+        (types::BOOLEAN, JsonType::Boolean),
+        (types::NULL, JsonType::Null),
+    ] {
+        if set & bit != 0 {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// Whether the node's type is in the set (`integer`: a number with no fractional part).
+pub(crate) fn has_type(set: u8, node: &Node<'_>, payload: &[u8]) -> bool {
+    let bit = match node.value {
+        Value::Null => types::NULL,
+        Value::Bool(_) => types::BOOLEAN,
+        Value::String(_) => types::STRING,
+        Value::Array(_) => types::ARRAY,
+        Value::Object(_) => types::OBJECT,
+        Value::Number => {
+            return set & types::NUMBER != 0
+                || (set & types::INTEGER != 0
+                    && number::is_integer(&payload[node.start..node.end]));
+        }
+    };
+    set & bit != 0
+}
+
+/// JSON equality of a payload value and a schema value: numbers by value (`1.0` equals `1`),
+/// objects regardless of member order (with duplicates, the last copy, as serde_json keeps).
+fn equals(node: &Node<'_>, value: &serde_json::Value, payload: &[u8]) -> bool {
+    use serde_json::Value as J;
+    match (&node.value, value) {
+        (Value::Null, J::Null) => true,
+        (Value::Bool(a), J::Bool(b)) => a == b,
+        (Value::String(a), J::String(b)) => a == b,
+        (Value::Number, J::Number(n)) => {
+            number::equal(&payload[node.start..node.end], n.to_string().as_bytes())
+        }
+        (Value::Array(items), J::Array(values)) => {
+            items.len() == values.len()
+                && items.iter().zip(values).all(|(i, v)| equals(i, v, payload))
+        }
+        (Value::Object(members), J::Object(map)) => {
+            let mut distinct = 0;
+            for (i, m) in members.iter().enumerate() {
+                if members[i + 1..].iter().any(|later| later.key == m.key) {
+                    continue;
+                }
+                distinct += 1;
+                match map.get(&*m.key) {
+                    Some(v) if equals(&m.value, v, payload) => {}
+                    _ => return false,
+                }
+            }
+            distinct == map.len()
+        }
+        _ => false,
+    }
+}
+
+/// Equality of two payload values, as `uniqueItems` compares them.
+fn same(a: &Node<'_>, b: &Node<'_>, payload: &[u8]) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Number, Value::Number) => {
+            number::equal(&payload[a.start..a.end], &payload[b.start..b.end])
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q, payload))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let last = |ms: &'_ [parse::Member<'_>], i: usize| {
+                !ms[i + 1..].iter().any(|later| later.key == ms[i].key)
+            };
+            let xs: Vec<usize> = (0..x.len()).filter(|&i| last(x, i)).collect();
+            let ys: Vec<usize> = (0..y.len()).filter(|&i| last(y, i)).collect();
+            xs.len() == ys.len()
+                && xs.iter().all(|&i| {
+                    ys.iter()
+                        .any(|&j| y[j].key == x[i].key && same(&x[i].value, &y[j].value, payload))
+                })
+        }
+        _ => false,
+    }
+}
+
+/// A hash that equal values share (numbers by their approximate value), so that repeats are
+/// found in linear time and compared exactly only within a bucket.
+fn bucket(node: &Node<'_>, payload: &[u8], h: &mut impl Hasher) {
+    match &node.value {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => (1u8, b).hash(h),
+        Value::String(s) => (2u8, &**s).hash(h),
+        Value::Number => {
+            let approx: f64 = std::str::from_utf8(&payload[node.start..node.end])
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0.0);
+            // -0.0 and 0.0 are the same number.
+            (3u8, (approx + 0.0).to_bits()).hash(h);
+        }
+        Value::Array(items) => {
+            (4u8, items.len()).hash(h);
+            for item in items {
+                bucket(item, payload, h);
+            }
+        }
+        Value::Object(members) => {
+            // Order-independent: combine member hashes commutatively.
+            let mut sum = 0u64;
+            for m in members {
+                let mut inner = std::collections::hash_map::DefaultHasher::new();
+                (*m.key).hash(&mut inner);
+                bucket(&m.value, payload, &mut inner);
+                sum = sum.wrapping_add(inner.finish());
+            }
+            (5u8, sum).hash(h);
+        }
+    }
+}
+
+/// The first item equal to an earlier one: (earlier index, its index).
+fn first_repeat(items: &[Node<'_>], payload: &[u8]) -> Option<(usize, usize)> {
+    let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bucket(item, payload, &mut h);
+        let slot = seen.entry(h.finish()).or_default();
+        if let Some(&earlier) = slot.iter().find(|&&j| same(&items[j], item, payload)) {
+            return Some((earlier, i));
+        }
+        slot.push(i);
+    }
+    None
+}
+
+/// The node a relative pointer names, or the nearest located ancestor (with duplicates, the
+/// last copy, the one the engine saw): a finding is never dropped for want of a location.
+fn nearest<'t, 'a>(root: &'t Node<'a>, pointer: &str) -> &'t Node<'a> {
+    let mut node = root;
+    for segment in pointer::segments(pointer) {
+        let next = match &node.value {
+            Value::Object(members) => members
+                .iter()
+                .rev()
+                .find(|m| m.key == segment)
+                .map(|m| &m.value),
+            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The located tree as the engine's value; duplicate members keep the last copy, as serde_json
+/// does. Numbers a 64-bit float cannot hold are listed in `bad` (pointer, offset).
+fn to_value(
+    node: &Node,
+    payload: &[u8],
+    at: &mut Pointer,
+    bad: &mut Vec<(String, usize)>,
+) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Number => {
+            match serde_json::from_slice::<serde_json::Number>(&payload[node.start..node.end]) {
+                Ok(n) => J::Number(n),
+                Err(_) => {
+                    bad.push((at.as_str().to_owned(), node.start));
+                    J::Null
+                }
+            }
+        }
+        Value::String(s) => J::String(s.to_string()),
+        Value::Array(items) => J::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    at.push_index(i);
+                    let v = to_value(item, payload, at, bad);
+                    at.pop();
+                    v
+                })
+                .collect(),
+        ),
+        Value::Object(members) => {
+            let mut map = serde_json::Map::with_capacity(members.len());
+            for m in members {
+                at.push_key(&m.key);
+                let v = to_value(&m.value, payload, at, bad);
+                at.pop();
+                map.insert(m.key.to_string(), v);
+            }
+            J::Object(map)
+        }
+    }
+}

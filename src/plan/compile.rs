@@ -1,0 +1,597 @@
+//! Schema documents → [`Plan`]: resources indexed by `$id` and `$anchor`, `$ref`s resolved to
+//! node ids once, every keyword read into [`Rules`], and subschemas the plan does not cover
+//! handed to the engine.
+
+use std::collections::HashMap;
+
+use fluent_uri::{Uri, UriRef};
+use serde_json::Value;
+
+use super::engine;
+use super::number::Bound;
+use super::{Id, Plan, Rules, Schema, pattern, types};
+
+/// One document of a set: the URI it is registered under, the name reports show, its value.
+pub(crate) struct Document {
+    pub(crate) uri: String,
+    pub(crate) name: String,
+    pub(crate) value: Value,
+}
+
+/// Why a set of documents cannot be compiled, in the user's terms.
+#[derive(Debug)]
+pub(crate) enum CompileError {
+    /// A `$ref` that no document resolves.
+    Unresolved {
+        reference: String,
+        document: String,
+        at: String,
+    },
+    /// Anything else wrong with a schema (named document and pointer).
+    Invalid {
+        document: String,
+        at: String,
+        reason: String,
+    },
+}
+
+/// Keywords that make a subschema the engine's: the plan does not evaluate them itself.
+const ENGINE_KEYWORDS: &[&str] = &[
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "$dynamicRef",
+    "$recursiveRef",
+    "dependencies",
+];
+
+/// Keywords whose value is a schema.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "additionalProperties",
+    "propertyNames",
+    "items",
+    "contains",
+    "not",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contentSchema",
+];
+/// Keywords whose value is an array of schemas.
+const SCHEMA_ARRAY_KEYWORDS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keywords whose value is an object of schemas.
+const SCHEMA_MAP_KEYWORDS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
+
+/// Where a schema sits: its document, its JSON Pointer there, and its base URI.
+#[derive(Clone)]
+struct Spot {
+    doc: usize,
+    pointer: String,
+    base: String,
+    /// The pointer relative to the resource (the schema with the nearest `$id`).
+    relative: String,
+}
+
+struct Compiler<'d> {
+    docs: &'d [Document],
+    /// Resource URI (no fragment) and `uri#anchor` → spot.
+    resources: HashMap<String, Spot>,
+    /// (document, pointer) → base URI and relative pointer, for every schema location.
+    spots: HashMap<(usize, String), Spot>,
+    compiled: HashMap<(usize, String), Id>,
+    nodes: Vec<Schema>,
+    fallbacks: Vec<(Id, String, String)>,
+    /// In-place edges (same instance), to reject loops that never descend into the payload.
+    in_place: Vec<Vec<Id>>,
+}
+
+/// Compiles `docs`; returns the plan and the ids of `roots` (indices into `docs`).
+pub(crate) fn compile(docs: &[Document], roots: &[usize]) -> Result<(Plan, Vec<Id>), CompileError> {
+    let mut compiler = Compiler {
+        docs,
+        resources: HashMap::new(),
+        spots: HashMap::new(),
+        compiled: HashMap::new(),
+        nodes: Vec::new(),
+        fallbacks: Vec::new(),
+        in_place: Vec::new(),
+    };
+    for (i, doc) in docs.iter().enumerate() {
+        let base = strip_fragment(&doc.uri);
+        let spot = Spot {
+            doc: i,
+            pointer: String::new(),
+            base: base.clone(),
+            relative: String::new(),
+        };
+        compiler
+            .resources
+            .entry(base)
+            .or_insert_with(|| spot.clone());
+        compiler.index(&doc.value, spot)?;
+    }
+    let mut ids = Vec::with_capacity(roots.len());
+    for &root in roots {
+        ids.push(compiler.compile_at(root, "")?);
+    }
+    compiler.check_loops()?;
+    let engines = engine::build(docs, &compiler.fallbacks).map_err(|(doc, at, reason)| {
+        CompileError::Invalid {
+            document: doc,
+            at,
+            reason,
+        }
+    })?;
+    Ok((
+        Plan {
+            nodes: compiler.nodes,
+            engines,
+        },
+        ids,
+    ))
+}
+
+fn strip_fragment(uri: &str) -> String {
+    uri.split_once('#').map_or(uri, |(u, _)| u).to_owned()
+}
+
+/// Resolves `reference` against `base` (RFC 3986 §5).
+fn resolve(reference: &str, base: &str) -> Option<String> {
+    if let Ok(absolute) = Uri::parse(reference) {
+        return Some(absolute.as_str().to_owned());
+    }
+    let reference = UriRef::parse(reference).ok()?;
+    if reference.as_str().starts_with('#') {
+        return Some(format!("{}{}", strip_fragment(base), reference.as_str()));
+    }
+    let base = Uri::parse(strip_fragment(base)).ok()?;
+    reference
+        .resolve_against(&base)
+        .ok()
+        .map(|u| u.as_str().to_owned())
+}
+
+/// `%xx` escapes in a URI fragment, decoded.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// The value at a JSON Pointer.
+fn navigate<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    value.pointer(pointer)
+}
+
+impl Compiler<'_> {
+    fn invalid(&self, spot: &Spot, reason: impl Into<String>) -> CompileError {
+        CompileError::Invalid {
+            document: self.docs[spot.doc].name.clone(),
+            at: spot.pointer.clone(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Records every schema location with its base URI, and every `$id` and anchor.
+    fn index(&mut self, value: &Value, mut spot: Spot) -> Result<(), CompileError> {
+        let Value::Object(map) = value else {
+            self.spots
+                .insert((spot.doc, spot.pointer.clone()), spot.clone());
+            return Ok(());
+        };
+        if let Some(Value::String(id)) = map.get("$id") {
+            let Some(uri) = resolve(id, &spot.base) else {
+                return Err(self.invalid(&spot, format!("`$id` {id:?} is not a valid URI")));
+            };
+            spot.base = strip_fragment(&uri);
+            spot.relative = String::new();
+            self.resources
+                .entry(spot.base.clone())
+                .or_insert_with(|| spot.clone());
+        }
+        for key in ["$anchor", "$dynamicAnchor"] {
+            if let Some(Value::String(anchor)) = map.get(key) {
+                self.resources
+                    .entry(format!("{}#{anchor}", spot.base))
+                    .or_insert_with(|| spot.clone());
+            }
+        }
+        self.spots
+            .insert((spot.doc, spot.pointer.clone()), spot.clone());
+        let child = |spot: &Spot, segments: &[&str]| {
+            let mut next = spot.clone();
+            for s in segments {
+                let s = escape_segment(s);
+                next.pointer.push('/');
+                next.pointer.push_str(&s);
+                next.relative.push('/');
+                next.relative.push_str(&s);
+            }
+            next
+        };
+        for (key, sub) in map {
+            let key = key.as_str();
+            if SCHEMA_KEYWORDS.contains(&key) {
+                self.index(sub, child(&spot, &[key]))?;
+            } else if SCHEMA_ARRAY_KEYWORDS.contains(&key) {
+                if let Value::Array(items) = sub {
+                    for (i, item) in items.iter().enumerate() {
+                        self.index(item, child(&spot, &[key, &i.to_string()]))?;
+                    }
+                }
+            } else if SCHEMA_MAP_KEYWORDS.contains(&key)
+                && let Value::Object(members) = sub
+            {
+                for (name, item) in members {
+                    self.index(item, child(&spot, &[key, name]))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn spot(&self, doc: usize, pointer: &str) -> Spot {
+        self.spots
+            .get(&(doc, pointer.to_owned()))
+            .cloned()
+            .unwrap_or_else(|| Spot {
+                doc,
+                pointer: pointer.to_owned(),
+                base: strip_fragment(&self.docs[doc].uri),
+                relative: pointer.to_owned(),
+            })
+    }
+
+    /// Resolves a `$ref` written at `spot` to the (document, pointer) it names.
+    fn target(&self, reference: &str, spot: &Spot) -> Result<(usize, String), CompileError> {
+        let unresolved = || CompileError::Unresolved {
+            reference: reference.to_owned(),
+            document: self.docs[spot.doc].name.clone(),
+            at: spot.pointer.clone(),
+        };
+        let absolute = resolve(reference, &spot.base).ok_or_else(unresolved)?;
+        let (resource, fragment) = match absolute.split_once('#') {
+            Some((r, f)) => (r.to_owned(), percent_decode(f)),
+            None => (absolute.clone(), String::new()),
+        };
+        if fragment.is_empty() || fragment.starts_with('/') {
+            let found = self.resources.get(&resource).ok_or_else(unresolved)?;
+            let pointer = format!("{}{fragment}", found.pointer);
+            navigate(&self.docs[found.doc].value, &pointer).ok_or_else(unresolved)?;
+            Ok((found.doc, pointer))
+        } else {
+            let found = self
+                .resources
+                .get(&format!("{resource}#{fragment}"))
+                .ok_or_else(unresolved)?;
+            Ok((found.doc, found.pointer.clone()))
+        }
+    }
+
+    fn compile_at(&mut self, doc: usize, pointer: &str) -> Result<Id, CompileError> {
+        if let Some(&id) = self.compiled.get(&(doc, pointer.to_owned())) {
+            return Ok(id);
+        }
+        let id = Id::try_from(self.nodes.len()).map_err(|_| {
+            self.invalid(
+                &self.spot(doc, pointer),
+                "more subschemas than a plan can hold",
+            )
+        })?;
+        self.nodes.push(Schema::Any);
+        self.in_place.push(Vec::new());
+        self.compiled.insert((doc, pointer.to_owned()), id);
+        let spot = self.spot(doc, pointer);
+        let docs = self.docs;
+        let Some(value) = navigate(&docs[doc].value, pointer) else {
+            return Err(self.invalid(&spot, "no schema at this location"));
+        };
+        let location: Box<str> = format!("{}#{}", docs[doc].name, pointer).into();
+        let node = match value {
+            Value::Bool(true) => Schema::Any,
+            Value::Bool(false) => Schema::Never(location),
+            Value::Object(map) if map.keys().any(|k| ENGINE_KEYWORDS.contains(&k.as_str())) => {
+                self.fallback(id, &spot)
+            }
+            Value::Object(map) => match self.rules(map, &spot, location, id)? {
+                Some(rules) => Schema::Rules(Box::new(rules)),
+                None => self.fallback(id, &spot),
+            },
+            _ => return Err(self.invalid(&spot, "a schema must be an object or a boolean")),
+        };
+        self.nodes[id as usize] = node;
+        Ok(id)
+    }
+
+    fn fallback(&mut self, id: Id, spot: &Spot) -> Schema {
+        let uri = format!("{}#{}", spot.base, spot.relative);
+        self.fallbacks
+            .push((id, uri, self.docs[spot.doc].name.clone()));
+        Schema::Engine(self.fallbacks.len() - 1)
+    }
+
+    fn sub(&mut self, spot: &Spot, segments: &[&str]) -> Result<Id, CompileError> {
+        let mut pointer = spot.pointer.clone();
+        for s in segments {
+            pointer.push('/');
+            pointer.push_str(&escape_segment(s));
+        }
+        self.compile_at(spot.doc, &pointer)
+    }
+
+    /// Reads a schema object's keywords; `None` when one of them needs the engine.
+    fn rules(
+        &mut self,
+        map: &serde_json::Map<String, Value>,
+        spot: &Spot,
+        location: Box<str>,
+        id: Id,
+    ) -> Result<Option<Rules>, CompileError> {
+        let mut r = Rules {
+            location,
+            ..Rules::default()
+        };
+        let count = |v: &Value| v.as_u64();
+        for (key, value) in map {
+            let bad = |what: &str| self.invalid(spot, format!("`{key}` must be {what}"));
+            match key.as_str() {
+                "type" => {
+                    let mut set = 0;
+                    let names: Vec<&Value> = match value {
+                        Value::Array(items) => items.iter().collect(),
+                        one => vec![one],
+                    };
+                    for name in names {
+                        set |= match name.as_str() {
+                            Some("null") => types::NULL,
+                            Some("boolean") => types::BOOLEAN,
+                            Some("integer") => types::INTEGER,
+                            Some("number") => types::NUMBER,
+                            Some("string") => types::STRING,
+                            Some("array") => types::ARRAY,
+                            Some("object") => types::OBJECT,
+                            _ => return Err(bad("a JSON type name or an array of them")),
+                        };
+                    }
+                    r.types = Some(set);
+                }
+                "enum" => match value {
+                    Value::Array(items) => r.enumeration = Some(items.clone()),
+                    _ => return Err(bad("an array")),
+                },
+                "const" => r.constant = Some(value.clone()),
+                "minLength" => r.min_length = Some(count(value).ok_or_else(|| bad("a count"))?),
+                "maxLength" => r.max_length = Some(count(value).ok_or_else(|| bad("a count"))?),
+                "pattern" => {
+                    let source = value.as_str().ok_or_else(|| bad("a string"))?;
+                    match pattern::compile(source) {
+                        Ok(p) => r.pattern = Some((p, source.into())),
+                        Err(_) => return Ok(None),
+                    }
+                }
+                "format" => r.format = Some(value.as_str().ok_or_else(|| bad("a string"))?.into()),
+                "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+                    let Value::Number(n) = value else {
+                        return Err(bad("a number"));
+                    };
+                    let bound = Some(Bound::from_json(n));
+                    match key.as_str() {
+                        "minimum" => r.minimum = bound,
+                        "maximum" => r.maximum = bound,
+                        "exclusiveMinimum" => r.exclusive_minimum = bound,
+                        "exclusiveMaximum" => r.exclusive_maximum = bound,
+                        _ => r.multiple_of = bound,
+                    }
+                }
+                "properties" => {
+                    let Value::Object(members) = value else {
+                        return Err(bad("an object"));
+                    };
+                    for name in members.keys() {
+                        let child = self.sub(spot, &["properties", name])?;
+                        r.properties.push((name.as_str().into(), child));
+                    }
+                }
+                "patternProperties" => {
+                    let Value::Object(members) = value else {
+                        return Err(bad("an object"));
+                    };
+                    for name in members.keys() {
+                        let Ok(p) = pattern::compile(name) else {
+                            return Ok(None);
+                        };
+                        let child = self.sub(spot, &["patternProperties", name])?;
+                        r.pattern_properties.push((p, name.as_str().into(), child));
+                    }
+                }
+                "additionalProperties" => {
+                    r.additional_properties = Some(self.sub(spot, &[key])?);
+                }
+                "propertyNames" => r.property_names = Some(self.sub(spot, &[key])?),
+                "required" => {
+                    let Value::Array(names) = value else {
+                        return Err(bad("an array of strings"));
+                    };
+                    for name in names {
+                        r.required.push(
+                            name.as_str()
+                                .ok_or_else(|| bad("an array of strings"))?
+                                .into(),
+                        );
+                    }
+                }
+                "minProperties" => {
+                    r.min_properties = Some(count(value).ok_or_else(|| bad("a count"))?);
+                }
+                "maxProperties" => {
+                    r.max_properties = Some(count(value).ok_or_else(|| bad("a count"))?);
+                }
+                "dependentRequired" => {
+                    let Value::Object(members) = value else {
+                        return Err(bad("an object"));
+                    };
+                    for (name, needs) in members {
+                        let Value::Array(needs) = needs else {
+                            return Err(bad("an object of string arrays"));
+                        };
+                        let needs = needs
+                            .iter()
+                            .map(|n| n.as_str().map(Into::into))
+                            .collect::<Option<Vec<Box<str>>>>()
+                            .ok_or_else(|| bad("an object of string arrays"))?;
+                        r.dependent_required.push((name.as_str().into(), needs));
+                    }
+                }
+                "dependentSchemas" => {
+                    let Value::Object(members) = value else {
+                        return Err(bad("an object"));
+                    };
+                    for name in members.keys() {
+                        let child = self.sub(spot, &["dependentSchemas", name])?;
+                        self.in_place[id as usize].push(child);
+                        r.dependent_schemas.push((name.as_str().into(), child));
+                    }
+                }
+                "prefixItems" => {
+                    let Value::Array(items) = value else {
+                        return Err(bad("an array"));
+                    };
+                    for i in 0..items.len() {
+                        r.prefix_items
+                            .push(self.sub(spot, &["prefixItems", &i.to_string()])?);
+                    }
+                }
+                "items" => r.items = Some(self.sub(spot, &[key])?),
+                "contains" => r.contains = Some(self.sub(spot, &[key])?),
+                "minContains" => r.min_contains = Some(count(value).ok_or_else(|| bad("a count"))?),
+                "maxContains" => r.max_contains = Some(count(value).ok_or_else(|| bad("a count"))?),
+                "minItems" => r.min_items = Some(count(value).ok_or_else(|| bad("a count"))?),
+                "maxItems" => r.max_items = Some(count(value).ok_or_else(|| bad("a count"))?),
+                "uniqueItems" => {
+                    r.unique_items = value.as_bool().ok_or_else(|| bad("a boolean"))?
+                }
+                "$ref" => {
+                    let reference = value.as_str().ok_or_else(|| bad("a string"))?;
+                    let (doc, pointer) = self.target(reference, spot)?;
+                    let target = self.compile_at(doc, &pointer)?;
+                    self.in_place[id as usize].push(target);
+                    r.reference = Some(target);
+                }
+                "allOf" | "anyOf" | "oneOf" => {
+                    let Value::Array(items) = value else {
+                        return Err(bad("an array of schemas"));
+                    };
+                    let mut ids = Vec::with_capacity(items.len());
+                    for i in 0..items.len() {
+                        let child = self.sub(spot, &[key, &i.to_string()])?;
+                        self.in_place[id as usize].push(child);
+                        ids.push(child);
+                    }
+                    match key.as_str() {
+                        "allOf" => r.all_of = ids,
+                        "anyOf" => r.any_of = ids,
+                        _ => r.one_of = ids,
+                    }
+                }
+                "not" => {
+                    let child = self.sub(spot, &[key])?;
+                    self.in_place[id as usize].push(child);
+                    r.not = Some(child);
+                }
+                // Everything else — `$id`, `$schema`, `$defs`, `title`, `description`,
+                // `examples`, `default`, `deprecated`, `readOnly`, content keywords, `x-` and
+                // other unknown keywords — is an annotation: it asserts nothing.
+                _ => {}
+            }
+        }
+        if let Some(Value::Object(_) | Value::Bool(_)) = map.get("if") {
+            let condition = self.sub(spot, &["if"])?;
+            let then = match map.get("then") {
+                Some(_) => Some(self.sub(spot, &["then"])?),
+                None => None,
+            };
+            let otherwise = match map.get("else") {
+                Some(_) => Some(self.sub(spot, &["else"])?),
+                None => None,
+            };
+            for child in [Some(condition), then, otherwise].into_iter().flatten() {
+                self.in_place[id as usize].push(child);
+            }
+            r.condition = Some((condition, then, otherwise));
+        }
+        Ok(Some(r))
+    }
+
+    /// A `$ref` (or `allOf`, …) chain that comes back to a schema on the same instance would
+    /// never end: such a set of documents is refused, naming the schema.
+    fn check_loops(&self) -> Result<(), CompileError> {
+        // 0 unvisited, 1 on the stack, 2 done. Iterative: schemas can be deep.
+        let mut state = vec![0u8; self.in_place.len()];
+        for start in 0..self.in_place.len() {
+            if state[start] != 0 {
+                continue;
+            }
+            let mut stack = vec![(start, 0usize)];
+            state[start] = 1;
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                if let Some(&child) = self.in_place[node].get(*next) {
+                    *next += 1;
+                    let child = child as usize;
+                    match state[child] {
+                        0 => {
+                            state[child] = 1;
+                            stack.push((child, 0));
+                        }
+                        1 => {
+                            let location = match &self.nodes[child] {
+                                Schema::Rules(r) => r.location.to_string(),
+                                _ => String::from("a schema"),
+                            };
+                            let (document, at) = location
+                                .split_once('#')
+                                .map(|(d, p)| (d.to_owned(), p.to_owned()))
+                                .unwrap_or_default();
+                            return Err(CompileError::Invalid {
+                                document,
+                                at,
+                                reason: "this schema refers back to itself (through `$ref`, `allOf`, …) without descending into the payload: checking it would never end".to_owned(),
+                            });
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state[node] = 2;
+                    stack.pop();
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,130 @@
+//! A contract as data: JSON Schema documents compiled once into a [`Plan`] of keyword checks,
+//! which drives both the fast verdict over raw bytes ([`scan`]) and the located report
+//! ([`check`]).
+//!
+//! The plan covers the keywords response contracts use (see [`Rules`]); a subschema with a
+//! keyword outside it (`unevaluatedProperties`, `$dynamicRef`, a pattern the linear-time engine
+//! cannot run, …) becomes a [`Schema::Engine`] node that the `jsonschema` crate evaluates, so
+//! nothing is ever silently ignored, and its findings are located like all others.
+
+pub(crate) mod check;
+pub(crate) mod compile;
+pub(crate) mod engine;
+pub(crate) mod format;
+pub(crate) mod number;
+pub(crate) mod pattern;
+pub(crate) mod scan;
+
+use number::Bound;
+use pattern::Pattern;
+
+/// Index of a node in [`Plan::nodes`].
+pub(crate) type Id = u32;
+
+/// The compiled documents: every subschema reachable from the roots, `$ref`s resolved to ids.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub(crate) nodes: Vec<Schema>,
+    pub(crate) engines: Vec<engine::Fallback>,
+}
+
+impl Plan {
+    pub(crate) fn node(&self, id: Id) -> &Schema {
+        &self.nodes[id as usize]
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum Schema {
+    /// `true` or `{}`: anything goes.
+    Any,
+    /// `false`: nothing is allowed. The location names the schema.
+    Never(Box<str>),
+    Rules(Box<Rules>),
+    /// A subschema the plan does not cover, evaluated by the engine (index into `Plan::engines`).
+    Engine(usize),
+}
+
+/// JSON types as a bit set; `INTEGER` is a number without a fractional part.
+pub(crate) mod types {
+    pub(crate) const NULL: u8 = 1;
+    pub(crate) const BOOLEAN: u8 = 2;
+    pub(crate) const INTEGER: u8 = 4;
+    pub(crate) const NUMBER: u8 = 8;
+    pub(crate) const STRING: u8 = 16;
+    pub(crate) const ARRAY: u8 = 32;
+    pub(crate) const OBJECT: u8 = 64;
+}
+
+/// The keywords of one schema object. Every field is optional; `location` is where the schema
+/// sits, as `document#/pointer`, and keyword locations are that plus `/keyword`.
+#[derive(Debug, Default)]
+pub(crate) struct Rules {
+    pub(crate) location: Box<str>,
+    /// `type`, as a [`types`] bit set (`None`: any type).
+    pub(crate) types: Option<u8>,
+    pub(crate) enumeration: Option<Vec<serde_json::Value>>,
+    pub(crate) constant: Option<serde_json::Value>,
+    // Strings.
+    pub(crate) min_length: Option<u64>,
+    pub(crate) max_length: Option<u64>,
+    pub(crate) pattern: Option<(Pattern, Box<str>)>,
+    pub(crate) format: Option<Box<str>>,
+    // Numbers, exact on the text as written.
+    pub(crate) minimum: Option<Bound>,
+    pub(crate) maximum: Option<Bound>,
+    pub(crate) exclusive_minimum: Option<Bound>,
+    pub(crate) exclusive_maximum: Option<Bound>,
+    pub(crate) multiple_of: Option<Bound>,
+    // Objects.
+    pub(crate) properties: Vec<(Box<str>, Id)>,
+    pub(crate) pattern_properties: Vec<(Pattern, Box<str>, Id)>,
+    pub(crate) additional_properties: Option<Id>,
+    pub(crate) property_names: Option<Id>,
+    pub(crate) required: Vec<Box<str>>,
+    pub(crate) min_properties: Option<u64>,
+    pub(crate) max_properties: Option<u64>,
+    pub(crate) dependent_required: Vec<(Box<str>, Vec<Box<str>>)>,
+    pub(crate) dependent_schemas: Vec<(Box<str>, Id)>,
+    // Arrays.
+    pub(crate) prefix_items: Vec<Id>,
+    pub(crate) items: Option<Id>,
+    pub(crate) contains: Option<Id>,
+    pub(crate) min_contains: Option<u64>,
+    pub(crate) max_contains: Option<u64>,
+    pub(crate) min_items: Option<u64>,
+    pub(crate) max_items: Option<u64>,
+    pub(crate) unique_items: bool,
+    // Applicators on the same instance.
+    pub(crate) reference: Option<Id>,
+    pub(crate) all_of: Vec<Id>,
+    pub(crate) any_of: Vec<Id>,
+    pub(crate) one_of: Vec<Id>,
+    pub(crate) not: Option<Id>,
+    pub(crate) condition: Option<(Id, Option<Id>, Option<Id>)>,
+}
+
+impl Rules {
+    /// Whether the schema applies to the members or items of an object or array.
+    pub(crate) fn property_lookup(&self, name: &str) -> Option<Id> {
+        self.properties
+            .iter()
+            .find(|(n, _)| &**n == name)
+            .map(|&(_, id)| id)
+    }
+
+    /// The keyword location of `keyword` in this schema, as reports show it.
+    pub(crate) fn at(&self, keyword: &str) -> String {
+        let mut out = String::with_capacity(self.location.len() + keyword.len() + 1);
+        out.push_str(&self.location);
+        out.push('/');
+        out.push_str(keyword);
+        out
+    }
+
+    /// Whether members not named by `properties` are constrained or listed by a pattern: such a
+    /// schema says on its own what other members may be, so none is "unlisted".
+    pub(crate) fn is_open_ended(&self) -> bool {
+        self.additional_properties.is_some() || !self.pattern_properties.is_empty()
+    }
+}
