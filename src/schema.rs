@@ -7,7 +7,8 @@ use crate::contract::{self, Contract};
 use crate::error::Error;
 use crate::options::{Expect, Limits};
 use crate::plan::compile::{self, CompileError, Document};
-use crate::plan::{Id, Plan, check, engine, scan};
+use crate::plan::scan::{self, Verdict};
+use crate::plan::{Id, Plan, check, engine};
 use crate::pointer;
 use crate::report::Report;
 
@@ -193,14 +194,22 @@ impl Schema {
         let settings = self.settings();
         let c = &*self.compiled;
         match scan::scan(&c.plan, c.root, payload, &settings) {
-            Some(verdict) => verdict,
-            None => check::is_valid(&c.plan, c.root, payload, &settings),
+            Verdict::Clean(_) | Verdict::Valid => true,
+            Verdict::Invalid => false,
+            Verdict::Unsure => check::is_valid(&c.plan, c.root, payload, &settings),
         }
     }
 
     /// The full check: raw-payload hazards, then every schema violation, located.
     pub fn validate(&self, payload: &[u8]) -> Report {
         let c = &*self.compiled;
-        check::check(&c.plan, c.root, payload, &self.settings())
+        let settings = self.settings();
+        match scan::scan(&c.plan, c.root, payload, &settings) {
+            Verdict::Clean(variant) => Report {
+                variant,
+                violations: Vec::new(),
+            },
+            _ => check::check(&c.plan, c.root, payload, &settings),
+        }
     }
 }

@@ -3,7 +3,8 @@
 use crate::contract::{self, Contract};
 use crate::model::{ErrorResponse, OrderIdResponse, Response};
 use crate::options::{Expect, Limits};
-use crate::plan::{check, scan};
+use crate::plan::check;
+use crate::plan::scan::{self, Verdict};
 use crate::report::{Report, Variant};
 
 /// A configured check of a built-in [`Contract`] (the Order ID Response unless told otherwise).
@@ -130,8 +131,9 @@ impl Validator {
         let settings = self.settings();
         let root = compiled.policy(self.contract).root;
         match scan::scan(&compiled.plan, root, payload, &settings) {
-            Some(verdict) => verdict,
-            None => check::is_valid(&compiled.plan, root, payload, &settings),
+            Verdict::Clean(_) | Verdict::Valid => true,
+            Verdict::Invalid => false,
+            Verdict::Unsure => check::is_valid(&compiled.plan, root, payload, &settings),
         }
     }
 
@@ -141,7 +143,13 @@ impl Validator {
         let compiled = contract::compiled();
         let settings = self.settings();
         let root = compiled.policy(self.contract).root;
-        check::check(&compiled.plan, root, payload, &settings)
+        match scan::scan(&compiled.plan, root, payload, &settings) {
+            Verdict::Clean(variant) => Report {
+                variant,
+                violations: Vec::new(),
+            },
+            _ => check::check(&compiled.plan, root, payload, &settings),
+        }
     }
 
     /// The full check, and on success the typed value.

@@ -129,10 +129,12 @@ pub(crate) fn compile(docs: &[Document], roots: &[usize]) -> Result<(Plan, Vec<I
             reason,
         }
     })?;
+    let layouts = super::scan::layouts(&compiler.nodes);
     Ok((
         Plan {
             nodes: compiler.nodes,
             engines,
+            layouts,
         },
         ids,
     ))

@@ -26,6 +26,8 @@ pub(crate) type Id = u32;
 pub(crate) struct Plan {
     pub(crate) nodes: Vec<Schema>,
     pub(crate) engines: Vec<engine::Fallback>,
+    /// Each node precompiled for the fast pass.
+    pub(crate) layouts: Vec<scan::Layout>,
 }
 
 impl Plan {

@@ -1,15 +1,1047 @@
-//! The fast verdict over raw bytes, driven by the plan (being written).
+//! The fast verdict: one pass over the raw bytes, driven by the plan, with no tree, no position
+//! and, for ordinary payloads, no allocation.
+//!
+//! Each value is scanned against a small set of schemas at once. A schema is precompiled into a
+//! [`Layout`]: the schema objects whose own keywords apply to the same value (the schema itself
+//! and, through `$ref`, `allOf`, `anyOf`, `oneOf`, `not` and `if`, its in-place subschemas), a
+//! boolean formula that combines their results, and one table of the member names they mention.
+//! A member's value is scanned once, against the union of the child schemas that every entry
+//! names for it, and the results are mapped back.
+//!
+//! The answer is [`Verdict::Clean`] only where the full check would find nothing at all,
+//! [`Verdict::Invalid`] only where it must find an error, [`Verdict::Valid`] where it would find
+//! warnings only, and [`Verdict::Unsure`] wherever this pass does not decide (an escaped member
+//! name, a subschema left to the engine, `uniqueItems` over several items, an unlisted member
+//! whose warning depends on which branch passes, …): then the full check, the authority,
+//! decides. `tests/fast_path_agreement*.rs` check that the two never disagree.
 
-use super::check::Settings;
-use super::{Id, Plan};
+use super::check::{Policy, Settings};
+use super::{Id, Plan, Rules, Schema, format, number, types};
+use crate::options::Expect;
+use crate::report::Variant;
 
-/// `Some(true)`: the full check would find nothing at all; `Some(false)`: it must find an
-/// error; `None`: only it can tell.
-pub(crate) fn scan(
-    _plan: &Plan,
-    _root: Id,
-    _payload: &[u8],
-    _settings: &Settings<'_>,
-) -> Option<bool> {
-    None
+/// The fast pass's answer; see the module documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    Clean(Option<Variant>),
+    Valid,
+    Invalid,
+    Unsure,
+}
+
+/// Why a scan stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// The full check must find an error (syntax, a duplicate member, a limit, …).
+    Invalid,
+    /// Only the full check can tell.
+    Unsure,
+}
+
+type Step<T> = Result<T, Stop>;
+
+/// Most entries one value is scanned against (a bit each in a `u64`).
+const MAX_ENTRIES: usize = 64;
+/// Most schemas in one set (a bit each in a `u32`).
+const MAX_SET: usize = 32;
+
+/// How the results of a layout's entries combine into the schema's result.
+#[derive(Debug)]
+enum Formula {
+    True,
+    False,
+    Own(u8),
+    And(Vec<Formula>),
+    Or(Vec<Formula>),
+    One(Vec<Formula>),
+    Not(Box<Formula>),
+    If(Box<Formula>, Box<Formula>, Box<Formula>),
+}
+
+impl Formula {
+    /// `fail`: bit `e` set when entry `e`'s own keywords failed.
+    fn holds(&self, fail: u64) -> bool {
+        match self {
+            Formula::True => true,
+            Formula::False => false,
+            Formula::Own(e) => fail >> e & 1 == 0,
+            Formula::And(parts) => parts.iter().all(|p| p.holds(fail)),
+            Formula::Or(parts) => parts.iter().any(|p| p.holds(fail)),
+            Formula::One(parts) => parts.iter().filter(|p| p.holds(fail)).count() == 1,
+            Formula::Not(inner) => !inner.holds(fail),
+            Formula::If(c, t, e) => {
+                if c.holds(fail) {
+                    t.holds(fail)
+                } else {
+                    e.holds(fail)
+                }
+            }
+        }
+    }
+}
+
+/// A member name some entry of a layout mentions.
+#[derive(Debug)]
+struct Key {
+    name: Box<str>,
+    /// (entry, child schema) for each entry whose `properties` names it.
+    children: Vec<(u8, Id)>,
+    /// Required bits this name satisfies.
+    required: u64,
+    /// Some unconditional entry lists it.
+    listed: bool,
+}
+
+/// A schema, precompiled for the scan.
+#[derive(Debug)]
+pub(crate) struct Layout {
+    /// A keyword this pass does not decide is reachable on the same value.
+    unsure: bool,
+    entries: Vec<Id>,
+    formula: Formula,
+    keys: Vec<Key>,
+    /// Per entry: the required bits it needs.
+    required_of: Vec<u64>,
+    /// Per entry: whether it has `patternProperties` or `additionalProperties`.
+    open: Vec<bool>,
+    /// Some unconditional entry has `properties`.
+    named: bool,
+    /// Some unconditional entry decides other members itself.
+    decides_others: bool,
+    /// Some conditional entry lists or decides members: which members end up "listed" depends
+    /// on which branches pass.
+    conditional_listing: bool,
+}
+
+impl Layout {
+    fn key(&self, name: &[u8]) -> Option<&Key> {
+        self.keys.iter().find(|k| k.name.as_bytes() == name)
+    }
+}
+
+/// Precompiles every node of a plan.
+pub(crate) fn layouts(nodes: &[Schema]) -> Vec<Layout> {
+    (0..nodes.len()).map(|id| layout(nodes, id as Id)).collect()
+}
+
+fn layout(nodes: &[Schema], id: Id) -> Layout {
+    let mut entries = Vec::new();
+    let mut unconditional = 0u64;
+    let mut unsure = false;
+    let formula = expand(
+        nodes,
+        id,
+        true,
+        &mut entries,
+        &mut unconditional,
+        &mut unsure,
+    );
+    let mut layout = Layout {
+        unsure,
+        required_of: vec![0; entries.len()],
+        open: vec![false; entries.len()],
+        entries,
+        formula,
+        keys: Vec::new(),
+        named: false,
+        decides_others: false,
+        conditional_listing: false,
+    };
+    if layout.unsure {
+        return layout;
+    }
+    let mut next_bit = 0u32;
+    for (e, &entry) in layout.entries.iter().enumerate() {
+        let Schema::Rules(r) = &nodes[entry as usize] else {
+            continue;
+        };
+        let uncond = unconditional >> e & 1 == 1;
+        let lists = !r.properties.is_empty() || r.is_open_ended();
+        if uncond {
+            layout.named |= !r.properties.is_empty();
+            layout.decides_others |= r.is_open_ended();
+        } else {
+            layout.conditional_listing |= lists;
+        }
+        layout.open[e] = r.is_open_ended();
+        if !r.dependent_required.is_empty()
+            || !r.dependent_schemas.is_empty()
+            || r.property_names.is_some()
+        {
+            layout.unsure = true;
+        }
+        for (name, child) in &r.properties {
+            let key = key_of(&mut layout.keys, name);
+            key.children.push((e as u8, *child));
+            key.listed |= uncond;
+        }
+        for name in &r.required {
+            if next_bit == 64 {
+                layout.unsure = true;
+                break;
+            }
+            let bit = 1u64 << next_bit;
+            next_bit += 1;
+            key_of(&mut layout.keys, name).required |= bit;
+            layout.required_of[e] |= bit;
+        }
+    }
+    layout
+}
+
+fn key_of<'k>(keys: &'k mut Vec<Key>, name: &str) -> &'k mut Key {
+    match keys.iter().position(|k| &*k.name == name) {
+        Some(i) => &mut keys[i],
+        None => {
+            keys.push(Key {
+                name: name.into(),
+                children: Vec::new(),
+                required: 0,
+                listed: false,
+            });
+            let last = keys.len() - 1;
+            &mut keys[last]
+        }
+    }
+}
+
+fn expand(
+    nodes: &[Schema],
+    id: Id,
+    uncond: bool,
+    entries: &mut Vec<Id>,
+    unconditional: &mut u64,
+    unsure: &mut bool,
+) -> Formula {
+    match &nodes[id as usize] {
+        Schema::Any => Formula::True,
+        Schema::Never(_) => Formula::False,
+        Schema::Engine(_) => {
+            *unsure = true;
+            Formula::True
+        }
+        Schema::Rules(r) => {
+            if entries.len() == MAX_ENTRIES || *unsure {
+                *unsure = true;
+                return Formula::True;
+            }
+            let e = entries.len();
+            entries.push(id);
+            if uncond {
+                *unconditional |= 1 << e;
+            }
+            let mut parts = vec![Formula::Own(e as u8)];
+            let mut sub =
+                |id: Id, uncond: bool| expand(nodes, id, uncond, entries, unconditional, unsure);
+            if let Some(target) = r.reference {
+                parts.push(sub(target, uncond));
+            }
+            for &s in &r.all_of {
+                parts.push(sub(s, uncond));
+            }
+            if !r.any_of.is_empty() {
+                parts.push(Formula::Or(
+                    r.any_of.iter().map(|&s| sub(s, false)).collect(),
+                ));
+            }
+            if !r.one_of.is_empty() {
+                parts.push(Formula::One(
+                    r.one_of.iter().map(|&s| sub(s, false)).collect(),
+                ));
+            }
+            if let Some(s) = r.not {
+                parts.push(Formula::Not(Box::new(sub(s, false))));
+            }
+            if let Some((c, t, o)) = r.condition {
+                let c = sub(c, false);
+                let t = t.map_or(Formula::True, |t| sub(t, false));
+                let o = o.map_or(Formula::True, |o| sub(o, false));
+                parts.push(Formula::If(Box::new(c), Box::new(t), Box::new(o)));
+            }
+            if parts.len() == 1 {
+                parts.pop().unwrap_or(Formula::True)
+            } else {
+                Formula::And(parts)
+            }
+        }
+    }
+}
+
+/// The fast verdict on one payload; see [`Verdict`].
+pub(crate) fn scan(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_>) -> Verdict {
+    let limits = &settings.limits;
+    if payload.len() > limits.size() || std::str::from_utf8(payload).is_err() {
+        return Verdict::Invalid;
+    }
+    let mut s = Scanner {
+        plan,
+        bytes: payload,
+        pos: 0,
+        max_depth: limits.depth(),
+        formats: settings.formats,
+        unlisted_matter: settings.policy.is_some_and(|p| p.report_unlisted),
+        keys: Vec::new(),
+    };
+    s.ws();
+    if s.pos == payload.len() {
+        return Verdict::Invalid;
+    }
+    let verdict = match settings.policy {
+        None => match s.value(&[root], 0, None) {
+            Ok(0) => Verdict::Clean(None),
+            Ok(_) => Verdict::Invalid,
+            Err(Stop::Invalid) => return Verdict::Invalid,
+            Err(Stop::Unsure) => return Verdict::Unsure,
+        },
+        Some(policy) => match s.contract(policy, settings) {
+            Ok(v) => v,
+            Err(Stop::Invalid) => return Verdict::Invalid,
+            Err(Stop::Unsure) => return Verdict::Unsure,
+        },
+    };
+    s.ws();
+    if s.pos != payload.len() {
+        return Verdict::Invalid;
+    }
+    verdict
+}
+
+/// What the root object tells about the contract's variants.
+#[derive(Default)]
+struct RootFacts {
+    /// Variants (by index) whose discriminating member is present.
+    present: u32,
+    /// Variants for which some member is unlisted.
+    unlisted: u32,
+}
+
+struct Scanner<'p> {
+    plan: &'p Plan,
+    bytes: &'p [u8],
+    pos: usize,
+    max_depth: usize,
+    formats: bool,
+    unlisted_matter: bool,
+    /// The member names of the objects being scanned (start, end), for duplicates.
+    keys: Vec<(usize, usize)>,
+}
+
+/// A member name or string: its raw bytes and whether they hold escapes.
+#[derive(Clone, Copy)]
+struct Raw {
+    start: usize,
+    end: usize,
+    escaped: bool,
+}
+
+impl<'p> Scanner<'p> {
+    #[inline(always)]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    #[inline(always)]
+    fn byte(&self) -> Step<u8> {
+        self.bytes.get(self.pos).copied().ok_or(Stop::Invalid)
+    }
+
+    #[inline(always)]
+    fn expect(&mut self, byte: u8) -> Step<()> {
+        self.ws();
+        if self.byte()? == byte {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(Stop::Invalid)
+        }
+    }
+
+    /// The contract's root: every variant scanned at once, then judged as the full check does.
+    fn contract(&mut self, policy: &Policy, settings: &Settings<'_>) -> Step<Verdict> {
+        if self.byte()? != b'{' {
+            return Err(Stop::Invalid);
+        }
+        let set: Vec<Id> = policy.variants.iter().map(|v| v.schema).collect();
+        let mut facts = RootFacts::default();
+        let fail = self.value(&set, 0, Some((policy, &mut facts)))?;
+        let judged = policy
+            .precedence
+            .iter()
+            .copied()
+            .find(|&i| facts.present >> i & 1 == 1);
+        let chosen = match (settings.expect, judged) {
+            (Expect::Either, None) => return Ok(Verdict::Invalid),
+            (Expect::Either, Some(found)) => found,
+            (expect, judged) => {
+                let expected = if expect == Expect::Normal {
+                    Variant::Normal
+                } else {
+                    Variant::Abnormal
+                };
+                let Some(index) = policy.variants.iter().position(|v| v.variant == expected) else {
+                    return Err(Stop::Unsure);
+                };
+                match judged {
+                    Some(found) if found != index => return Ok(Verdict::Invalid),
+                    _ => index,
+                }
+            }
+        };
+        Ok(if fail >> chosen & 1 == 1 {
+            Verdict::Invalid
+        } else if facts.unlisted >> chosen & 1 == 1 {
+            if settings.strict {
+                Verdict::Invalid
+            } else {
+                Verdict::Valid
+            }
+        } else {
+            Verdict::Clean(Some(policy.variants[chosen].variant))
+        })
+    }
+
+    /// Scans one value against every schema of `set`; bit `i` of the result is set when it
+    /// fails `set[i]`.
+    fn value(
+        &mut self,
+        set: &[Id],
+        depth: usize,
+        root: Option<(&Policy, &mut RootFacts)>,
+    ) -> Step<u32> {
+        if set.len() > MAX_SET {
+            return Err(Stop::Unsure);
+        }
+        let plan = self.plan;
+        let mut base = [0u8; MAX_SET + 1];
+        let mut total = 0usize;
+        for (i, &schema) in set.iter().enumerate() {
+            let layout = &plan.layouts[schema as usize];
+            if layout.unsure {
+                return Err(Stop::Unsure);
+            }
+            base[i] = total as u8;
+            total += layout.entries.len();
+            if total > MAX_ENTRIES {
+                return Err(Stop::Unsure);
+            }
+        }
+        self.ws();
+        let mut fail = 0u64;
+        match self.byte()? {
+            b'{' => self.object(set, &base, depth + 1, &mut fail, root)?,
+            b'[' => self.array(set, &base, depth + 1, &mut fail)?,
+            b'"' => {
+                let raw = self.string()?;
+                if total > 0 {
+                    self.scalar_string(set, &base, raw, &mut fail)?;
+                }
+            }
+            b't' => self.literal(b"true", set, &base, types::BOOLEAN, &mut fail)?,
+            b'f' => self.literal(b"false", set, &base, types::BOOLEAN, &mut fail)?,
+            b'n' => self.literal(b"null", set, &base, types::NULL, &mut fail)?,
+            b'-' | b'0'..=b'9' => {
+                let start = self.pos;
+                self.number()?;
+                if total > 0 {
+                    self.scalar_number(set, &base, start, &mut fail)?;
+                }
+            }
+            _ => return Err(Stop::Invalid),
+        }
+        let mut result = 0u32;
+        for (i, &schema) in set.iter().enumerate() {
+            let layout = &plan.layouts[schema as usize];
+            if !layout.formula.holds(fail >> base[i]) {
+                result |= 1 << i;
+            }
+        }
+        Ok(result)
+    }
+
+    /// The rules of entry `e` of `set[i]`.
+    fn rules(&self, set: &[Id], i: usize, e: usize) -> &'p Rules {
+        let plan = self.plan;
+        let entry = plan.layouts[set[i] as usize].entries[e];
+        match plan.node(entry) {
+            Schema::Rules(r) => r,
+            // Layout entries are rules by construction.
+            _ => unreachable_rules(),
+        }
+    }
+
+    /// For each entry: its type check and `enum`/`const` on a scalar, then `check`.
+    fn each_entry(
+        &mut self,
+        set: &[Id],
+        base: &[u8],
+        fail: &mut u64,
+        mut check: impl FnMut(&mut Self, &'p Rules) -> Step<bool>,
+    ) -> Step<()> {
+        for i in 0..set.len() {
+            let count = self.plan.layouts[set[i] as usize].entries.len();
+            for e in 0..count {
+                let r = self.rules(set, i, e);
+                if !check(self, r)? {
+                    *fail |= 1 << (base[i] as usize + e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn literal(
+        &mut self,
+        word: &'static [u8],
+        set: &[Id],
+        base: &[u8],
+        bit: u8,
+        fail: &mut u64,
+    ) -> Step<()> {
+        if !self.bytes[self.pos..].starts_with(word) {
+            return Err(Stop::Invalid);
+        }
+        self.pos += word.len();
+        let value = match word {
+            b"true" => serde_json::Value::Bool(true),
+            b"false" => serde_json::Value::Bool(false),
+            _ => serde_json::Value::Null,
+        };
+        self.each_entry(set, base, fail, |_, r| {
+            Ok(r.types.is_none_or(|t| t & bit != 0)
+                && r.enumeration
+                    .as_ref()
+                    .is_none_or(|values| values.contains(&value))
+                && r.constant.as_ref().is_none_or(|c| *c == value))
+        })
+    }
+
+    fn scalar_number(&mut self, set: &[Id], base: &[u8], start: usize, fail: &mut u64) -> Step<()> {
+        let bytes = self.bytes;
+        let text = &bytes[start..self.pos];
+        self.each_entry(set, base, fail, |_, r| {
+            if let Some(t) = r.types
+                && t & types::NUMBER == 0
+                && !(t & types::INTEGER != 0 && number::is_integer(text))
+            {
+                return Ok(false);
+            }
+            let same = |v: &serde_json::Value| match v {
+                serde_json::Value::Number(n) => number::equal(text, n.to_string().as_bytes()),
+                _ => false,
+            };
+            if let Some(values) = &r.enumeration
+                && !values.iter().any(same)
+            {
+                return Ok(false);
+            }
+            if let Some(c) = &r.constant
+                && !same(c)
+            {
+                return Ok(false);
+            }
+            use std::cmp::Ordering::{Greater, Less};
+            let within = |bound: &Option<number::Bound>, passes: fn(std::cmp::Ordering) -> bool| {
+                bound
+                    .as_ref()
+                    .is_none_or(|b| number::compare(text, b).is_some_and(passes))
+            };
+            Ok(within(&r.minimum, |o| o != Less)
+                && within(&r.maximum, |o| o != Greater)
+                && within(&r.exclusive_minimum, |o| o == Greater)
+                && within(&r.exclusive_maximum, |o| o == Less)
+                && r.multiple_of
+                    .as_ref()
+                    .is_none_or(|d| number::is_multiple_of(text, d)))
+        })
+    }
+
+    fn scalar_string(&mut self, set: &[Id], base: &[u8], raw: Raw, fail: &mut u64) -> Step<()> {
+        let bytes = self.bytes;
+        // Only a string with escapes is decoded; the payload is already known to be UTF-8.
+        let decoded: Option<String> = if raw.escaped {
+            Some(decode(&bytes[raw.start..raw.end]).ok_or(Stop::Invalid)?)
+        } else {
+            None
+        };
+        let text: &str = match &decoded {
+            Some(s) => s,
+            None => std::str::from_utf8(&bytes[raw.start..raw.end]).map_err(|_| Stop::Invalid)?,
+        };
+        let formats = self.formats;
+        self.each_entry(set, base, fail, |_, r| {
+            if r.types.is_some_and(|t| t & types::STRING == 0) {
+                return Ok(false);
+            }
+            let same = |v: &serde_json::Value| v.as_str() == Some(text);
+            if let Some(values) = &r.enumeration
+                && !values.iter().any(same)
+            {
+                return Ok(false);
+            }
+            if let Some(c) = &r.constant
+                && !same(c)
+            {
+                return Ok(false);
+            }
+            if r.min_length.is_some() || r.max_length.is_some() {
+                let length = text.chars().count() as u64;
+                if r.min_length.is_some_and(|m| length < m)
+                    || r.max_length.is_some_and(|m| length > m)
+                {
+                    return Ok(false);
+                }
+            }
+            if let Some((pattern, _)) = &r.pattern
+                && !pattern.is_match(text)
+            {
+                return Ok(false);
+            }
+            if formats
+                && let Some(name) = &r.format
+                && format::check(name, text) == Some(false)
+            {
+                return Ok(false);
+            }
+            Ok(true)
+        })
+    }
+
+    /// Type and `enum`/`const` of a container: a container in `enum`/`const` is left to the
+    /// full check.
+    fn container_entry(r: &Rules, bit: u8) -> Step<bool> {
+        if r.enumeration.is_some() || r.constant.is_some() {
+            return Err(Stop::Unsure);
+        }
+        Ok(r.types.is_none_or(|t| t & bit != 0))
+    }
+
+    fn object(
+        &mut self,
+        set: &[Id],
+        base: &[u8],
+        depth: usize,
+        fail: &mut u64,
+        mut root: Option<(&Policy, &mut RootFacts)>,
+    ) -> Step<()> {
+        if depth > self.max_depth {
+            return Err(Stop::Invalid);
+        }
+        self.pos += 1;
+        let plan = self.plan;
+        self.each_entry(set, base, fail, |_, r| {
+            Self::container_entry(r, types::OBJECT)
+        })?;
+        let mark = self.keys.len();
+        let mut seen = [0u64; MAX_SET];
+        let mut count = 0u64;
+        let mut child_set = [0 as Id; MAX_SET];
+        // (global entry, child index) pairs; an entry may name several children.
+        let mut back: Vec<(u8, u8)> = Vec::new();
+        self.ws();
+        if self.byte()? == b'}' {
+            self.pos += 1;
+        } else {
+            loop {
+                self.ws();
+                if self.byte()? != b'"' {
+                    return Err(Stop::Invalid);
+                }
+                let key = self.string()?;
+                if key.escaped {
+                    // An escape may spell a listed name, or repeat another: the full check
+                    // decodes names.
+                    return Err(Stop::Unsure);
+                }
+                let name = &self.bytes[key.start..key.end];
+                let bytes = self.bytes;
+                if self.keys[mark..].iter().any(|&(s, e)| &bytes[s..e] == name) {
+                    return Err(Stop::Invalid);
+                }
+                self.keys.push((key.start, key.end));
+                self.expect(b':')?;
+                let mut children = 0usize;
+                back.clear();
+                for (i, &schema) in set.iter().enumerate() {
+                    let layout = &plan.layouts[schema as usize];
+                    let found = layout.key(name);
+                    if let Some(k) = found {
+                        seen[i] |= k.required;
+                        for &(e, child) in &k.children {
+                            let at = push_child(&mut child_set, &mut children, child)?;
+                            back.push((base[i] + e, at));
+                        }
+                    }
+                    if let Some((policy, facts)) = root.as_mut()
+                        && policy.variants[i]
+                            .members
+                            .iter()
+                            .any(|m| m.as_bytes() == name)
+                    {
+                        facts.present |= 1 << i;
+                    }
+                    if self.unlisted_matter && layout.named || layout.conditional_listing {
+                        let listed = found.is_some_and(|k| k.listed);
+                        if !listed && self.unlisted_matter {
+                            if layout.conditional_listing {
+                                return Err(Stop::Unsure);
+                            }
+                            if !layout.decides_others {
+                                match root.as_mut() {
+                                    Some((_, facts)) => facts.unlisted |= 1 << i,
+                                    None => return Err(Stop::Unsure),
+                                }
+                            }
+                        }
+                    }
+                    for (e, &open) in layout.open.iter().enumerate() {
+                        if !open {
+                            continue;
+                        }
+                        let r = self.rules(set, i, e);
+                        let named_here =
+                            found.is_some_and(|k| k.children.iter().any(|c| c.0 as usize == e));
+                        let key_text = std::str::from_utf8(name).map_err(|_| Stop::Invalid)?;
+                        let mut matched = named_here;
+                        for (pattern, _, child) in &r.pattern_properties {
+                            if pattern.is_match(key_text) {
+                                matched = true;
+                                let at = push_child(&mut child_set, &mut children, *child)?;
+                                back.push((base[i] + e as u8, at));
+                            }
+                        }
+                        if !matched && let Some(additional) = r.additional_properties {
+                            let at = push_child(&mut child_set, &mut children, additional)?;
+                            back.push((base[i] + e as u8, at));
+                        }
+                    }
+                }
+                let result = self.value(&child_set[..children], depth, None)?;
+                for &(g, at) in &back {
+                    if result >> at & 1 == 1 {
+                        *fail |= 1 << g;
+                    }
+                }
+                count += 1;
+                self.ws();
+                match self.byte()? {
+                    b',' => self.pos += 1,
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Stop::Invalid),
+                }
+            }
+        }
+        self.keys.truncate(mark);
+        for (i, &schema) in set.iter().enumerate() {
+            let layout = &plan.layouts[schema as usize];
+            for e in 0..layout.entries.len() {
+                let r = self.rules(set, i, e);
+                let missing = layout.required_of[e] & !seen[i] != 0;
+                if missing
+                    || r.min_properties.is_some_and(|m| count < m)
+                    || r.max_properties.is_some_and(|m| count > m)
+                {
+                    *fail |= 1 << (base[i] as usize + e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn array(&mut self, set: &[Id], base: &[u8], depth: usize, fail: &mut u64) -> Step<()> {
+        if depth > self.max_depth {
+            return Err(Stop::Invalid);
+        }
+        self.pos += 1;
+        self.each_entry(set, base, fail, |_, r| {
+            Self::container_entry(r, types::ARRAY)
+        })?;
+        let mut contained = [0u32; MAX_ENTRIES];
+        let mut child_set = [0 as Id; MAX_SET];
+        // (global entry, child index, counts toward `contains`)
+        let mut back: Vec<(u8, u8, bool)> = Vec::new();
+        let mut count = 0usize;
+        self.ws();
+        if self.byte()? == b']' {
+            self.pos += 1;
+        } else {
+            loop {
+                let mut children = 0usize;
+                back.clear();
+                for i in 0..set.len() {
+                    let entries = self.plan.layouts[set[i] as usize].entries.len();
+                    for e in 0..entries {
+                        let r = self.rules(set, i, e);
+                        let g = base[i] + e as u8;
+                        if let Some(&child) = r.prefix_items.get(count).or(r.items.as_ref()) {
+                            let at = push_child(&mut child_set, &mut children, child)?;
+                            back.push((g, at, false));
+                        }
+                        if let Some(child) = r.contains {
+                            let at = push_child(&mut child_set, &mut children, child)?;
+                            back.push((g, at, true));
+                        }
+                        if r.unique_items && count > 0 {
+                            return Err(Stop::Unsure);
+                        }
+                    }
+                }
+                let result = self.value(&child_set[..children], depth, None)?;
+                for &(g, at, counts) in &back {
+                    let failed = result >> at & 1 == 1;
+                    if counts {
+                        contained[g as usize] += u32::from(!failed);
+                    } else if failed {
+                        *fail |= 1 << g;
+                    }
+                }
+                count += 1;
+                self.ws();
+                match self.byte()? {
+                    b',' => self.pos += 1,
+                    b']' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Stop::Invalid),
+                }
+            }
+        }
+        let count = count as u64;
+        for i in 0..set.len() {
+            let entries = self.plan.layouts[set[i] as usize].entries.len();
+            for e in 0..entries {
+                let r = self.rules(set, i, e);
+                let g = base[i] as usize + e;
+                let found = u64::from(contained[g]);
+                let bad = r.min_items.is_some_and(|m| count < m)
+                    || r.max_items.is_some_and(|m| count > m)
+                    || (r.contains.is_some()
+                        && (found < r.min_contains.unwrap_or(1)
+                            || r.max_contains.is_some_and(|m| found > m)));
+                if bad {
+                    *fail |= 1 << g;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A string at `"`: checked for control characters, escapes and surrogate pairs.
+    fn string(&mut self) -> Step<Raw> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            let run = plain_run(&self.bytes[self.pos..]);
+            self.pos += run;
+            match self.byte()? {
+                b'"' => {
+                    let end = self.pos;
+                    self.pos += 1;
+                    return Ok(Raw {
+                        start,
+                        end,
+                        escaped,
+                    });
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.escape()?;
+                }
+                b if b < 0x20 => return Err(Stop::Invalid),
+                // Non-ASCII: the payload is UTF-8, so the bytes of a character just pass.
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Step<()> {
+        self.pos += 1;
+        match self.byte()? {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {
+                self.pos += 1;
+                Ok(())
+            }
+            b'u' => {
+                let unit = self.hex4()?;
+                if (0xD800..0xDC00).contains(&unit) {
+                    if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                        return Err(Stop::Invalid);
+                    }
+                    self.pos += 1;
+                    let low = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return Err(Stop::Invalid);
+                    }
+                } else if (0xDC00..0xE000).contains(&unit) {
+                    return Err(Stop::Invalid);
+                }
+                Ok(())
+            }
+            _ => Err(Stop::Invalid),
+        }
+    }
+
+    /// At `u` of `\uXXXX`: the code unit; leaves the cursor after it.
+    fn hex4(&mut self) -> Step<u16> {
+        let digits = self
+            .bytes
+            .get(self.pos + 1..self.pos + 5)
+            .ok_or(Stop::Invalid)?;
+        let mut unit = 0u16;
+        for &d in digits {
+            let v = (d as char).to_digit(16).ok_or(Stop::Invalid)?;
+            unit = unit * 16 + v as u16;
+        }
+        self.pos += 5;
+        Ok(unit)
+    }
+
+    fn number(&mut self) -> Step<()> {
+        let digits = |s: &mut Self| {
+            let start = s.pos;
+            while let Some(b'0'..=b'9') = s.bytes.get(s.pos) {
+                s.pos += 1;
+            }
+            s.pos - start
+        };
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.bytes.get(self.pos) {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.bytes.get(self.pos) {
+                    return Err(Stop::Invalid);
+                }
+            }
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => return Err(Stop::Invalid),
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if digits(self) == 0 {
+                return Err(Stop::Invalid);
+            }
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            if digits(self) == 0 {
+                return Err(Stop::Invalid);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cold]
+fn unreachable_rules() -> &'static Rules {
+    static EMPTY: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Rules::default)
+}
+
+/// Adds `child` to the set (once); its index there.
+fn push_child(set: &mut [Id; MAX_SET], len: &mut usize, child: Id) -> Step<u8> {
+    if let Some(at) = set[..*len].iter().position(|&c| c == child) {
+        return Ok(at as u8);
+    }
+    if *len == MAX_SET {
+        return Err(Stop::Unsure);
+    }
+    set[*len] = child;
+    *len += 1;
+    Ok((*len - 1) as u8)
+}
+
+/// The text of a string's raw bytes (between the quotes), escapes decoded; `None` if an escape
+/// is malformed (already refused by the scan).
+fn decode(raw: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(raw).ok()?;
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices();
+    let mut pending_high: Option<u16> = None;
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let (_, kind) = chars.next()?;
+        let ch = match kind {
+            '"' => '"',
+            '\\' => '\\',
+            '/' => '/',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'u' => {
+                let hex = text.get(i + 2..i + 6)?;
+                let unit = u16::from_str_radix(hex, 16).ok()?;
+                for _ in 0..4 {
+                    chars.next();
+                }
+                if (0xD800..0xDC00).contains(&unit) {
+                    pending_high = Some(unit);
+                    continue;
+                }
+                if let Some(high) = pending_high.take() {
+                    let code =
+                        0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
+                    char::from_u32(code)?
+                } else {
+                    char::from_u32(u32::from(unit))?
+                }
+            }
+            _ => return None,
+        };
+        out.push(ch);
+    }
+    Some(out)
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `word` that is zero. Borrows can flag bytes above the first
+/// true match, never below it, so the lowest flag is exact — all that is used here.
+#[inline(always)]
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(LO) & !word & HI
+}
+
+/// The length of the run at the start of `bytes` with no `"`, `\`, control character or
+/// non-ASCII byte, read eight bytes at a time.
+#[inline(always)]
+fn plain_run(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let stops = zero_bytes(word ^ (u64::from(b'"') * LO))
+            | zero_bytes(word ^ (u64::from(b'\\') * LO))
+            // Below 0x20: subtracting 0x20 borrows, and the byte's own high bit is clear.
+            | (word.wrapping_sub(0x20 * LO) & !word & HI)
+            | (word & HI);
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
