@@ -222,7 +222,10 @@ pub(crate) fn compiled() -> &'static Compiled {
                         variants,
                         precedence,
                         exclusive: p.exclusive,
-                    },
+                        schemas: Vec::new(),
+                        marks: Vec::new(),
+                    }
+                    .index(),
                 }
             })
             .collect();

@@ -35,6 +35,27 @@ pub(crate) struct Policy {
     pub(crate) precedence: Vec<usize>,
     /// Why a response cannot be two variants at once ("a response is either a result or an error").
     pub(crate) exclusive: String,
+    /// The variants' schemas, in order: what the fast pass scans the root against.
+    pub(crate) schemas: Vec<Id>,
+    /// Each discriminating member with the variants (bits by index) it marks.
+    pub(crate) marks: Vec<(Box<str>, u32)>,
+}
+
+impl Policy {
+    /// Derives the fast pass's tables from the variants.
+    pub(crate) fn index(mut self) -> Policy {
+        self.schemas = self.variants.iter().map(|v| v.schema).collect();
+        self.marks.clear();
+        for (i, v) in self.variants.iter().enumerate() {
+            for m in &v.members {
+                match self.marks.iter_mut().find(|(n, _)| **n == **m) {
+                    Some((_, bits)) => *bits |= 1 << i,
+                    None => self.marks.push((m.as_str().into(), 1 << i)),
+                }
+            }
+        }
+        self
+    }
 }
 
 #[derive(Debug)]

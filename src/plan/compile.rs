@@ -323,7 +323,7 @@ impl Compiler<'_> {
                 self.fallback(id, &spot)
             }
             Value::Object(map) => match self.rules(map, &spot, location, id)? {
-                Some(rules) => Schema::Rules(Box::new(rules)),
+                Some(rules) => Schema::Rules(std::sync::Arc::new(rules)),
                 None => self.fallback(id, &spot),
             },
             _ => return Err(self.invalid(&spot, "a schema must be an object or a boolean")),

@@ -42,7 +42,8 @@ pub(crate) enum Schema {
     Any,
     /// `false`: nothing is allowed. The location names the schema.
     Never(Box<str>),
-    Rules(Box<Rules>),
+    /// Shared with the fast pass's layouts, which reach a value's rules in one step.
+    Rules(std::sync::Arc<Rules>),
     /// A subschema the plan does not cover, evaluated by the engine (index into `Plan::engines`).
     Engine(usize),
 }

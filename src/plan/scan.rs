@@ -98,6 +98,13 @@ pub(crate) struct Layout {
     /// A keyword this pass does not decide is reachable on the same value.
     unsure: bool,
     entries: Vec<Id>,
+    /// The entries' rules, in the same order.
+    rules: Vec<std::sync::Arc<Rules>>,
+    /// One entry whose own result is the schema's (no formula to evaluate).
+    simple: bool,
+    /// A schema whose only assertion is `type` (this set; `None` otherwise): a scalar is
+    /// judged by its first byte.
+    leaf: Option<u8>,
     formula: Formula,
     keys: Vec<Key>,
     /// Per entry: the required bits it needs.
@@ -111,11 +118,18 @@ pub(crate) struct Layout {
     /// Some conditional entry lists or decides members: which members end up "listed" depends
     /// on which branches pass.
     conditional_listing: bool,
+    /// Some entry has `patternProperties` or `additionalProperties`.
+    any_open: bool,
+    /// Some entry looks into a string's text (`enum`, `const`, lengths, `pattern`, `format`).
+    string_content: bool,
 }
 
 impl Layout {
+    #[inline]
     fn key(&self, name: &[u8]) -> Option<&Key> {
-        self.keys.iter().find(|k| k.name.as_bytes() == name)
+        self.keys
+            .iter()
+            .find(|k| same_bytes(k.name.as_bytes(), name))
     }
 }
 
@@ -136,8 +150,26 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         &mut unconditional,
         &mut unsure,
     );
+    let rules = entries
+        .iter()
+        .filter_map(|&e| match &nodes[e as usize] {
+            Schema::Rules(r) => Some(std::sync::Arc::clone(r)),
+            _ => None,
+        })
+        .collect();
+    let simple = matches!(formula, Formula::Own(0));
+    let leaf = match (&formula, &nodes[id as usize]) {
+        (Formula::True, _) if !unsure => Some(0x7F),
+        (Formula::Own(0), Schema::Rules(r)) if entries.len() == 1 && type_only(r) => {
+            Some(r.types.unwrap_or(0x7F))
+        }
+        _ => None,
+    };
     let mut layout = Layout {
         unsure,
+        rules,
+        simple,
+        leaf,
         required_of: vec![0; entries.len()],
         open: vec![false; entries.len()],
         entries,
@@ -146,6 +178,8 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         named: false,
         decides_others: false,
         conditional_listing: false,
+        any_open: false,
+        string_content: false,
     };
     if layout.unsure {
         return layout;
@@ -164,6 +198,13 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
             layout.conditional_listing |= lists;
         }
         layout.open[e] = r.is_open_ended();
+        layout.any_open |= r.is_open_ended();
+        layout.string_content |= r.enumeration.is_some()
+            || r.constant.is_some()
+            || r.min_length.is_some()
+            || r.max_length.is_some()
+            || r.pattern.is_some()
+            || r.format.is_some();
         if !r.dependent_required.is_empty()
             || !r.dependent_schemas.is_empty()
             || r.property_names.is_some()
@@ -187,6 +228,36 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         }
     }
     layout
+}
+
+/// Whether `type` is the only assertion of a schema object.
+fn type_only(r: &Rules) -> bool {
+    r.enumeration.is_none()
+        && r.constant.is_none()
+        && r.min_length.is_none()
+        && r.max_length.is_none()
+        && r.pattern.is_none()
+        && r.format.is_none()
+        && r.minimum.is_none()
+        && r.maximum.is_none()
+        && r.exclusive_minimum.is_none()
+        && r.exclusive_maximum.is_none()
+        && r.multiple_of.is_none()
+        && r.properties.is_empty()
+        && r.pattern_properties.is_empty()
+        && r.additional_properties.is_none()
+        && r.property_names.is_none()
+        && r.required.is_empty()
+        && r.min_properties.is_none()
+        && r.max_properties.is_none()
+        && r.dependent_required.is_empty()
+        && r.dependent_schemas.is_empty()
+        && r.prefix_items.is_empty()
+        && r.items.is_none()
+        && r.contains.is_none()
+        && r.min_items.is_none()
+        && r.max_items.is_none()
+        && !r.unique_items
 }
 
 fn key_of<'k>(keys: &'k mut Vec<Key>, name: &str) -> &'k mut Key {
@@ -270,7 +341,9 @@ fn expand(
 /// The fast verdict on one payload; see [`Verdict`].
 pub(crate) fn scan(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_>) -> Verdict {
     let limits = &settings.limits;
-    if payload.len() > limits.size() || std::str::from_utf8(payload).is_err() {
+    // UTF-8 is checked where it can occur, inside strings: anywhere else a non-ASCII byte is a
+    // syntax error, a byte-order mark included.
+    if payload.len() > limits.size() {
         return Verdict::Invalid;
     }
     let mut s = Scanner {
@@ -280,7 +353,6 @@ pub(crate) fn scan(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_
         max_depth: limits.depth(),
         formats: settings.formats,
         unlisted_matter: settings.policy.is_some_and(|p| p.report_unlisted),
-        keys: Vec::new(),
     };
     s.ws();
     if s.pos == payload.len() {
@@ -322,8 +394,6 @@ struct Scanner<'p> {
     max_depth: usize,
     formats: bool,
     unlisted_matter: bool,
-    /// The member names of the objects being scanned (start, end), for duplicates.
-    keys: Vec<(usize, usize)>,
 }
 
 /// A member name or string: its raw bytes and whether they hold escapes.
@@ -363,9 +433,8 @@ impl<'p> Scanner<'p> {
         if self.byte()? != b'{' {
             return Err(Stop::Invalid);
         }
-        let set: Vec<Id> = policy.variants.iter().map(|v| v.schema).collect();
         let mut facts = RootFacts::default();
-        let fail = self.value(&set, 0, Some((policy, &mut facts)))?;
+        let fail = self.value(&policy.schemas, 0, Some((policy, &mut facts)))?;
         let judged = policy
             .precedence
             .iter()
@@ -414,6 +483,39 @@ impl<'p> Scanner<'p> {
             return Err(Stop::Unsure);
         }
         let plan = self.plan;
+        if let [schema] = set
+            && let Some(allowed) = plan.layouts[*schema as usize].leaf
+            && root.is_none()
+        {
+            self.ws();
+            let found = match self.byte()? {
+                b'"' => {
+                    self.string()?;
+                    types::STRING
+                }
+                b'-' | b'0'..=b'9' => {
+                    let start = self.pos;
+                    self.number()?;
+                    if allowed & types::NUMBER == 0
+                        && allowed & types::INTEGER != 0
+                        && number::is_integer(&self.bytes[start..self.pos])
+                    {
+                        types::INTEGER
+                    } else {
+                        types::NUMBER
+                    }
+                }
+                b't' => self.word(b"true", types::BOOLEAN)?,
+                b'f' => self.word(b"false", types::BOOLEAN)?,
+                b'n' => self.word(b"null", types::NULL)?,
+                // Containers have members to scan against nothing, and duplicates to find.
+                b'{' | b'[' => 0,
+                _ => return Err(Stop::Invalid),
+            };
+            if found != 0 {
+                return Ok(u32::from(allowed & found == 0));
+            }
+        }
         let mut base = [0u8; MAX_SET + 1];
         let mut total = 0usize;
         for (i, &schema) in set.iter().enumerate() {
@@ -453,7 +555,13 @@ impl<'p> Scanner<'p> {
         let mut result = 0u32;
         for (i, &schema) in set.iter().enumerate() {
             let layout = &plan.layouts[schema as usize];
-            if !layout.formula.holds(fail >> base[i]) {
+            let own = fail >> base[i];
+            let holds = if layout.simple {
+                own & 1 == 0
+            } else {
+                layout.formula.holds(own)
+            };
+            if !holds {
                 result |= 1 << i;
             }
         }
@@ -462,13 +570,7 @@ impl<'p> Scanner<'p> {
 
     /// The rules of entry `e` of `set[i]`.
     fn rules(&self, set: &[Id], i: usize, e: usize) -> &'p Rules {
-        let plan = self.plan;
-        let entry = plan.layouts[set[i] as usize].entries[e];
-        match plan.node(entry) {
-            Schema::Rules(r) => r,
-            // Layout entries are rules by construction.
-            _ => unreachable_rules(),
-        }
+        &self.plan.layouts[set[i] as usize].rules[e]
     }
 
     /// For each entry: its type check and `enum`/`const` on a scalar, then `check`.
@@ -489,6 +591,15 @@ impl<'p> Scanner<'p> {
             }
         }
         Ok(())
+    }
+
+    /// A literal word, giving its type bit.
+    fn word(&mut self, word: &'static [u8], bit: u8) -> Step<u8> {
+        if !self.bytes[self.pos..].starts_with(word) {
+            return Err(Stop::Invalid);
+        }
+        self.pos += word.len();
+        Ok(bit)
     }
 
     fn literal(
@@ -558,6 +669,12 @@ impl<'p> Scanner<'p> {
     }
 
     fn scalar_string(&mut self, set: &[Id], base: &[u8], raw: Raw, fail: &mut u64) -> Step<()> {
+        let plan = self.plan;
+        if !set.iter().any(|&s| plan.layouts[s as usize].string_content) {
+            return self.each_entry(set, base, fail, |_, r| {
+                Ok(r.types.is_none_or(|t| t & types::STRING != 0))
+            });
+        }
         let bytes = self.bytes;
         // Only a string with escapes is decoded; the payload is already known to be UTF-8.
         let decoded: Option<String> = if raw.escaped {
@@ -633,12 +750,12 @@ impl<'p> Scanner<'p> {
         self.each_entry(set, base, fail, |_, r| {
             Self::container_entry(r, types::OBJECT)
         })?;
-        let mark = self.keys.len();
+        let mut names = Names::default();
         let mut seen = [0u64; MAX_SET];
         let mut count = 0u64;
         let mut child_set = [0 as Id; MAX_SET];
         // (global entry, child index) pairs; an entry may name several children.
-        let mut back: Vec<(u8, u8)> = Vec::new();
+        let mut back = [(0u8, 0u8); MAX_ENTRIES];
         self.ws();
         if self.byte()? == b'}' {
             self.pos += 1;
@@ -654,15 +771,22 @@ impl<'p> Scanner<'p> {
                     // decodes names.
                     return Err(Stop::Unsure);
                 }
-                let name = &self.bytes[key.start..key.end];
                 let bytes = self.bytes;
-                if self.keys[mark..].iter().any(|&(s, e)| &bytes[s..e] == name) {
+                let name = &bytes[key.start..key.end];
+                if !names.insert(bytes, key.start, key.end) {
                     return Err(Stop::Invalid);
                 }
-                self.keys.push((key.start, key.end));
                 self.expect(b':')?;
                 let mut children = 0usize;
-                back.clear();
+                let mut backs = 0usize;
+                if let Some((policy, facts)) = root.as_mut()
+                    && let Some((_, bits)) = policy
+                        .marks
+                        .iter()
+                        .find(|(m, _)| same_bytes(m.as_bytes(), name))
+                {
+                    facts.present |= bits;
+                }
                 for (i, &schema) in set.iter().enumerate() {
                     let layout = &plan.layouts[schema as usize];
                     let found = layout.key(name);
@@ -670,16 +794,8 @@ impl<'p> Scanner<'p> {
                         seen[i] |= k.required;
                         for &(e, child) in &k.children {
                             let at = push_child(&mut child_set, &mut children, child)?;
-                            back.push((base[i] + e, at));
+                            push_back(&mut back, &mut backs, (base[i] + e, at))?;
                         }
-                    }
-                    if let Some((policy, facts)) = root.as_mut()
-                        && policy.variants[i]
-                            .members
-                            .iter()
-                            .any(|m| m.as_bytes() == name)
-                    {
-                        facts.present |= 1 << i;
                     }
                     if self.unlisted_matter && layout.named || layout.conditional_listing {
                         let listed = found.is_some_and(|k| k.listed);
@@ -695,6 +811,9 @@ impl<'p> Scanner<'p> {
                             }
                         }
                     }
+                    if !layout.any_open {
+                        continue;
+                    }
                     for (e, &open) in layout.open.iter().enumerate() {
                         if !open {
                             continue;
@@ -708,17 +827,17 @@ impl<'p> Scanner<'p> {
                             if pattern.is_match(key_text) {
                                 matched = true;
                                 let at = push_child(&mut child_set, &mut children, *child)?;
-                                back.push((base[i] + e as u8, at));
+                                push_back(&mut back, &mut backs, (base[i] + e as u8, at))?;
                             }
                         }
                         if !matched && let Some(additional) = r.additional_properties {
                             let at = push_child(&mut child_set, &mut children, additional)?;
-                            back.push((base[i] + e as u8, at));
+                            push_back(&mut back, &mut backs, (base[i] + e as u8, at))?;
                         }
                     }
                 }
                 let result = self.value(&child_set[..children], depth, None)?;
-                for &(g, at) in &back {
+                for &(g, at) in &back[..backs] {
                     if result >> at & 1 == 1 {
                         *fail |= 1 << g;
                     }
@@ -735,7 +854,6 @@ impl<'p> Scanner<'p> {
                 }
             }
         }
-        self.keys.truncate(mark);
         for (i, &schema) in set.iter().enumerate() {
             let layout = &plan.layouts[schema as usize];
             for e in 0..layout.entries.len() {
@@ -836,6 +954,7 @@ impl<'p> Scanner<'p> {
         self.pos += 1;
         let start = self.pos;
         let mut escaped = false;
+        let mut wide = false;
         loop {
             let run = plain_run(&self.bytes[self.pos..]);
             self.pos += run;
@@ -843,6 +962,9 @@ impl<'p> Scanner<'p> {
                 b'"' => {
                     let end = self.pos;
                     self.pos += 1;
+                    if wide && std::str::from_utf8(&self.bytes[start..end]).is_err() {
+                        return Err(Stop::Invalid);
+                    }
                     return Ok(Raw {
                         start,
                         end,
@@ -854,8 +976,11 @@ impl<'p> Scanner<'p> {
                     self.escape()?;
                 }
                 b if b < 0x20 => return Err(Stop::Invalid),
-                // Non-ASCII: the payload is UTF-8, so the bytes of a character just pass.
-                _ => self.pos += 1,
+                // Non-ASCII: checked as UTF-8 once the string ends.
+                _ => {
+                    wide = true;
+                    self.pos += 1;
+                }
             }
         }
     }
@@ -944,10 +1069,68 @@ impl<'p> Scanner<'p> {
     }
 }
 
-#[cold]
-fn unreachable_rules() -> &'static Rules {
-    static EMPTY: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
-    EMPTY.get_or_init(Rules::default)
+/// Byte equality for the short names of a payload: a call to `memcmp` costs more than the
+/// comparison of a member name.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The member names of one object, for duplicates: the first few in place, the rest on the heap.
+#[derive(Default)]
+struct Names {
+    few: [(usize, usize); 16],
+    len: usize,
+    more: Vec<(usize, usize)>,
+}
+
+impl Names {
+    /// Records a name; false when the object already has it.
+    #[inline]
+    fn insert(&mut self, bytes: &[u8], start: usize, end: usize) -> bool {
+        let name = &bytes[start..end];
+        let same = |&(s, e): &(usize, usize)| same_bytes(&bytes[s..e], name);
+        if self.few[..self.len].iter().any(same) || self.more.iter().any(same) {
+            return false;
+        }
+        if self.len < self.few.len() {
+            self.few[self.len] = (start, end);
+            self.len += 1;
+        } else {
+            // Past a few names, a hash set keeps huge objects linear.
+            if self.more.len() >= 64 {
+                return self.insert_many(bytes, start, end);
+            }
+            self.more.push((start, end));
+        }
+        true
+    }
+
+    #[cold]
+    fn insert_many(&mut self, bytes: &[u8], start: usize, end: usize) -> bool {
+        // Rebuild as a sorted list of names and binary-search it: no hashing of hostile input.
+        let mut all: Vec<&[u8]> = self.few[..self.len]
+            .iter()
+            .chain(&self.more)
+            .map(|&(s, e)| &bytes[s..e])
+            .collect();
+        all.sort_unstable();
+        let name = &bytes[start..end];
+        if all.binary_search(&name).is_ok() {
+            return false;
+        }
+        self.more.push((start, end));
+        true
+    }
+}
+
+fn push_back(back: &mut [(u8, u8); MAX_ENTRIES], len: &mut usize, item: (u8, u8)) -> Step<()> {
+    if *len == MAX_ENTRIES {
+        return Err(Stop::Unsure);
+    }
+    back[*len] = item;
+    *len += 1;
+    Ok(())
 }
 
 /// Adds `child` to the set (once); its index there.
