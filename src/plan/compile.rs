@@ -121,6 +121,20 @@ pub(crate) fn compile(docs: &[Document], roots: &[usize]) -> Result<(Plan, Vec<I
     for &root in roots {
         ids.push(compiler.compile_at(root, "")?);
     }
+    // `$dynamicRef` resolves through the dynamic scope, the whole path of schemas from the root:
+    // when a document the roots reach uses it, the engine evaluates from each root.
+    let reached: std::collections::HashSet<usize> =
+        compiler.compiled.keys().map(|(doc, _)| *doc).collect();
+    if reached.iter().any(|&d| uses_dynamic_ref(&docs[d].value)) {
+        for (id, &root) in ids.iter_mut().zip(roots) {
+            let engine_id = compiler.nodes.len() as Id;
+            compiler.nodes.push(Schema::Any);
+            compiler.in_place.push(Vec::new());
+            let spot = compiler.spot(root, "");
+            compiler.nodes[engine_id as usize] = compiler.fallback(engine_id, &spot);
+            *id = engine_id;
+        }
+    }
     compiler.check_loops()?;
     let engines = engine::build(docs, &compiler.fallbacks).map_err(|(doc, at, reason)| {
         CompileError::Invalid {
@@ -138,6 +152,19 @@ pub(crate) fn compile(docs: &[Document], roots: &[usize]) -> Result<(Plan, Vec<I
         },
         ids,
     ))
+}
+
+fn uses_dynamic_ref(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key("$dynamicRef") || map.values().any(uses_dynamic_ref),
+        Value::Array(items) => items.iter().any(uses_dynamic_ref),
+        _ => false,
+    }
+}
+
+/// Whether a reference names one of the published JSON Schema meta-schemas.
+fn is_meta_schema(reference: &str, base: &str) -> bool {
+    resolve(reference, base).is_some_and(|uri| uri.starts_with("https://json-schema.org/draft/"))
 }
 
 fn strip_fragment(uri: &str) -> String {
@@ -192,7 +219,50 @@ fn navigate<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
     value.pointer(pointer)
 }
 
+/// The keywords of the 2020-12 validation vocabulary.
+const VALIDATION_VOCABULARY: &[&str] = &[
+    "type",
+    "enum",
+    "const",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxContains",
+    "minContains",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "dependentRequired",
+];
+
 impl Compiler<'_> {
+    /// Whether a document's keywords of the validation vocabulary assert: they do unless its
+    /// `$schema` names a meta-schema, among the given documents, whose `$vocabulary` leaves the
+    /// validation vocabulary out.
+    fn asserts_validation(&self, doc: usize) -> bool {
+        let Some(Value::String(dialect)) = self.docs[doc].value.get("$schema") else {
+            return true;
+        };
+        let Some(meta) = self.resources.get(&strip_fragment(dialect)) else {
+            return true;
+        };
+        match navigate(&self.docs[meta.doc].value, &meta.pointer).and_then(|m| m.get("$vocabulary"))
+        {
+            Some(Value::Object(vocabularies)) => vocabularies
+                .keys()
+                .any(|v| v == "https://json-schema.org/draft/2020-12/vocab/validation"),
+            _ => true,
+        }
+    }
+
     fn invalid(&self, spot: &Spot, reason: impl Into<String>) -> CompileError {
         CompileError::Invalid {
             document: self.docs[spot.doc].name.clone(),
@@ -360,9 +430,20 @@ impl Compiler<'_> {
             location,
             ..Rules::default()
         };
-        let count = |v: &Value| v.as_u64();
+        let validation = self.asserts_validation(spot.doc);
+        // A count may be written `2.0`: in 2020-12 that is the integer 2.
+        let count = |v: &Value| {
+            v.as_u64().or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
+                    .map(|f| f as u64)
+            })
+        };
         for (key, value) in map {
             let bad = |what: &str| self.invalid(spot, format!("`{key}` must be {what}"));
+            if !validation && VALIDATION_VOCABULARY.contains(&key.as_str()) {
+                continue;
+            }
             match key.as_str() {
                 "type" => {
                     let mut set = 0;
@@ -501,7 +582,13 @@ impl Compiler<'_> {
                 }
                 "$ref" => {
                     let reference = value.as_str().ok_or_else(|| bad("a string"))?;
-                    let (doc, pointer) = self.target(reference, spot)?;
+                    let target = match self.target(reference, spot) {
+                        Ok(target) => target,
+                        // The standard meta-schemas ship with the engine, not as documents.
+                        Err(_) if is_meta_schema(reference, &spot.base) => return Ok(None),
+                        Err(e) => return Err(e),
+                    };
+                    let (doc, pointer) = target;
                     let target = self.compile_at(doc, &pointer)?;
                     self.in_place[id as usize].push(target);
                     r.reference = Some(target);

@@ -88,6 +88,15 @@ fn type_names(kind: &TypeKind) -> String {
     }
 }
 
+/// The dialects the engine knows.
+const KNOWN_DIALECTS: &[&str] = &[
+    "https://json-schema.org/draft/2020-12/schema",
+    "https://json-schema.org/draft/2019-09/schema",
+    "http://json-schema.org/draft-07/schema",
+    "http://json-schema.org/draft-06/schema",
+    "http://json-schema.org/draft-04/schema",
+];
+
 /// Builds an engine validator for each `(node, uri, document)`: a schema `{"$ref": uri}` over a
 /// registry of every document, so the subschema keeps its base URI and its references.
 pub(crate) fn build(
@@ -100,13 +109,20 @@ pub(crate) fn build(
     let fail = |doc: &str, reason: String| (doc.to_owned(), String::new(), reason);
     let mut builder = Registry::new();
     for doc in docs {
+        // A document written for another dialect (an unknown `$schema`) cannot be registered
+        // with the engine; the plan still covers it, and a fallback never needs it.
+        let dialect = doc.value.get("$schema").and_then(|v| v.as_str());
+        if dialect.is_some_and(|d| !KNOWN_DIALECTS.iter().any(|k| d.trim_end_matches('#') == *k)) {
+            continue;
+        }
         builder = builder
             .add(doc.uri.as_str(), doc.value.clone())
             .map_err(|e| fail(&doc.name, describe_referencing(&e.to_string())))?;
     }
+    let first = wanted.first().map_or("", |(_, _, doc)| doc.as_str());
     let registry = builder
         .prepare()
-        .map_err(|e| fail("", describe_referencing(&e.to_string())))?;
+        .map_err(|e| fail(first, describe_referencing(&e.to_string())))?;
     let mut out = Vec::with_capacity(wanted.len());
     for (_, uri, document) in wanted {
         let wrapper = serde_json::json!({ "$ref": uri });
