@@ -41,6 +41,7 @@ mod collect;
 mod contract;
 mod error;
 mod fast;
+mod import;
 pub mod lines;
 mod model;
 mod parse;
@@ -57,6 +58,10 @@ mod validator;
 struct ReadmeDoctests;
 
 pub use error::Error;
+pub use import::{
+    DiagnosticKind, ExampleResponse, GeneratedDocument, Import, ImportError, ImportOptions,
+    ImportedTable, PageDiagnostic, Policy, Required, import_page, import_source, import_tree,
+};
 pub use model::{ErrorBody, ErrorResponse, OrderIdResponse, Response};
 pub use report::{JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind};
 pub use schema::{Schema, SchemaDocument, document, documents};
