@@ -500,12 +500,11 @@ pub(crate) fn generate(page: &Page, origin: &str, options: &ImportOptions) -> Im
         };
         doc.insert("title".into(), format!("{title}: {name}").into());
         let mut about = format!(
-            "Generated from the page “{title}”, {} at line {}. Members that the table does not list are allowed (APIs add fields).",
+            "Generated from the page “{title}”, {}. Members that the table does not list are allowed (APIs add fields).",
             match t.number {
                 Some(n) => format!("Table {n}"),
-                None => "the table".to_owned(),
+                None => format!("the table under “{}”", section_title(t.table.section)),
             },
-            t.table.line
         );
         if both && t.variant == Some(Variant::Normal) {
             about.push_str(&format!(
@@ -586,7 +585,10 @@ pub(crate) fn generate(page: &Page, origin: &str, options: &ImportOptions) -> Im
         ts.iter()
             .map(|&t| match tables[t].number {
                 Some(n) => format!("Table {n}"),
-                None => format!("the table at line {}", tables[t].table.line),
+                None => format!(
+                    "the table under “{}”",
+                    section_title(tables[t].table.section)
+                ),
             })
             .collect::<Vec<_>>()
             .join(", ")

@@ -40,6 +40,7 @@
 
 mod generate;
 mod rst;
+mod write;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -259,12 +260,19 @@ pub struct GeneratedDocument {
 }
 
 impl GeneratedDocument {
-    /// The document as written to a file: pretty JSON and a final newline.
+    /// A document: a file name and its contents (say, a generated document edited by hand).
+    pub fn new(file: impl Into<String>, value: serde_json::Value) -> Self {
+        GeneratedDocument {
+            file: file.into(),
+            value,
+        }
+    }
+
+    /// The document as written to a file: pretty JSON with a final newline, keywords in
+    /// reading order (`$schema`, `$id`, `title`, `description`, the assertions, `examples`
+    /// last).
     pub fn to_pretty(&self) -> String {
-        let mut text =
-            serde_json::to_string_pretty(&self.value).expect("a JSON value always serialises");
-        text.push('\n');
-        text
+        write::pretty(&self.value)
     }
 }
 
