@@ -133,12 +133,14 @@ pub(crate) struct CheckArgs {
     pub(crate) strict: bool,
 
     /// Check against this JSON Schema 2020-12 document instead of the built-in contract, with the
-    /// same located diagnostics (line and column, duplicate members, raw-payload hazards). The
+    /// same located diagnostics (line and column, duplicate members, raw-payload hazards). A
+    /// directory is a set of documents joined by relative `$ref` (as `import --out` writes them):
+    /// the root is the one no other document refers to. The
     /// contract's own documents are registered under their `$id`s for `$ref`; nothing is fetched.
     /// Where a `oneOf` or `anyOf` fails, only the violations of its best-matching branch are
     /// reported: the branch whose violations reach deepest into the payload (it matched the most
     /// structure), then the one with the fewest violations, then the first.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE|DIR")]
     pub(crate) schema: Option<PathBuf>,
 
     /// Largest payload (a file, or a line of JSON Lines); a larger one is reported as a violation

@@ -210,13 +210,22 @@ fn human(
     };
     writeln!(
         out,
-        "{}: {} response tables ({rows} rows) → {} documents{destination}; {} example responses ({json} JSON, {valid} valid); {} errors, {} warnings",
+        "{}: {} → {}{destination}; {} ({json} JSON, {valid} valid); {}, {}",
         clean(import.page()),
-        import.tables().len(),
-        import.documents().len(),
-        examples.len(),
-        count(import, Severity::Error),
-        count(import, Severity::Warning),
+        plural(import.tables().len(), "response table") + &format!(" ({})", plural(rows, "row")),
+        plural(import.documents().len(), "document"),
+        plural(examples.len(), "example response"),
+        plural(count(import, Severity::Error), "error"),
+        plural(count(import, Severity::Warning), "warning"),
     )?;
     Ok(())
+}
+
+/// `1 error`, `2 errors`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
