@@ -75,10 +75,8 @@ pub(crate) fn run(args: &ImportArgs) -> u8 {
             }
             None => {
                 let mut stdout = io::stdout().lock();
-                let documents = documents_object(&import);
-                let text = serde_json::to_string_pretty(&documents)
-                    .expect("a JSON value always serialises");
-                writeln!(stdout, "{text}")
+                stdout
+                    .write_all(import.documents_to_pretty().as_bytes())
                     .and_then(|()| stdout.flush())
                     .and_then(|()| {
                         let mut stderr = io::stderr().lock();
@@ -90,8 +88,7 @@ pub(crate) fn run(args: &ImportArgs) -> u8 {
     finish_output(result.map(|()| status))
 }
 
-/// `{"file": document, …}`, root first (serde_json orders keys by name, so the root's position
-/// is not kept: the `root` member of the JSON report names it).
+/// `{"file": document, …}` for the JSON report (whose `root` member names the whole response).
 fn documents_object(import: &Import) -> Value {
     let mut map = Map::new();
     for d in import.documents() {

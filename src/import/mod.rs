@@ -344,6 +344,12 @@ impl Import {
         self.documents.iter().find(|d| d.file == file)
     }
 
+    /// Every document as one JSON object mapping its file name to the document, the whole
+    /// response first, written as [`GeneratedDocument::to_pretty`] writes one document.
+    pub fn documents_to_pretty(&self) -> String {
+        write::pretty_set(self.documents.iter().map(|d| (d.file.as_str(), &d.value)))
+    }
+
     /// The file name of the whole response's document.
     pub fn root(&self) -> Option<&str> {
         self.root.as_deref()

@@ -501,8 +501,11 @@ fn read_grid(
                     offset,
                     b,
                     format!(
-                        "malformed grid table: expected `|` at a column boundary, found `{}` (spanned cells are not supported)",
-                        chars[b]
+                        "malformed grid table: expected `|` at a column boundary, found {} (spanned cells are not supported)",
+                        match chars[b] {
+                            ' ' => "a space".to_owned(),
+                            c => format!("`{c}`"),
+                        }
                     ),
                 ));
             }

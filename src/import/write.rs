@@ -49,6 +49,22 @@ pub(crate) fn pretty(value: &Value) -> String {
     out
 }
 
+/// Several documents as one JSON object mapping each file name to its document, in the order
+/// given, with a final newline.
+pub(crate) fn pretty_set<'a>(documents: impl IntoIterator<Item = (&'a str, &'a Value)>) -> String {
+    let mut out = String::from("{");
+    let mut first = true;
+    for (file, value) in documents {
+        out.push_str(if first { "\n  " } else { ",\n  " });
+        first = false;
+        out.push_str(&Value::String(file.to_owned()).to_string());
+        out.push_str(": ");
+        write(&mut out, value, Context::Schema, 1);
+    }
+    out.push_str(if first { "}\n" } else { "\n}\n" });
+    out
+}
+
 fn rank(key: &str) -> (usize, &str) {
     match (ORDER.iter().position(|k| *k == key), LAST.contains(&key)) {
         (Some(at), _) => (at, ""),
