@@ -8,7 +8,10 @@ use std::path::Path;
 use criterion::{Criterion, criterion_group, criterion_main};
 use response_contract::{ImportOptions, import_tree};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/bms-api-ref");
+const CORPUS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/reference/bms-api-ref"
+);
 
 fn import_all(c: &mut Criterion) {
     let options = ImportOptions::default();
