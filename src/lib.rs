@@ -40,6 +40,7 @@
 mod collect;
 mod contract;
 mod error;
+mod import;
 pub mod lines;
 mod model;
 mod options;
@@ -59,6 +60,10 @@ struct ReadmeDoctests;
 
 pub use contract::{Contract, SchemaDocument, document, documents};
 pub use error::Error;
+pub use import::{
+    DiagnosticKind, ExampleResponse, GeneratedDocument, Import, ImportError, ImportOptions,
+    ImportedTable, PageDiagnostic, Policy, Required, import_page, import_source, import_tree,
+};
 pub use model::{ErrorBody, ErrorResponse, OrderIdResponse, Response};
 pub use options::{Expect, Limits};
 pub use report::{JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind};

@@ -30,6 +30,81 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Print an embedded schema document, so that non-Rust tools can use the same contract.
     Schema(SchemaArgs),
+    /// Generate JSON Schema documents from a reference page's response tables (reStructuredText)
+    /// and check the page's example responses against them.
+    #[command(after_help = IMPORT_EXIT_STATUS)]
+    Import(ImportArgs),
+}
+
+/// The exit statuses of `import`.
+pub(crate) const IMPORT_EXIT_STATUS: &str = "\
+Exit status:
+  0  the page imported without error diagnostics (warnings allowed)
+  1  the page has error diagnostics: a malformed table, a :ref: to a missing table, an example
+     response that is not JSON or that contradicts the tables. The documents are still written.
+  2  the tool could not do its job: an unreadable page, an unwritable output directory.";
+
+/// `response-contract import`.
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The reference page (reStructuredText).
+    #[arg(value_name = "PAGE.rst")]
+    pub(crate) page: PathBuf,
+
+    /// Write one file per document into this directory (created if needed). Without it, the
+    /// documents go to standard output as one JSON object mapping file names to documents, and
+    /// the diagnostics to standard error.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+
+    /// Which listed members are required: all, those present in the page's example response, or
+    /// none.
+    #[arg(long, value_enum, default_value_t = RequiredArg::All, value_name = "POLICY")]
+    pub(crate) required: RequiredArg,
+
+    /// Members the example shows as null stay non-nullable.
+    #[arg(long)]
+    pub(crate) no_nullable: bool,
+
+    /// Values a Description enumerates as a bullet list of bold values do not become an enum.
+    #[arg(long)]
+    pub(crate) no_enum: bool,
+
+    /// "ISO 8601" in a Description does not add `"format": "date-time"`.
+    #[arg(long)]
+    pub(crate) no_date_time: bool,
+
+    /// Give every document `"$id": BASE + file name`.
+    #[arg(long, value_name = "BASE")]
+    pub(crate) id_base: Option<String>,
+
+    /// The whole response's document name (default: the page's file stem in kebab case).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) root_name: Option<String>,
+
+    /// Output format: `human` (diagnostics with the page line and a caret, and a summary) or
+    /// `json` (one document with the documents or the files written, tables, examples and
+    /// diagnostics).
+    #[arg(long, value_enum, default_value_t = ImportFormatArg::Human, value_name = "FORMAT")]
+    pub(crate) format: ImportFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RequiredArg {
+    /// Every listed member.
+    All,
+    /// The members present in the page's example response.
+    Example,
+    /// None.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ImportFormatArg {
+    /// Diagnostics with the page line and a caret, and a summary line.
+    Human,
+    /// One JSON document.
+    Json,
 }
 
 /// `response-contract check`.
@@ -58,12 +133,14 @@ pub(crate) struct CheckArgs {
     pub(crate) strict: bool,
 
     /// Check against this JSON Schema 2020-12 document instead of the built-in contract, with the
-    /// same located diagnostics (line and column, duplicate members, raw-payload hazards). The
+    /// same located diagnostics (line and column, duplicate members, raw-payload hazards). A
+    /// directory is a set of documents joined by relative `$ref` (as `import --out` writes them):
+    /// the root is the one no other document refers to. The
     /// contract's own documents are registered under their `$id`s for `$ref`; nothing is fetched.
     /// Where a `oneOf` or `anyOf` fails, only the violations of its best-matching branch are
     /// reported: the branch whose violations reach deepest into the payload (it matched the most
     /// structure), then the one with the fewest violations, then the first.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE|DIR")]
     pub(crate) schema: Option<PathBuf>,
 
     /// Largest payload (a file, or a line of JSON Lines); a larger one is reported as a violation

@@ -3,6 +3,7 @@
 
 mod args;
 mod config;
+mod import;
 mod input;
 mod render;
 mod run;
@@ -46,6 +47,7 @@ pub(crate) fn main() -> ExitCode {
             Err(message) => tool_error(&message),
         },
         Command::Schema(args) => schema(&args),
+        Command::Import(args) => import::run(&args),
     };
     ExitCode::from(status)
 }
