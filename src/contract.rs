@@ -33,11 +33,21 @@ macro_rules! document {
     };
 }
 
-static DOCUMENTS: [SchemaDocument; 4] = [
+static DOCUMENTS: [SchemaDocument; 14] = [
     document!("order-id-response.schema.json"),
     document!("normal-response.schema.json"),
     document!("abnormal-response.schema.json"),
     document!("error.schema.json"),
+    document!("task-id-response/task-id-response.schema.json"),
+    document!("task-id-response/normal-response.schema.json"),
+    document!("task-id-response/abnormal-response.schema.json"),
+    document!("task-id-response/error.schema.json"),
+    document!("job-status/job-status.schema.json"),
+    document!("job-status/normal-response.schema.json"),
+    document!("job-status/entities.schema.json"),
+    document!("job-status/sub-job.schema.json"),
+    document!("job-status/sub-job-entities.schema.json"),
+    document!("job-status/abnormal-response.schema.json"),
 ];
 
 /// The embedded schema documents of every contract, each contract's whole response first.
@@ -47,10 +57,12 @@ pub fn documents() -> &'static [SchemaDocument] {
 
 /// A document by file name, with or without `.schema.json` (`"error"`, `"error.schema.json"`,
 /// `"job-status/sub-job"`).
+/// A contract's name (`"job-status"`) gives its whole-response document.
 pub fn document(name: &str) -> Option<&'static SchemaDocument> {
     DOCUMENTS
         .iter()
         .find(|d| d.file == name || d.file.strip_suffix(".schema.json") == Some(name))
+        .or_else(|| Contract::from_name(name).map(Contract::document))
 }
 
 /// A built-in contract: one documented response of the Bare Metal Server API.
@@ -60,21 +72,37 @@ pub enum Contract {
     /// The **Order ID Response** (`order_id_response.rst`): `order_id` and `job_id`, or `error`.
     #[default]
     OrderIdResponse,
+    /// The **Task ID Response** (`task_id_response.rst`): `job_id`, or `error`.
+    TaskIdResponse,
+    /// The **job status** answered by "Querying Task Statuses"
+    /// (`querying_task_statuses.rst`): `status`, `entities` (with `sub_jobs`), `job_id`, … — or
+    /// the `error` body of a failed query.
+    JobStatus,
 }
 
 /// Each contract's policy document, in the order of [`Contract::all`].
-static POLICIES: [&str; 1] = [include_str!("../schemas/policies/order-id-response.json")];
+static POLICIES: [&str; 3] = [
+    include_str!("../schemas/policies/order-id-response.json"),
+    include_str!("../schemas/policies/task-id-response.json"),
+    include_str!("../schemas/policies/job-status.json"),
+];
 
 impl Contract {
     /// Every built-in contract.
     pub fn all() -> &'static [Contract] {
-        &[Contract::OrderIdResponse]
+        &[
+            Contract::OrderIdResponse,
+            Contract::TaskIdResponse,
+            Contract::JobStatus,
+        ]
     }
 
     /// Its name on the command line and in reports: `"order-id-response"`, …
     pub fn name(self) -> &'static str {
         match self {
             Contract::OrderIdResponse => "order-id-response",
+            Contract::TaskIdResponse => "task-id-response",
+            Contract::JobStatus => "job-status",
         }
     }
 
@@ -85,8 +113,11 @@ impl Contract {
 
     /// Its whole-response schema document.
     pub fn document(self) -> &'static SchemaDocument {
-        let policy = &compiled().policies[self as usize];
-        document(&policy.root_file).unwrap_or(&DOCUMENTS[0])
+        let root = &compiled().policies[self.index()].root_file;
+        DOCUMENTS
+            .iter()
+            .find(|d| d.file == root)
+            .unwrap_or(&DOCUMENTS[0])
     }
 
     fn index(self) -> usize {

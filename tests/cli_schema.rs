@@ -35,13 +35,26 @@ fn the_default_document_is_the_whole_response() {
 }
 
 #[test]
-fn list_names_every_document() {
+fn list_names_every_contract_then_every_document() {
     let out = Workspace::new().run(&["schema", "--list"]);
     assert_eq!(out.status, 0);
+    let names: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
-        out.stdout,
-        "order-id-response.schema.json\nnormal-response.schema.json\nabnormal-response.schema.json\nerror.schema.json\nreport.schema.json\n"
+        names[..3],
+        ["order-id-response", "task-id-response", "job-status"]
     );
+    assert_eq!(names.len(), 3 + response_contract::documents().len() + 1);
+    assert_eq!(names.last(), Some(&"report.schema.json"));
+    // Every listed name prints a document.
+    for name in names {
+        assert_eq!(Workspace::new().run(&["schema", name]).status, 0, "{name}");
+    }
+}
+
+#[test]
+fn a_contract_name_prints_its_whole_response() {
+    let out = Workspace::new().run(&["schema", "job-status"]);
+    assert_eq!(out.stdout, shipped("job-status/job-status.schema.json"));
 }
 
 #[test]
@@ -138,7 +151,7 @@ fn help_says_how_the_best_branch_is_chosen() {
     let out = Workspace::new().run(&["check", "--help"]);
     let help = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        help.contains("the branch whose violations reach deepest into the payload (it matched the most structure), then the one with the fewest violations, then the first"),
+        help.contains("only the best-matching branch is reported: the one whose discriminating member the payload carries, else the one whose violations reach deepest, then the fewest"),
         "{help}"
     );
 }

@@ -122,6 +122,16 @@ pub(crate) struct CheckArgs {
           conflicts_with_all = ["status", "schema"])]
     pub(crate) expect: ExpectArg,
 
+    /// Which built-in contract the payloads must meet.
+    #[arg(long, value_enum, default_value_t = ContractArg::OrderIdResponse, value_name = "NAME",
+          conflicts_with = "schema")]
+    pub(crate) contract: ContractArg,
+
+    /// Assert `format` (`date-time`, `uuid`, `email`, …) instead of treating it as an
+    /// annotation, as JSON Schema 2020-12 does by default.
+    #[arg(long)]
+    pub(crate) assert_formats: bool,
+
     /// The HTTP status the payloads came with: 2xx expects the normal response, 4xx and 5xx the
     /// abnormal one; any other code is a usage error (exit status 2).
     #[arg(long, value_name = "CODE", conflicts_with = "schema")]
@@ -132,14 +142,14 @@ pub(crate) struct CheckArgs {
     #[arg(long)]
     pub(crate) strict: bool,
 
-    /// Check against this JSON Schema 2020-12 document instead of the built-in contract, with the
-    /// same located diagnostics (line and column, duplicate members, raw-payload hazards). A
-    /// directory is a set of documents joined by relative `$ref` (as `import --out` writes them):
-    /// the root is the one no other document refers to. The
-    /// contract's own documents are registered under their `$id`s for `$ref`; nothing is fetched.
-    /// Where a `oneOf` or `anyOf` fails, only the violations of its best-matching branch are
-    /// reported: the branch whose violations reach deepest into the payload (it matched the most
-    /// structure), then the one with the fewest violations, then the first.
+    /// Check against JSON Schema 2020-12 documents instead of a built-in contract, with the same
+    /// located diagnostics (line and column, duplicate members, raw-payload hazards). A FILE is
+    /// the root: the files its relative `$ref`s name are read too, and every *.json beside it
+    /// that has an `$id`. A DIR is a set of documents joined by relative `$ref` (as `import --out`
+    /// writes them): the root is the one no other refers to. The contracts' own documents are
+    /// registered under their `$id`s; nothing is fetched from a network. Where a `oneOf` or
+    /// `anyOf` fails, only the best-matching branch is reported: the one whose discriminating
+    /// member the payload carries, else the one whose violations reach deepest, then the fewest.
     #[arg(long, value_name = "FILE|DIR")]
     pub(crate) schema: Option<PathBuf>,
 
@@ -186,15 +196,37 @@ pub(crate) struct CheckArgs {
 /// `response-contract schema`.
 #[derive(Debug, Args)]
 pub(crate) struct SchemaArgs {
-    /// The document to print, by file name with or without `.schema.json`: `order-id-response`
-    /// (the default, the whole response), `normal-response`, `abnormal-response`, `error`, or
-    /// `report` (the schema of `check --format json` output).
+    /// The document to print: a contract's name (`order-id-response`, the default;
+    /// `task-id-response`; `job-status`) for its whole response, a file name with or without
+    /// `.schema.json` (`error`, `job-status/sub-job`, …), or `report` (the schema of
+    /// `check --format json` output).
     #[arg(value_name = "NAME")]
     pub(crate) name: Option<String>,
 
-    /// List the names of the embedded documents, one per line.
+    /// List the contracts, then the embedded documents, one name per line.
     #[arg(long, conflicts_with = "name")]
     pub(crate) list: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ContractArg {
+    /// The Order ID Response: `order_id` and `job_id`, or `error` (order_id_response.rst).
+    OrderIdResponse,
+    /// The Task ID Response: `job_id`, or `error` (task_id_response.rst).
+    TaskIdResponse,
+    /// The job status of "Querying Task Statuses": `status`, `entities`, `job_id`, …, or
+    /// `error` (querying_task_statuses.rst).
+    JobStatus,
+}
+
+impl From<ContractArg> for response_contract::Contract {
+    fn from(arg: ContractArg) -> Self {
+        match arg {
+            ContractArg::OrderIdResponse => response_contract::Contract::OrderIdResponse,
+            ContractArg::TaskIdResponse => response_contract::Contract::TaskIdResponse,
+            ContractArg::JobStatus => response_contract::Contract::JobStatus,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -53,16 +53,14 @@ impl Config {
             .max_depth(args.max_depth)
             .max_violations(args.max_violations);
         let checker = match &args.schema {
-            Some(path) if path.is_dir() => {
-                let schema = schema_from_dir(path)?;
-                Checker::Schema(schema.limits(limits).redact(args.redact))
-            }
             Some(path) => {
-                let origin = path.display().to_string();
-                let source = std::fs::read(path)
-                    .map_err(|e| format!("cannot read the schema {origin}: {e}"))?;
-                let schema = Schema::from_json(&source, &origin).map_err(|e| e.to_string())?;
-                Checker::Schema(schema.limits(limits).redact(args.redact))
+                let schema = Schema::from_path(path).map_err(|e| e.to_string())?;
+                Checker::Schema(
+                    schema
+                        .limits(limits)
+                        .redact(args.redact)
+                        .assert_formats(args.assert_formats),
+                )
             }
             None => {
                 let expect = match args.status {
@@ -75,6 +73,8 @@ impl Config {
                 };
                 Checker::Contract(
                     Validator::new()
+                        .contract(args.contract.into())
+                        .assert_formats(args.assert_formats)
                         .expect(expect)
                         .strict(args.strict)
                         .limits(limits)
@@ -104,82 +104,5 @@ impl Config {
             paths: args.paths,
             progress,
         })
-    }
-}
-
-/// `--schema DIR`: every `*.json` document directly in DIR, joined by relative `$ref` (as
-/// `response-contract import --out DIR` writes them); the root is the one document no other
-/// refers to.
-fn schema_from_dir(dir: &std::path::Path) -> Result<Schema, String> {
-    let shown = dir.display();
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read the schema directory {shown}: {e}"))?;
-    let mut documents: Vec<(String, Vec<u8>)> = Vec::new();
-    for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot read the schema directory {shown}: {e}"))?
-            .path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "json") {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let bytes = std::fs::read(&path)
-                .map_err(|e| format!("cannot read the schema {}: {e}", path.display()))?;
-            documents.push((name, bytes));
-        }
-    }
-    documents.sort();
-    let mut referenced = std::collections::BTreeSet::new();
-    for (_, bytes) in &documents {
-        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
-            collect_refs(&value, &mut referenced);
-        }
-    }
-    let roots: Vec<&str> = documents
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .filter(|name| !referenced.contains(*name))
-        .collect();
-    let root = match roots.as_slice() {
-        [root] => (*root).to_owned(),
-        [] => {
-            return Err(format!(
-                "{shown}: no schema document (*.json) that no other refers to"
-            ));
-        }
-        several => {
-            return Err(format!(
-                "{shown}: several documents could be the root ({}): give the root file with --schema and keep the others next to it",
-                several.join(", ")
-            ));
-        }
-    };
-    let pairs: Vec<(&str, &[u8])> = documents
-        .iter()
-        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-        .collect();
-    Schema::from_documents(&pairs, &root).map_err(|e| format!("{shown}: {e}"))
-}
-
-/// The file names that `$ref`s point to (`./x.json#/a` → `x.json`).
-fn collect_refs(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, v) in map {
-                match v {
-                    serde_json::Value::String(target) if key == "$ref" => {
-                        let file = target.split('#').next().unwrap_or("");
-                        let file = file.rsplit('/').next().unwrap_or(file);
-                        if !file.is_empty() {
-                            out.insert(file.to_owned());
-                        }
-                    }
-                    other => collect_refs(other, out),
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
     }
 }

@@ -97,10 +97,11 @@ fn check(config: &Config) -> u8 {
 fn schema(args: &SchemaArgs) -> u8 {
     let mut stdout = io::stdout().lock();
     let result = if args.list {
-        let mut names: Vec<&str> = response_contract::documents()
+        let mut names: Vec<&str> = response_contract::Contract::all()
             .iter()
-            .map(|d| d.file)
+            .map(|c| c.name())
             .collect();
+        names.extend(response_contract::documents().iter().map(|d| d.file));
         names.push(REPORT_SCHEMA_FILE);
         names
             .iter()
