@@ -213,10 +213,14 @@ impl Schema {
         for doc in &DOCUMENTS {
             let value: serde_json::Value =
                 serde_json::from_str(doc.source).expect("embedded schema documents are JSON");
-            builder = builder.add(doc.id, value).map_err(|e| invalid(e.to_string()))?;
+            builder = builder
+                .add(doc.id, value)
+                .map_err(|e| invalid(e.to_string()))?;
         }
         for (uri, value) in values {
-            builder = builder.add(uri, value).map_err(|e| invalid(e.to_string()))?;
+            builder = builder
+                .add(uri, value)
+                .map_err(|e| invalid(e.to_string()))?;
         }
         let registry = builder.prepare().map_err(|e| invalid(e.to_string()))?;
         let engine = jsonschema::options()

@@ -158,7 +158,8 @@ fn bad_schemas_are_errors_that_say_what_is_wrong() {
 
 #[test]
 fn documents_given_together_resolve_relative_references() {
-    let error = br#"{"type": "object", "properties": {"code": {"type": "string"}}, "required": ["code"]}"#;
+    let error =
+        br#"{"type": "object", "properties": {"code": {"type": "string"}}, "required": ["code"]}"#;
     let root = br#"{"type": "object", "properties": {"error": {"$ref": "common/error.json"}}}"#;
     let schema = response_contract::Schema::from_documents(
         &[("api/root.json", root), ("api/common/error.json", error)],
