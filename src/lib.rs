@@ -36,6 +36,15 @@
 //!
 //! Violations are data in a [`Report`]; [`Error`] is only for the tool failing (a bad schema, an
 //! unreadable input). The library never prints and never exits.
+//!
+//! # Features
+//! - `serde`: [`Report`], [`Violation`], [`ViolationKind`], [`Location`], [`Severity`],
+//!   [`Variant`], [`JsonType`] and [`Limit`] implement `Serialize` and `Deserialize` in the wire
+//!   format of the command's `--format json` (`schemas/report.schema.json`): a report is
+//!   `{"valid", "variant", "violations"}`, a violation one flat object whose kind's facts
+//!   (`expected`, `found`, `name`, `first`, `limit`, `max`) follow its message.
+//! - `proptest`: `strategies`, generators of valid payloads and near-misses for property tests.
+//! - `cli` (default): the `response-contract` command's dependencies; library users turn it off.
 
 mod collect;
 mod contract;
