@@ -400,6 +400,7 @@ pub struct Report {
 
 impl Report {
     /// True when no violation is an error (warnings allowed; strict mode makes them errors).
+    #[must_use]
     pub fn is_valid(&self) -> bool {
         !self
             .violations

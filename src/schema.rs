@@ -19,7 +19,10 @@ use crate::report::{JsonType, Report, Severity, ViolationKind};
 use crate::validator::Limits;
 
 /// One embedded schema document.
+///
+/// Non-exhaustive: more facts about a document (a title, say) may be added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SchemaDocument {
     /// Its file name under `schemas/`, e.g. `"error.schema.json"`.
     pub file: &'static str,
@@ -90,6 +93,7 @@ fn contract_registry() -> Result<Registry<'static>, jsonschema::ReferencingError
 /// # Ok::<(), response_contract::Error>(())
 /// ```
 #[derive(Clone)]
+#[must_use]
 pub struct Schema {
     engine: Arc<jsonschema::Validator>,
     limits: Limits,
@@ -237,20 +241,19 @@ impl Schema {
     }
 
     /// Size, depth and violation-count limits.
-    #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
     }
 
     /// Redaction, as [`crate::Validator::redact`].
-    #[must_use]
     pub fn redact(mut self, redact: bool) -> Self {
         self.redact = redact;
         self
     }
 
     /// The verdict alone.
+    #[must_use]
     pub fn is_valid(&self, payload: &[u8]) -> bool {
         self.validate(payload).is_valid()
     }

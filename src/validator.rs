@@ -7,7 +7,10 @@ use crate::model::{ErrorResponse, OrderIdResponse, Response};
 use crate::report::{Report, Variant};
 
 /// Which response the payload should be.
+///
+/// Non-exhaustive: it grows with [`Variant`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Expect {
     /// Table 1 only: an abnormal response is a violation.
     Normal,
@@ -50,6 +53,7 @@ impl Expect {
 /// | `max_depth` | 128 | nesting of arrays and objects (the response itself is depth 1); at most [`Limits::MAX_DEPTH_CEILING`] |
 /// | `max_violations` | 100 | violations listed per payload; the rest are counted in one last violation |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[must_use]
 pub struct Limits {
     max_size: usize,
     max_depth: usize,
@@ -76,21 +80,18 @@ impl Limits {
     pub const MAX_DEPTH_CEILING: usize = 256;
 
     /// Largest payload, in bytes.
-    #[must_use]
     pub fn max_size(mut self, bytes: usize) -> Self {
         self.max_size = bytes;
         self
     }
 
     /// Deepest nesting; values above [`Limits::MAX_DEPTH_CEILING`] are lowered to it.
-    #[must_use]
     pub fn max_depth(mut self, depth: usize) -> Self {
         self.max_depth = depth.min(Self::MAX_DEPTH_CEILING);
         self
     }
 
     /// Most violations listed per payload (at least 1).
-    #[must_use]
     pub fn max_violations(mut self, count: usize) -> Self {
         self.max_violations = count.max(1);
         self
@@ -125,6 +126,7 @@ impl Limits {
 /// # Ok::<(), response_contract::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[must_use]
 pub struct Validator {
     strict: bool,
     expect: Expect,
@@ -144,21 +146,18 @@ impl Validator {
     }
 
     /// Strict mode: members the contract does not list are errors, not warnings.
-    #[must_use]
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
     }
 
     /// Which variant to expect.
-    #[must_use]
     pub fn expect(mut self, expect: Expect) -> Self {
         self.expect = expect;
         self
     }
 
     /// Size, depth and violation-count limits.
-    #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
@@ -166,7 +165,6 @@ impl Validator {
 
     /// Redaction: messages give the type and length of offending values, never the values (payloads
     /// can carry secrets or personal data, and CI logs are widely read).
-    #[must_use]
     pub fn redact(mut self, redact: bool) -> Self {
         self.redact = redact;
         self
@@ -219,6 +217,7 @@ impl Validator {
     /// without building one when the fast path can tell (clean payloads, and the common breaks
     /// such as a number where a string is required).
     #[inline]
+    #[must_use]
     pub fn is_valid(&self, payload: &[u8]) -> bool {
         match self.fast(payload) {
             Some(verdict) => verdict.is_ok(),

@@ -289,6 +289,11 @@ fn check_batch(
                     LineKind::Oversized { len } => {
                         (&[][..], Report::oversized(len, config.max_size))
                     }
+                    // A kind of line the library may tell apart later: its bytes are checked.
+                    _ => {
+                        let bytes = batch.payload(line);
+                        (bytes, checker.check(bytes))
+                    }
                 };
                 tally.payload(&report);
                 printer.payload(
