@@ -488,4 +488,14 @@ impl Report {
             }],
         }
     }
+
+    /// The report for a payload read from a stream (standard input, a FIFO, a device) that went
+    /// on past the size limit `max`: reading stopped one byte past the limit, so its length is
+    /// not known — a stream may never end.
+    pub fn oversized_stream(max: usize) -> Report {
+        let mut report = Report::oversized(0, max);
+        report.violations[0].message =
+            format!("(root): the payload is over the size limit of {max} bytes; not read further");
+        report
+    }
 }
