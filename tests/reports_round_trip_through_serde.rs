@@ -115,6 +115,7 @@ fn table() -> Vec<Report> {
             .redact(true)
             .validate(br#"{"error": {"message": "s3cret", "code": 1}}"#),
         Report::oversized(1 << 40, 16 << 20),
+        Report::oversized_stream(16 << 20),
         user.validate(br#"{"id": "ABC", "n": 1e400, "extra": true}"#),
         user.validate(br#"{"id": "abc", "n": "1"}"#),
         user.validate(br#"{"id": "abc"}"#),
