@@ -12,7 +12,10 @@ use crate::plan::{Id, Plan};
 use crate::report::Variant;
 
 /// One embedded schema document.
+///
+/// Non-exhaustive: more facts about a document (a title, say) may be added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SchemaDocument {
     /// Its path under `schemas/`, e.g. `"error.schema.json"` or
     /// `"job-status/sub-job.schema.json"`.
@@ -143,7 +146,7 @@ struct PolicyDocument {
     unlisted_members: Unlisted,
     exclusive: String,
     variants: Vec<VariantDocument>,
-    precedence: Vec<Variant>,
+    precedence: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -156,12 +159,21 @@ enum Unlisted {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VariantDocument {
-    variant: Variant,
+    variant: String,
     schema: String,
     members: Vec<String>,
     noun: String,
     judged: String,
     member_noun: String,
+}
+
+/// A variant by its name in a policy document (a bug in this crate if unknown).
+fn variant_named(name: &str) -> Variant {
+    match name {
+        "normal" => Variant::Normal,
+        "abnormal" => Variant::Abnormal,
+        other => panic!("embedded policies name known variants, not {other:?}"),
+    }
 }
 
 /// Every embedded document and contract, compiled once.
@@ -226,7 +238,7 @@ pub(crate) fn compiled() -> &'static Compiled {
                     .variants
                     .into_iter()
                     .map(|v| VariantPolicy {
-                        variant: v.variant,
+                        variant: variant_named(&v.variant),
                         schema: next(),
                         members: v.members,
                         noun: v.noun,
@@ -240,7 +252,7 @@ pub(crate) fn compiled() -> &'static Compiled {
                     .map(|want| {
                         variants
                             .iter()
-                            .position(|v| v.variant == *want)
+                            .position(|v| v.variant == variant_named(want))
                             .expect("precedence names declared variants")
                     })
                     .collect();

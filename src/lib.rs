@@ -36,6 +36,18 @@
 //!
 //! Violations are data in a [`Report`]; [`Error`] is only for the tool failing (a bad schema, an
 //! unreadable input). The library never prints and never exits.
+//!
+//! # Features
+//! - `serde`: [`Report`], [`Violation`], [`ViolationKind`], [`Location`], [`Severity`],
+//!   [`Variant`], [`JsonType`] and [`Limit`] implement `Serialize` and `Deserialize` in the wire
+//!   format of the command's `--format json` (`schemas/report.schema.json`): a report is
+//!   `{"valid", "variant", "violations"}`, a violation one flat object whose kind's facts
+//!   (`expected`, `found`, `name`, `first`, `limit`, `max`) follow its message.
+//! - `proptest`: `strategies`, generators of valid payloads and near-misses for property tests.
+//! - `cli` (default): the `response-contract` command's dependencies; library users turn it off.
+
+// Nothing here needs `unsafe`; the fast scanner's speed comes from memchr and plain slices.
+#![forbid(unsafe_code)]
 
 mod collect;
 mod contract;
@@ -78,6 +90,19 @@ pub fn validate(payload: &[u8]) -> Report {
 }
 
 /// The verdict alone, with the default options; always equal to `validate(payload).is_valid()`.
+#[must_use]
 pub fn is_valid(payload: &[u8]) -> bool {
     Validator::new().is_valid(payload)
 }
+
+// The types a server shares between threads (a validator in its state, reports sent to a logger)
+// stay `Send + Sync`: a field that breaks that fails the build here, not in a user's code.
+const _: fn() = || {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Validator>();
+    assert_send_sync::<Schema>();
+    assert_send_sync::<Report>();
+    assert_send_sync::<Violation>();
+    assert_send_sync::<Checked>();
+    assert_send_sync::<Error>();
+};

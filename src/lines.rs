@@ -33,7 +33,10 @@ use std::ops::Range;
 pub const DEFAULT_BATCH_BYTES: usize = 1 << 20;
 
 /// What a line is.
+///
+/// Non-exhaustive: other kinds of line (an invalid line end, say) may be told apart later.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LineKind {
     /// Its bytes are in the batch (see [`Batch::payload`]).
     Payload,
@@ -45,7 +48,10 @@ pub enum LineKind {
 }
 
 /// One non-blank line.
+///
+/// Non-exhaustive: more facts (its byte offset in the input, say) may be added.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Line {
     /// 1-based line number in the input.
     pub number: u64,
@@ -56,7 +62,10 @@ pub struct Line {
 }
 
 /// Complete lines read together.
+///
+/// Non-exhaustive: built by [`Batches`] (or [`Batch::default`]); more counts may be added.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Batch {
     /// The bytes the lines point into.
     pub data: Vec<u8>,

@@ -4,7 +4,10 @@
 use crate::error::Error;
 
 /// Which response the payload should be.
+///
+/// Non-exhaustive: it grows with [`crate::Variant`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Expect {
     /// Table 1 only: an abnormal response is a violation.
     Normal,
@@ -47,6 +50,7 @@ impl Expect {
 /// | `max_depth` | 128 | nesting of arrays and objects (the response itself is depth 1); at most [`Limits::MAX_DEPTH_CEILING`] |
 /// | `max_violations` | 100 | violations listed per payload; the rest are counted in one last violation |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[must_use]
 pub struct Limits {
     max_size: usize,
     max_depth: usize,
@@ -73,21 +77,18 @@ impl Limits {
     pub const MAX_DEPTH_CEILING: usize = 256;
 
     /// Largest payload, in bytes.
-    #[must_use]
     pub fn max_size(mut self, bytes: usize) -> Self {
         self.max_size = bytes;
         self
     }
 
     /// Deepest nesting; values above [`Limits::MAX_DEPTH_CEILING`] are lowered to it.
-    #[must_use]
     pub fn max_depth(mut self, depth: usize) -> Self {
         self.max_depth = depth.min(Self::MAX_DEPTH_CEILING);
         self
     }
 
     /// Most violations listed per payload (at least 1).
-    #[must_use]
     pub fn max_violations(mut self, count: usize) -> Self {
         self.max_violations = count.max(1);
         self

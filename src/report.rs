@@ -3,11 +3,19 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+#[cfg(feature = "serde")]
+mod wire;
 
 /// Which response of the contract a payload was judged as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+///
+/// Non-exhaustive: contracts other than the Order ID Response may have other responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
+#[non_exhaustive]
 pub enum Variant {
     /// Table 1: `order_id` and `job_id`.
     Normal,
@@ -32,8 +40,15 @@ impl fmt::Display for Variant {
 }
 
 /// How much a violation counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+///
+/// Non-exhaustive: a lesser level (a note, as SARIF has) may be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
+#[non_exhaustive]
 pub enum Severity {
     /// The payload breaks the contract; [`Report::is_valid`] is false.
     Error,
@@ -57,9 +72,13 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A JSON type, as JSON Schema names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// A JSON type, as JSON Schema names them (a closed set: JSON has no other types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 pub enum JsonType {
     /// `null`
     Null,
@@ -112,8 +131,15 @@ impl fmt::Display for JsonType {
 }
 
 /// A configurable limit; see [`crate::Limits`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// Non-exhaustive: more limits (string length, members per object, …) may be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+#[non_exhaustive]
 pub enum Limit {
     /// Payload size in bytes.
     Size,
@@ -138,7 +164,11 @@ impl Limit {
 ///
 /// `line` and `column` are 1-based; `column` counts Unicode characters from the start of the line
 /// (a tab is one character), `offset` counts bytes from the start of the payload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+///
+/// Non-exhaustive: an end (a span) may be added; build one with [`Location::of_offset`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Location {
     /// 1-based line.
     pub line: usize,
@@ -358,7 +388,11 @@ impl fmt::Display for Violation {
 }
 
 /// Everything a check found in one payload.
+///
+/// With the feature `serde`, a report serialises as `{"valid": …, "variant": …, "violations": […]}`,
+/// the fields of a result in `schemas/report.schema.json` (which adds `source` and `line`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[must_use]
 pub struct Report {
     pub(crate) variant: Option<Variant>,
     pub(crate) violations: Vec<Violation>,
@@ -366,6 +400,7 @@ pub struct Report {
 
 impl Report {
     /// True when no violation is an error (warnings allowed; strict mode makes them errors).
+    #[must_use]
     pub fn is_valid(&self) -> bool {
         !self
             .violations
@@ -452,5 +487,15 @@ impl Report {
                 ),
             }],
         }
+    }
+
+    /// The report for a payload read from a stream (standard input, a FIFO, a device) that went
+    /// on past the size limit `max`: reading stopped one byte past the limit, so its length is
+    /// not known — a stream may never end.
+    pub fn oversized_stream(max: usize) -> Report {
+        let mut report = Report::oversized(0, max);
+        report.violations[0].message =
+            format!("(root): the payload is over the size limit of {max} bytes; not read further");
+        report
     }
 }

@@ -34,6 +34,7 @@ const LOCAL_BASE: &str = "https://response-contract.invalid/local/";
 /// # Ok::<(), response_contract::Error>(())
 /// ```
 #[derive(Clone)]
+#[must_use]
 pub struct Schema {
     compiled: Arc<Compiled>,
     limits: Limits,
@@ -364,21 +365,18 @@ impl Schema {
     }
 
     /// Size, depth and violation-count limits.
-    #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
     }
 
     /// Redaction, as [`crate::Validator::redact`].
-    #[must_use]
     pub fn redact(mut self, redact: bool) -> Self {
         self.redact = redact;
         self
     }
 
     /// Asserts `format`, as [`crate::Validator::assert_formats`].
-    #[must_use]
     pub fn assert_formats(mut self, yes: bool) -> Self {
         self.formats = yes;
         self
@@ -396,6 +394,7 @@ impl Schema {
     }
 
     /// The verdict alone: always equal to `validate(payload).is_valid()`.
+    #[must_use]
     pub fn is_valid(&self, payload: &[u8]) -> bool {
         let settings = self.settings();
         let c = &*self.compiled;

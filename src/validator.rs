@@ -20,6 +20,7 @@ use crate::report::{Report, Variant};
 /// # Ok::<(), response_contract::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[must_use]
 pub struct Validator {
     contract: Contract,
     formats: bool,
@@ -43,7 +44,6 @@ impl Validator {
     }
 
     /// Which built-in contract to check.
-    #[must_use]
     pub fn contract(mut self, contract: Contract) -> Self {
         self.contract = contract;
         self
@@ -51,7 +51,6 @@ impl Validator {
 
     /// Asserts `format` (`date-time`, `uuid`, …) instead of treating it as an annotation, as
     /// JSON Schema 2020-12 does by default.
-    #[must_use]
     pub fn assert_formats(mut self, yes: bool) -> Self {
         self.formats = yes;
         self
@@ -63,21 +62,18 @@ impl Validator {
     }
 
     /// Strict mode: members the contract does not list are errors, not warnings.
-    #[must_use]
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
     }
 
     /// Which variant to expect.
-    #[must_use]
     pub fn expect(mut self, expect: Expect) -> Self {
         self.expect = expect;
         self
     }
 
     /// Size, depth and violation-count limits.
-    #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
@@ -85,7 +81,6 @@ impl Validator {
 
     /// Redaction: messages give the type and length of offending values, never the values (payloads
     /// can carry secrets or personal data, and CI logs are widely read).
-    #[must_use]
     pub fn redact(mut self, redact: bool) -> Self {
         self.redact = redact;
         self
@@ -126,6 +121,7 @@ impl Validator {
     /// without building one when the fast path can tell (clean payloads, and the common breaks
     /// such as a number where a string is required).
     #[inline]
+    #[must_use]
     pub fn is_valid(&self, payload: &[u8]) -> bool {
         let compiled = contract::compiled();
         let settings = self.settings();

@@ -311,6 +311,7 @@ pub fn check_validate(data: &[u8]) {
                 Expect::Normal => assert_eq!(variant, Some(Variant::Normal), "{name}"),
                 Expect::Abnormal => assert_eq!(variant, Some(Variant::Abnormal), "{name}"),
                 Expect::Either => {}
+                other => panic!("{name}: an expectation this replay does not know: {other:?}"),
             }
             // JSON text to serde_json too. (Not necessarily a `serde_json::Value`: a number beyond
             // the range of a float, like `1e400`, is valid JSON that `Value` refuses; the contract
@@ -630,6 +631,7 @@ fn read_all<R: Read>(reader: R, setup: &JsonLinesSetup) -> (Vec<(u64, Expected)>
                     check_report(b"", &report, &Limits::DEFAULT, "oversized line");
                     Expected::Oversized(len)
                 }
+                ref other => panic!("a kind of line this replay does not know: {other:?}"),
             };
             got.push((line.number, kind));
         }

@@ -19,6 +19,7 @@ fn read_all<R: Read>(reader: R, max_line: usize, batch: usize) -> (Vec<Entry>, u
             let item = match line.kind {
                 LineKind::Payload => Ok(b.payload(line).to_vec()),
                 LineKind::Oversized { len } => Err(len),
+                ref other => panic!("a kind of line this test does not know: {other:?}"),
             };
             lines.push((line.number, item));
         }

@@ -34,6 +34,12 @@ pub(crate) enum Command {
     /// and check the page's example responses against them.
     #[command(after_help = IMPORT_EXIT_STATUS)]
     Import(ImportArgs),
+    /// Print a shell completion script, e.g. `response-contract completions bash >
+    /// ~/.local/share/bash-completion/completions/response-contract`.
+    Completions(CompletionsArgs),
+    /// Print a man page (roff), e.g. `response-contract man | man -l -`, or
+    /// `response-contract man check` for the page of `check`.
+    Man(ManArgs),
 }
 
 /// The exit statuses of `import`.
@@ -206,6 +212,23 @@ pub(crate) struct SchemaArgs {
     /// List the contracts, then the embedded documents, one name per line.
     #[arg(long, conflicts_with = "name")]
     pub(crate) list: bool,
+}
+
+/// `response-contract completions`.
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+/// `response-contract man`.
+#[derive(Debug, Args)]
+pub(crate) struct ManArgs {
+    /// A subcommand whose own page to print (`response-contract-check(1)`); without it, the page
+    /// of the command, which lists the subcommands.
+    #[arg(value_name = "COMMAND", value_parser = ["check", "schema", "completions", "man"])]
+    pub(crate) command: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -120,8 +120,9 @@ fn walk(root: &Path, force_lines: bool, inputs: &mut Vec<Input>) {
 #[derive(Debug)]
 pub(crate) enum Whole {
     Bytes(Vec<u8>),
-    /// Over the limit: its length in bytes, without holding it.
-    Oversized(u64),
+    /// Over the limit: its length in bytes (a regular file's, from its metadata), or `None` for a
+    /// stream, which is read only one byte past the limit.
+    Oversized(Option<u64>),
 }
 
 /// Reads one payload from a file: a regular file over the limit is not read at all.
@@ -134,7 +135,7 @@ pub(crate) fn read_file(path: &Path, max: usize) -> io::Result<Whole> {
     }
     let len = meta.len();
     if len > max as u64 {
-        return Ok(Whole::Oversized(len));
+        return Ok(Whole::Oversized(Some(len)));
     }
     // The size just read is the payload: one `read` call in the common case, and no second one
     // to find the end (the limit ends `take`). A file that changes meanwhile is read as it was
@@ -149,16 +150,14 @@ pub(crate) fn read_stdin(max: usize) -> io::Result<Whole> {
     read_limited(&mut io::stdin().lock(), max, 8 * 1024)
 }
 
+/// Reads a stream whose size is unknown: at most `max + 1` bytes, the one past the limit telling
+/// that it is over. Nothing more is read: `/dev/zero`, a FIFO whose writer never closes or a
+/// download that never ends would otherwise be read for ever, just to count their length.
 fn read_limited(reader: &mut impl Read, max: usize, hint: usize) -> io::Result<Whole> {
-    let mut bytes = Vec::with_capacity(hint.saturating_add(1));
-    reader
-        .by_ref()
-        .take(max as u64 + 1)
-        .read_to_end(&mut bytes)?;
+    let mut bytes = Vec::with_capacity(hint.min(max).saturating_add(1));
+    reader.take(max as u64 + 1).read_to_end(&mut bytes)?;
     if bytes.len() > max {
-        // Count the rest without keeping it, to report the real length.
-        let rest = io::copy(reader, &mut io::sink())?;
-        return Ok(Whole::Oversized(bytes.len() as u64 + rest));
+        return Ok(Whole::Oversized(None));
     }
     Ok(Whole::Bytes(bytes))
 }

@@ -12,9 +12,9 @@ mod tally;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
-use args::{Cli, Command, SchemaArgs};
+use args::{Cli, Command, CompletionsArgs, ManArgs, SchemaArgs};
 use config::Config;
 use render::Silent;
 use run::Run;
@@ -48,6 +48,8 @@ pub(crate) fn main() -> ExitCode {
         },
         Command::Schema(args) => schema(&args),
         Command::Import(args) => import::run(&args),
+        Command::Completions(args) => completions(&args),
+        Command::Man(args) => man(&args),
     };
     ExitCode::from(status)
 }
@@ -125,4 +127,47 @@ fn schema(args: &SchemaArgs) -> u8 {
             .and_then(|()| stdout.flush())
     };
     finish_output(result.map(|()| SUCCESS))
+}
+
+/// The command's name, as installed and as completions and man pages call it.
+const BIN_NAME: &str = "response-contract";
+
+/// Writes generated text to standard output (a closed pipe is not an error).
+fn print_generated(text: &[u8]) -> u8 {
+    let mut stdout = io::stdout().lock();
+    finish_output(
+        stdout
+            .write_all(text)
+            .and_then(|()| stdout.flush())
+            .map(|()| SUCCESS),
+    )
+}
+
+fn completions(args: &CompletionsArgs) -> u8 {
+    // Into a buffer first: clap_complete panics on a failed write, and `| head` must not.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), BIN_NAME, &mut script);
+    print_generated(&script)
+}
+
+fn man(args: &ManArgs) -> u8 {
+    // No `help` subcommand in pages: `--help` is there.
+    let mut command = Cli::command().name(BIN_NAME).disable_help_subcommand(true);
+    // Gives subcommands their display names (`response-contract-check`), the pages' titles.
+    command.build();
+    let page = match &args.command {
+        None => command,
+        Some(name) => match command.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => return tool_error(&format!("no subcommand `{name}`")),
+        },
+    };
+    let mut roff = Vec::new();
+    let page = clap_mangen::Man::new(page)
+        .source(format!("{BIN_NAME} {}", env!("CARGO_PKG_VERSION")))
+        .manual("User Commands");
+    match page.render(&mut roff) {
+        Ok(()) => print_generated(&roff),
+        Err(error) => tool_error(&format!("cannot render the man page: {error}")),
+    }
 }

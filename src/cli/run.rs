@@ -247,7 +247,8 @@ fn single(config: &Config, printer: &dyn Printer, input: &Input) -> io::Result<S
             let report = config.checker.check(&bytes);
             (bytes, report)
         }
-        Ok(Whole::Oversized(len)) => (Vec::new(), Report::oversized(len, config.max_size)),
+        Ok(Whole::Oversized(Some(len))) => (Vec::new(), Report::oversized(len, config.max_size)),
+        Ok(Whole::Oversized(None)) => (Vec::new(), Report::oversized_stream(config.max_size)),
         Err(source) => {
             out.failure = Some(read_error(&input.name, source));
             return Ok(out);
@@ -288,6 +289,11 @@ fn check_batch(
                     }
                     LineKind::Oversized { len } => {
                         (&[][..], Report::oversized(len, config.max_size))
+                    }
+                    // A kind of line the library may tell apart later: its bytes are checked.
+                    _ => {
+                        let bytes = batch.payload(line);
+                        (bytes, checker.check(bytes))
                     }
                 };
                 tally.payload(&report);

@@ -38,6 +38,8 @@ impl Tally {
             match violation.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
+                // A lesser level, should the library add one, is neither.
+                _ => {}
             }
         }
         if errors == 0 {

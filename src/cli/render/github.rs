@@ -48,6 +48,8 @@ impl Printer for Github {
             let command = match v.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
+                // A lesser level than a warning, should the library add one.
+                _ => "notice",
             };
             writeln!(
                 buf,

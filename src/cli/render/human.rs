@@ -50,9 +50,10 @@ impl Human {
         violation: &Violation,
     ) -> io::Result<()> {
         let line = payload.input_line(&violation.location);
-        let (severity_style, severity) = match violation.severity {
-            Severity::Error => (RED, "error"),
-            Severity::Warning => (YELLOW, "warning"),
+        let severity = violation.severity.as_str();
+        let severity_style = match violation.severity {
+            Severity::Error => RED,
+            _ => YELLOW,
         };
         let (b, r) = self.paint(BOLD);
         let (s, sr) = self.paint(severity_style);

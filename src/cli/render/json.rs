@@ -11,7 +11,7 @@
 
 use std::io::{self, Write};
 
-use response_contract::{Location, Severity, Variant, Violation, ViolationKind};
+use response_contract::{Report, Variant};
 use serde::Serialize;
 
 use super::{Failure, Payload, Printer, Separated};
@@ -25,91 +25,25 @@ pub(crate) struct Json {
     results: Separated,
 }
 
-/// One payload's verdict, or one input that could not be read (then `error` is set).
+/// One payload's verdict: its source, then the report's own fields (`valid`, `variant`,
+/// `violations`), serialised by the library (feature `serde`).
 #[derive(Serialize)]
 struct ResultOut<'a> {
     source: &'a str,
     line: Option<u64>,
+    #[serde(flatten)]
+    report: &'a Report,
+}
+
+/// An input that could not be read: no verdict, and `error` says why.
+#[derive(Serialize)]
+struct FailureOut<'a> {
+    source: &'a str,
+    line: Option<u64>,
     valid: bool,
     variant: Option<Variant>,
-    violations: Vec<ViolationOut<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-}
-
-/// One violation. `line`, `column` and `offset` are positions in the payload (for JSON Lines, in
-/// the line: the result's `line` says which).
-#[derive(Serialize)]
-struct ViolationOut<'a> {
-    severity: Severity,
-    kind: &'static str,
-    pointer: &'a str,
-    keyword: Option<&'a str>,
-    line: usize,
-    column: usize,
-    offset: usize,
-    message: &'a str,
-    /// Type mismatch: the allowed types; unexpected variant: the expected variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expected: Option<Vec<&'static str>>,
-    /// Type mismatch: the type found; unexpected variant: the variant found.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    found: Option<&'static str>,
-    /// Missing, unknown or duplicate member: its name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-    /// Duplicate member: where the first occurrence's name starts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    first: Option<Location>,
-    /// Limit exceeded: which one (`size`, `depth`, `violations`) and its value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    limit: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max: Option<usize>,
-}
-
-impl<'a> ViolationOut<'a> {
-    fn new(v: &'a Violation) -> Self {
-        let mut out = ViolationOut {
-            severity: v.severity,
-            kind: v.kind.code(),
-            pointer: &v.pointer,
-            keyword: v.keyword.as_deref(),
-            line: v.location.line,
-            column: v.location.column,
-            offset: v.location.offset,
-            message: &v.message,
-            expected: None,
-            found: None,
-            name: None,
-            first: None,
-            limit: None,
-            max: None,
-        };
-        match &v.kind {
-            ViolationKind::TypeMismatch { expected, found } => {
-                out.expected = Some(expected.iter().map(|t| t.as_str()).collect());
-                out.found = Some(found.as_str());
-            }
-            ViolationKind::UnexpectedVariant { expected, found } => {
-                out.expected = Some(vec![expected.as_str()]);
-                out.found = Some(found.as_str());
-            }
-            ViolationKind::MissingMember { name } | ViolationKind::UnknownMember { name } => {
-                out.name = Some(name);
-            }
-            ViolationKind::DuplicateMember { name, first } => {
-                out.name = Some(name);
-                out.first = Some(*first);
-            }
-            ViolationKind::LimitExceeded { limit, max } => {
-                out.limit = Some(limit.as_str());
-                out.max = Some(*max);
-            }
-            _ => {}
-        }
-        out
-    }
+    violations: [(); 0],
+    error: &'a str,
 }
 
 /// The result of a clean payload, the common case of a bulk run, written without serde: the same
@@ -146,11 +80,15 @@ fn clean_result(buf: &mut Vec<u8>, payload: &Payload<'_>) {
         }
         None => buf.extend_from_slice(b"null"),
     }
-    buf.extend_from_slice(match payload.report.variant() {
-        Some(Variant::Normal) => b",\"valid\":true,\"variant\":\"normal\",\"violations\":[]}",
-        Some(Variant::Abnormal) => b",\"valid\":true,\"variant\":\"abnormal\",\"violations\":[]}",
-        None => b",\"valid\":true,\"variant\":null,\"violations\":[]}",
-    });
+    match payload.report.variant() {
+        Some(variant) => {
+            // Variant names are plain lower-case words: nothing to escape.
+            buf.extend_from_slice(b",\"valid\":true,\"variant\":\"");
+            buf.extend_from_slice(variant.as_str().as_bytes());
+            buf.extend_from_slice(b"\",\"violations\":[]}");
+        }
+        None => buf.extend_from_slice(b",\"valid\":true,\"variant\":null,\"violations\":[]}"),
+    }
 }
 
 impl Printer for Json {
@@ -159,18 +97,14 @@ impl Printer for Json {
     }
 
     fn payload(&self, buf: &mut Vec<u8>, payload: &Payload<'_>) -> io::Result<()> {
-        let report = payload.report;
-        if report.violations().is_empty() {
+        if payload.report.violations().is_empty() {
             clean_result(buf, payload);
             return Ok(());
         }
         let result = ResultOut {
             source: payload.source,
             line: payload.line,
-            valid: report.is_valid(),
-            variant: report.variant(),
-            violations: report.violations().iter().map(ViolationOut::new).collect(),
-            error: None,
+            report: payload.report,
         };
         buf.extend_from_slice(b",\n");
         serde_json::to_writer(&mut *buf, &result)?;
@@ -182,13 +116,13 @@ impl Printer for Json {
     }
 
     fn failure(&mut self, out: &mut dyn Write, failure: &Failure<'_>) -> io::Result<()> {
-        let result = ResultOut {
+        let result = FailureOut {
             source: failure.source,
             line: None,
             valid: false,
             variant: None,
-            violations: Vec::new(),
-            error: Some(failure.message),
+            violations: [],
+            error: failure.message,
         };
         let mut buf = b",\n".to_vec();
         serde_json::to_writer(&mut buf, &result)?;
@@ -210,10 +144,7 @@ mod tests {
         let result = ResultOut {
             source: payload.source,
             line: payload.line,
-            valid: payload.report.is_valid(),
-            variant: payload.report.variant(),
-            violations: Vec::new(),
-            error: None,
+            report: payload.report,
         };
         let mut buf = b",\n".to_vec();
         serde_json::to_writer(&mut buf, &result).expect("serialises");

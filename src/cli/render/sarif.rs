@@ -115,6 +115,8 @@ fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        // A lesser level than a warning, should the library add one.
+        _ => "note",
     }
 }
 
