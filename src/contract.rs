@@ -6,8 +6,9 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::plan::Document;
 use crate::plan::check::{Policy, VariantPolicy};
-use crate::plan::compile::{self, Document};
+use crate::plan::compile;
 use crate::plan::{Id, Plan};
 use crate::report::Variant;
 

@@ -9,14 +9,7 @@ use serde_json::Value;
 
 use super::engine;
 use super::number::Bound;
-use super::{Id, Plan, Rules, Schema, pattern, types};
-
-/// One document of a set: the URI it is registered under, the name reports show, its value.
-pub(crate) struct Document {
-    pub(crate) uri: String,
-    pub(crate) name: String,
-    pub(crate) value: Value,
-}
+use super::{Document, Id, Plan, Rules, Schema, pattern, types};
 
 /// Why a set of documents cannot be compiled, in the user's terms.
 #[derive(Debug)]

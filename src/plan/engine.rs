@@ -8,8 +8,7 @@ use std::cmp::Reverse;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, Registry, ValidationError};
 
-use super::Id;
-use super::compile::Document;
+use super::{Document, Id};
 use crate::report::JsonType;
 
 /// A subschema the engine evaluates.

@@ -18,6 +18,13 @@ pub(crate) mod scan;
 use number::Bound;
 use pattern::Pattern;
 
+/// One document of a set: the URI it is registered under, the name reports show, its value.
+pub(crate) struct Document {
+    pub(crate) uri: String,
+    pub(crate) name: String,
+    pub(crate) value: serde_json::Value,
+}
+
 /// Index of a node in [`Plan::nodes`].
 pub(crate) type Id = u32;
 
