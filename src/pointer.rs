@@ -34,6 +34,11 @@ impl Pointer {
 
 /// Appends `segment` escaped per RFC 6901: `~` as `~0`, `/` as `~1`.
 pub(crate) fn escape_into(out: &mut String, segment: &str) {
+    // Most names need no escape: copy them whole.
+    if !segment.bytes().any(|b| b == b'~' || b == b'/') {
+        out.push_str(segment);
+        return;
+    }
     for c in segment.chars() {
         match c {
             '~' => out.push_str("~0"),

@@ -136,6 +136,7 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
         payload,
         settings,
         path: Pointer::default(),
+        quiet: 0,
         judged: None,
     };
     let mut pending = Vec::new();
@@ -169,6 +170,9 @@ struct Eval<'p, 's> {
     payload: &'p [u8],
     settings: &'s Settings<'s>,
     path: Pointer,
+    /// Above zero inside a trial whose findings are thrown away (`not`, `if`, `contains`): only
+    /// the verdict counts there, so no message is built.
+    quiet: u32,
     /// The variant the payload was judged as, for messages about the other's members.
     judged: Option<usize>,
 }
@@ -200,6 +204,9 @@ impl<'p> Eval<'p, '_> {
         offset: usize,
         message: String,
     ) {
+        if self.quiet > 0 {
+            return;
+        }
         out.push(Pending {
             severity: Severity::Error,
             kind,
@@ -218,6 +225,9 @@ impl<'p> Eval<'p, '_> {
         node: &Node<'_>,
         message: String,
     ) {
+        if self.quiet > 0 {
+            return;
+        }
         self.push(
             out,
             ViolationKind::Keyword {
@@ -366,6 +376,12 @@ impl<'p> Eval<'p, '_> {
             return true;
         };
         let strict = self.settings.strict;
+        if self.quiet > 0 {
+            return !strict
+                || members
+                    .iter()
+                    .all(|m| listed.names.iter().any(|n| *n == m.key));
+        }
         let mut ok = true;
         for m in members {
             if listed.names.iter().any(|n| *n == m.key) {
@@ -440,6 +456,9 @@ impl<'p> Eval<'p, '_> {
         if let Some(allowed) = r.types
             && !has_type(allowed, node, self.payload)
         {
+            if self.quiet > 0 {
+                return false;
+            }
             let expected = type_list(allowed);
             let found = self.found(node);
             let mut message = String::new();
@@ -670,8 +689,11 @@ impl<'p> Eval<'p, '_> {
         }
         for name in &r.required {
             if !members.iter().any(|m| m.key == **name) {
-                self.missing(out, node, name, r.at("required"));
                 ok = false;
+                if self.quiet > 0 {
+                    continue;
+                }
+                self.missing(out, node, name, r.at("required"));
             }
         }
         let count = members.len() as u64;
@@ -723,6 +745,9 @@ impl<'p> Eval<'p, '_> {
     }
 
     fn missing(&mut self, out: &mut Vec<Pending>, object: &Node<'_>, name: &str, keyword: String) {
+        if self.quiet > 0 {
+            return;
+        }
         self.path.push_key(name);
         self.push(
             out,
@@ -757,9 +782,11 @@ impl<'p> Eval<'p, '_> {
             }
             if let Some(child) = r.contains {
                 let mut ignored = Vec::new();
+                self.quiet += 1;
                 if self.instance(item, child, &mut ignored) {
                     contained += 1;
                 }
+                self.quiet -= 1;
             }
             self.path.pop();
         }
@@ -858,7 +885,10 @@ impl<'p> Eval<'p, '_> {
         }
         if let Some(sub) = r.not {
             let mut ignored = Vec::new();
-            if self.in_place(node, sub, &mut ignored, &mut Listed::default()) {
+            self.quiet += 1;
+            let matched = self.in_place(node, sub, &mut ignored, &mut Listed::default());
+            self.quiet -= 1;
+            if matched {
                 ok = false;
                 self.forbidden(node, r, sub, out, listed);
             }
@@ -866,7 +896,10 @@ impl<'p> Eval<'p, '_> {
         if let Some((condition, then, otherwise)) = r.condition {
             let mut ignored = Vec::new();
             let mut taken = Listed::default();
-            let branch = if self.in_place(node, condition, &mut ignored, &mut taken) {
+            self.quiet += 1;
+            let holds = self.in_place(node, condition, &mut ignored, &mut taken);
+            self.quiet -= 1;
+            let branch = if holds {
                 listed.merge(taken);
                 then
             } else {
@@ -897,6 +930,20 @@ impl<'p> Eval<'p, '_> {
             tried.push((ok, found, seen));
         }
         let passing: Vec<usize> = (0..tried.len()).filter(|&i| tried[i].0).collect();
+        if self.quiet > 0 {
+            let valid = if keyword == "oneOf" {
+                passing.len() == 1
+            } else {
+                !passing.is_empty()
+            };
+            if valid {
+                for i in passing.iter().rev() {
+                    let (_, _, seen) = tried.swap_remove(*i);
+                    listed.merge(seen);
+                }
+            }
+            return valid;
+        }
         let valid = if keyword == "oneOf" {
             passing.len() == 1
         } else {
