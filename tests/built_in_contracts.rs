@@ -417,10 +417,12 @@ fn task_id() -> Validator {
     Validator::new().contract(Contract::TaskIdResponse)
 }
 
+/// An error as the tables below write it: pointer, kind, line, column.
+type Located<'a> = (&'a str, &'a str, usize, usize);
+
 #[test]
 fn task_id_response_decisions_hold() {
-    // (payload, [(pointer, kind, line, column)])
-    let cases: &[(&str, &[(&str, &str, usize, usize)])] = &[
+    let cases: &[(&str, &[Located])] = &[
         (r#"{"job_id": "70a599e0-31e7-49b7-b260-868f441e862b"}"#, &[]),
         (r#"{"job_id": ""}"#, &[]),
         (r#"{"error": {"message": "", "code": "BMS.0001"}}"#, &[]),
@@ -446,7 +448,7 @@ fn task_id_response_decisions_hold() {
     ];
     for (payload, expected) in cases {
         let report = task_id().validate(payload.as_bytes());
-        let errors: Vec<(&str, &str, usize, usize)> = report
+        let errors: Vec<Located> = report
             .errors()
             .map(|v| {
                 (
