@@ -124,3 +124,14 @@ proptest! {
         prop_assert_eq!(Validator::new().strict(true).is_valid(&payload.bytes), strict.is_valid());
     }
 }
+
+#[test]
+#[should_panic(expected = "`contains` at user.json#/properties/a is not supported")]
+fn a_keyword_the_generators_cannot_honour_stops_them_naming_where() {
+    let schema = response_contract::Schema::from_json(
+        br#"{"type": "object", "required": ["a"], "properties": {"a": {"type": "array", "contains": {"const": 1}}}}"#,
+        "user.json",
+    )
+    .unwrap();
+    let _ = strategies::for_schema(&schema);
+}
