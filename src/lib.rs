@@ -43,7 +43,8 @@
 //!   format of the command's `--format json` (`schemas/report.schema.json`): a report is
 //!   `{"valid", "variant", "violations"}`, a violation one flat object whose kind's facts
 //!   (`expected`, `found`, `name`, `first`, `limit`, `max`) follow its message.
-//! - `proptest`: `strategies`, generators of valid payloads and near-misses for property tests.
+//! - `proptest`: `strategies`, generators of valid payloads and near-misses for property tests,
+//!   derived from any contract's or schema's compiled documents.
 //! - `cli` (default): the `response-contract` command's dependencies; library users turn it off.
 
 // Nothing here needs `unsafe`; the fast scanner's speed comes from memchr and plain slices.

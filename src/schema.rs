@@ -365,6 +365,12 @@ impl Schema {
         })
     }
 
+    /// The compiled plan and the root's node, for the generators of `strategies`.
+    #[cfg(feature = "proptest")]
+    pub(crate) fn plan_and_root(&self) -> (&Plan, Id) {
+        (&self.compiled.plan, self.compiled.root)
+    }
+
     /// Size, depth and violation-count limits.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;

@@ -4,7 +4,7 @@
 #![cfg(feature = "proptest")]
 
 use proptest::prelude::*;
-use response_contract::{Expect, Limits, Validator, strategies};
+use response_contract::{Contract, Expect, Limits, Validator, strategies};
 
 fn validators() -> Vec<Validator> {
     let mut out = Vec::new();
@@ -40,6 +40,31 @@ fn agree(bytes: &[u8]) -> Result<(), TestCaseError> {
         if report.is_valid() {
             prop_assert!(v.parse(bytes).is_ok());
         }
+    }
+    Ok(())
+}
+
+/// The fast verdict equals the full report's for `contract` under each expectation, strict or
+/// not, and with a depth limit that cuts into its payloads.
+fn contract_agrees(contract: Contract, bytes: &[u8]) -> Result<(), TestCaseError> {
+    let base = Validator::new().contract(contract);
+    let mut validators = vec![
+        base.limits(Limits::default().max_depth(3)),
+        base.redact(true),
+    ];
+    for expect in [Expect::Either, Expect::Normal, Expect::Abnormal] {
+        for strict in [false, true] {
+            validators.push(base.expect(expect).strict(strict));
+        }
+    }
+    for v in validators {
+        prop_assert_eq!(
+            v.is_valid(bytes),
+            v.validate(bytes).is_valid(),
+            "{:?} on {:?}",
+            v,
+            String::from_utf8_lossy(bytes)
+        );
     }
     Ok(())
 }
@@ -89,5 +114,33 @@ proptest! {
     #[test]
     fn near_misses_get_the_same_verdict_both_ways(m in strategies::near_miss()) {
         agree(&m.payload.bytes)?;
+    }
+
+    #[test]
+    fn task_id_response_near_misses_get_the_same_verdict_both_ways(
+        m in strategies::near_miss_for(Contract::TaskIdResponse)
+    ) {
+        contract_agrees(Contract::TaskIdResponse, &m.payload.bytes)?;
+    }
+
+    #[test]
+    fn task_id_response_candidates_get_the_same_verdict_both_ways(
+        p in strategies::any_candidate_for(Contract::TaskIdResponse)
+    ) {
+        contract_agrees(Contract::TaskIdResponse, &p.bytes)?;
+    }
+
+    #[test]
+    fn job_status_near_misses_get_the_same_verdict_both_ways(
+        m in strategies::near_miss_for(Contract::JobStatus)
+    ) {
+        contract_agrees(Contract::JobStatus, &m.payload.bytes)?;
+    }
+
+    #[test]
+    fn job_status_candidates_get_the_same_verdict_both_ways(
+        p in strategies::any_candidate_for(Contract::JobStatus)
+    ) {
+        contract_agrees(Contract::JobStatus, &p.bytes)?;
     }
 }
