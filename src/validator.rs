@@ -148,10 +148,13 @@ impl Validator {
         }
     }
 
-    /// The full check, and on success the typed value.
+    /// The full check, and on success the typed value of the Order ID Response ([`Response`]).
+    /// The other contracts have no typed values in this crate: decode them into your own types
+    /// with [`Validator::decode`].
     ///
     /// # Errors
-    /// The [`Report`] when the payload breaks the contract.
+    /// The [`Report`] when the payload breaks the contract (or, under another contract, does
+    /// not decode as an Order ID Response).
     ///
     /// ```
     /// use response_contract::{Response, Validator};
@@ -166,6 +169,9 @@ impl Validator {
     /// }
     /// ```
     pub fn parse(&self, payload: &[u8]) -> Result<Checked, Report> {
+        if self.contract != Contract::OrderIdResponse {
+            return self.decode::<Response>(payload);
+        }
         let report = self.validate(payload);
         if !report.is_valid() {
             return Err(report);
@@ -192,16 +198,59 @@ impl Validator {
     }
 }
 
+impl Validator {
+    /// The full check of any contract, and on success the payload decoded into `T` (your own
+    /// type, or `serde_json::Value`).
+    ///
+    /// # Errors
+    /// The [`Report`] when the payload breaks the contract, or when it does not decode into `T`
+    /// (a `syntax` violation located where serde_json stopped).
+    ///
+    /// ```
+    /// use response_contract::{Contract, Validator};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct TaskId {
+    ///     job_id: String,
+    /// }
+    ///
+    /// let checked = Validator::new()
+    ///     .contract(Contract::TaskIdResponse)
+    ///     .decode::<TaskId>(br#"{"job_id": "70a599e0-31e7-49b7-b260-868f441e862b"}"#)
+    ///     .expect("a valid Task ID Response");
+    /// assert_eq!(checked.value().job_id, "70a599e0-31e7-49b7-b260-868f441e862b");
+    /// ```
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        payload: &[u8],
+    ) -> Result<Checked<T>, Report> {
+        let report = self.validate(payload);
+        if !report.is_valid() {
+            return Err(report);
+        }
+        // A valid report means strict JSON without duplicates, so serde_json reads exactly the
+        // members the check saw.
+        match serde_json::from_slice::<T>(payload) {
+            Ok(value) => Ok(Checked { value, report }),
+            Err(error) => Err(crate::collect::decode_failure(
+                payload,
+                &error,
+                report.variant,
+            )),
+        }
+    }
+}
+
 /// A payload that passed the check: its typed value and the report (warnings only).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Checked {
-    value: Response,
+pub struct Checked<T = Response> {
+    value: T,
     report: Report,
 }
 
-impl Checked {
+impl<T> Checked<T> {
     /// The typed value.
-    pub fn value(&self) -> &Response {
+    pub fn value(&self) -> &T {
         &self.value
     }
 
@@ -211,7 +260,7 @@ impl Checked {
     }
 
     /// Takes the typed value.
-    pub fn into_value(self) -> Response {
+    pub fn into_value(self) -> T {
         self.value
     }
 }
