@@ -538,29 +538,14 @@ impl<'p> Eval<'p, '_> {
     fn string(&mut self, node: &Node<'_>, s: &str, r: &Rules, out: &mut Vec<Pending>) -> bool {
         let mut ok = true;
         if r.min_length.is_some() || r.max_length.is_some() {
-            let length = s.chars().count() as u64;
-            if let Some(min) = r.min_length
-                && length < min
-            {
-                let message = format!(
-                    "expected at least {}, found {}",
-                    plural(min, "character", "characters"),
-                    length
-                );
-                self.keyword_error(out, r, "minLength", node, message);
-                ok = false;
-            }
-            if let Some(max) = r.max_length
-                && length > max
-            {
-                let message = format!(
-                    "expected at most {}, found {}",
-                    plural(max, "character", "characters"),
-                    length
-                );
-                self.keyword_error(out, r, "maxLength", node, message);
-                ok = false;
-            }
+            ok &= self.counted(
+                out,
+                r,
+                node,
+                s.chars().count() as u64,
+                [(r.min_length, "minLength"), (r.max_length, "maxLength")],
+                ("character", "characters"),
+            );
         }
         if let Some((pattern, source)) = &r.pattern
             && !pattern.is_match(s)
@@ -696,27 +681,17 @@ impl<'p> Eval<'p, '_> {
                 self.missing(out, node, name, r.at("required"));
             }
         }
-        let count = members.len() as u64;
-        if let Some(min) = r.min_properties
-            && count < min
-        {
-            let message = format!(
-                "expected at least {}, found {count}",
-                plural(min, "member", "members")
-            );
-            self.keyword_error(out, r, "minProperties", node, message);
-            ok = false;
-        }
-        if let Some(max) = r.max_properties
-            && count > max
-        {
-            let message = format!(
-                "expected at most {}, found {count}",
-                plural(max, "member", "members")
-            );
-            self.keyword_error(out, r, "maxProperties", node, message);
-            ok = false;
-        }
+        ok &= self.counted(
+            out,
+            r,
+            node,
+            members.len() as u64,
+            [
+                (r.min_properties, "minProperties"),
+                (r.max_properties, "maxProperties"),
+            ],
+            ("member", "members"),
+        );
         for (name, needs) in &r.dependent_required {
             if !members.iter().any(|m| m.key == **name) {
                 continue;
@@ -740,6 +715,37 @@ impl<'p> Eval<'p, '_> {
                     ok = false;
                 }
             }
+        }
+        ok
+    }
+
+    /// A count against its least and greatest allowed values (`minItems`/`maxItems`, …).
+    fn counted(
+        &self,
+        out: &mut Vec<Pending>,
+        r: &Rules,
+        node: &Node<'_>,
+        count: u64,
+        [(min, min_keyword), (max, max_keyword)]: [(Option<u64>, &str); 2],
+        (one, many): (&str, &str),
+    ) -> bool {
+        let mut ok = true;
+        if let Some(min) = min
+            && count < min
+        {
+            let message = format!(
+                "expected at least {}, found {count}",
+                plural(min, one, many)
+            );
+            self.keyword_error(out, r, min_keyword, node, message);
+            ok = false;
+        }
+        if let Some(max) = max
+            && count > max
+        {
+            let message = format!("expected at most {}, found {count}", plural(max, one, many));
+            self.keyword_error(out, r, max_keyword, node, message);
+            ok = false;
         }
         ok
     }
@@ -816,27 +822,14 @@ impl<'p> Eval<'p, '_> {
                 ok = false;
             }
         }
-        let count = items.len() as u64;
-        if let Some(min) = r.min_items
-            && count < min
-        {
-            let message = format!(
-                "expected at least {}, found {count}",
-                plural(min, "item", "items")
-            );
-            self.keyword_error(out, r, "minItems", node, message);
-            ok = false;
-        }
-        if let Some(max) = r.max_items
-            && count > max
-        {
-            let message = format!(
-                "expected at most {}, found {count}",
-                plural(max, "item", "items")
-            );
-            self.keyword_error(out, r, "maxItems", node, message);
-            ok = false;
-        }
+        ok &= self.counted(
+            out,
+            r,
+            node,
+            items.len() as u64,
+            [(r.min_items, "minItems"), (r.max_items, "maxItems")],
+            ("item", "items"),
+        );
         if r.unique_items
             && let Some((first, second)) = first_repeat(items, self.payload)
         {

@@ -644,11 +644,7 @@ impl<'p> Scanner<'p> {
             _ => serde_json::Value::Null,
         };
         self.each_entry(set, base, fail, |_, r| {
-            Ok(r.types.is_none_or(|t| t & bit != 0)
-                && r.enumeration
-                    .as_ref()
-                    .is_none_or(|values| values.contains(&value))
-                && r.constant.as_ref().is_none_or(|c| *c == value))
+            Ok(r.types.is_none_or(|t| t & bit != 0) && allowed(r, |v| *v == value))
         })
     }
 
@@ -666,14 +662,7 @@ impl<'p> Scanner<'p> {
                 serde_json::Value::Number(n) => number::equal(text, n.to_string().as_bytes()),
                 _ => false,
             };
-            if let Some(values) = &r.enumeration
-                && !values.iter().any(same)
-            {
-                return Ok(false);
-            }
-            if let Some(c) = &r.constant
-                && !same(c)
-            {
+            if !allowed(r, same) {
                 return Ok(false);
             }
             use std::cmp::Ordering::{Greater, Less};
@@ -715,15 +704,7 @@ impl<'p> Scanner<'p> {
             if r.types.is_some_and(|t| t & types::STRING == 0) {
                 return Ok(false);
             }
-            let same = |v: &serde_json::Value| v.as_str() == Some(text);
-            if let Some(values) = &r.enumeration
-                && !values.iter().any(same)
-            {
-                return Ok(false);
-            }
-            if let Some(c) = &r.constant
-                && !same(c)
-            {
+            if !allowed(r, |v| v.as_str() == Some(text)) {
                 return Ok(false);
             }
             if r.min_length.is_some() || r.max_length.is_some() {
@@ -1204,6 +1185,14 @@ fn push_back(back: &mut [(u8, u8); MAX_ENTRIES], len: &mut usize, item: (u8, u8)
     back[*len] = item;
     *len += 1;
     Ok(())
+}
+
+/// Whether a value meets `enum` and `const`, given how it compares to a schema value.
+fn allowed(r: &Rules, same: impl Fn(&serde_json::Value) -> bool) -> bool {
+    r.enumeration
+        .as_ref()
+        .is_none_or(|values| values.iter().any(&same))
+        && r.constant.as_ref().is_none_or(&same)
 }
 
 /// Adds `child` to the set (once); its index there.
