@@ -191,3 +191,90 @@ fn numbers_of_any_size_are_judged_without_loss() {
     assert_eq!(kinds(&report), ["number_out_of_range"]);
     assert_eq!(report.violations()[0].pointer, "/n");
 }
+
+/// `$defs` entries `c0` … `c{n-1}` each referring to the next, the last to `tail`.
+fn ref_chain(n: usize, tail: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut defs = serde_json::Map::new();
+    for i in 0..n {
+        let next = if i + 1 == n {
+            tail.to_owned()
+        } else {
+            format!("#/$defs/c{}", i + 1)
+        };
+        defs.insert(format!("c{i}"), serde_json::json!({ "$ref": next }));
+    }
+    defs
+}
+
+#[test]
+fn a_hostile_chain_of_references_is_refused_not_a_stack_overflow() {
+    let mut defs = ref_chain(20_000, "#/$defs/end");
+    defs.insert("end".into(), serde_json::json!({"type": "string"}));
+    let schema = serde_json::json!({"$defs": defs, "$ref": "#/$defs/c0"});
+    let error = response_contract::Schema::from_json(schema.to_string().as_bytes(), "chain.json")
+        .expect_err("too deep a chain");
+    assert!(
+        error
+            .to_string()
+            .contains("more than 128 schemas apply to the same value"),
+        "{error}"
+    );
+}
+
+#[test]
+fn deep_payloads_through_long_chains_stop_at_a_nesting_limit() {
+    // Each level of the payload goes through a chain of 100 references: 20 levels need 2,000
+    // nested schemas, over the checker's limit of 512, which it reports instead of crashing.
+    let mut defs = ref_chain(100, "#/$defs/level");
+    defs.insert(
+        "level".into(),
+        serde_json::json!({"type": "object", "properties": {"a": {"$ref": "#/$defs/c0"}}}),
+    );
+    let schema = serde_json::json!({"$defs": defs, "$ref": "#/$defs/c0"});
+    let schema = response_contract::Schema::from_json(schema.to_string().as_bytes(), "deep.json")
+        .expect("each chain is within the limit");
+    let payload = format!("{}1{}", "{\"a\": ".repeat(20), "}".repeat(20));
+    let report = schema.validate(payload.as_bytes());
+    assert!(!report.is_valid());
+    assert!(
+        report.violations().iter().any(|v| v.kind
+            == ViolationKind::LimitExceeded {
+                limit: Limit::Depth,
+                max: 512
+            }),
+        "{report:#}"
+    );
+    assert_eq!(schema.is_valid(payload.as_bytes()), report.is_valid());
+    // Shallow payloads are checked in full.
+    assert!(schema.is_valid(b"{\"a\": {\"a\": {}}}"));
+}
+
+#[test]
+fn a_recursive_schema_at_the_deepest_allowed_payload_fits_a_small_stack() {
+    // The depth ceiling with a schema that refers to itself at every level, on the smallest
+    // common thread stack: a verdict (with or without the nesting limit), never an overflow.
+    let run = || {
+        let schema = response_contract::Schema::from_json(
+            br##"{"type": "object", "properties": {"a": {"$ref": "#"}}}"##,
+            "recursive.json",
+        )
+        .expect("compiles")
+        .limits(Limits::default().max_depth(Limits::MAX_DEPTH_CEILING));
+        let depth = Limits::MAX_DEPTH_CEILING;
+        let payload = format!(
+            "{}{{}}{}",
+            "{\"a\": ".repeat(depth - 1),
+            "}".repeat(depth - 1)
+        );
+        let report = schema.validate(payload.as_bytes());
+        assert_eq!(schema.is_valid(payload.as_bytes()), report.is_valid());
+        report.is_valid()
+    };
+    let valid = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(run)
+        .expect("a thread")
+        .join()
+        .expect("no overflow");
+    assert!(valid);
+}

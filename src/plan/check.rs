@@ -17,7 +17,7 @@ use crate::collect::{Collector, expected_into, found_into, quote_into, type_of};
 use crate::options::{Expect, Limits};
 use crate::parse::{self, Node, Value};
 use crate::pointer::{self, Pointer};
-use crate::report::{JsonType, Report, Severity, Variant, ViolationKind};
+use crate::report::{JsonType, Limit, Report, Severity, Variant, ViolationKind};
 
 /// What a contract says beyond its schemas: how a payload is judged to be one variant, and
 /// whether members no schema lists are reported. Built from the contract's policy document.
@@ -83,6 +83,9 @@ pub(crate) struct Settings<'a> {
     pub(crate) policy: Option<&'a Policy>,
 }
 
+/// The deepest nesting of schema applications one check may reach (see [`Eval::in_place`]).
+const MAX_NESTING: usize = 512;
+
 /// One finding before it becomes a violation: branches that are tried and dropped cost no more.
 #[derive(Debug)]
 struct Pending {
@@ -137,6 +140,7 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
         settings,
         path: Pointer::default(),
         quiet: 0,
+        nesting: 0,
         judged: None,
     };
     let mut pending = Vec::new();
@@ -173,6 +177,8 @@ struct Eval<'p, 's> {
     /// Above zero inside a trial whose findings are thrown away (`not`, `if`, `contains`): only
     /// the verdict counts there, so no message is built.
     quiet: u32,
+    /// Schemas being applied, nested (through values and through `$ref`, `allOf`, …).
+    nesting: usize,
     /// The variant the payload was judged as, for messages about the other's members.
     judged: Option<usize>,
 }
@@ -416,6 +422,38 @@ impl<'p> Eval<'p, '_> {
     }
 
     fn in_place(
+        &mut self,
+        node: &Node<'_>,
+        schema: Id,
+        out: &mut Vec<Pending>,
+        listed: &mut Listed<'p>,
+    ) -> bool {
+        // Compilation bounds each chain of schemas on one value, and the limits bound the
+        // payload's nesting; this bounds their product, so no pair of them can exhaust a stack.
+        if self.nesting >= MAX_NESTING {
+            if self.quiet == 0 {
+                self.push(
+                    out,
+                    ViolationKind::LimitExceeded {
+                        limit: Limit::Depth,
+                        max: MAX_NESTING,
+                    },
+                    None,
+                    node.start,
+                    format!(
+                        "checking this value needs more than {MAX_NESTING} nested schemas; not checked further"
+                    ),
+                );
+            }
+            return false;
+        }
+        self.nesting += 1;
+        let ok = self.in_place_inner(node, schema, out, listed);
+        self.nesting -= 1;
+        ok
+    }
+
+    fn in_place_inner(
         &mut self,
         node: &Node<'_>,
         schema: Id,
@@ -1165,12 +1203,18 @@ impl<'p> Eval<'p, '_> {
 
     /// The members a `not` subschema is about, when it only requires members.
     fn forbidden_names(&self, id: Id) -> Vec<&'p str> {
+        self.forbidden_names_within(id, 0)
+    }
+
+    fn forbidden_names_within(&self, id: Id, depth: usize) -> Vec<&'p str> {
         let Schema::Rules(r) = self.plan.node(id) else {
             return Vec::new();
         };
         let mut names: Vec<&'p str> = r.required.iter().map(|n| &**n).collect();
-        for &sub in r.any_of.iter().chain(&r.one_of).chain(&r.reference) {
-            names.extend(self.forbidden_names(sub));
+        if depth < 8 {
+            for &sub in r.any_of.iter().chain(&r.one_of).chain(&r.reference) {
+                names.extend(self.forbidden_names_within(sub, depth + 1));
+            }
         }
         names
     }

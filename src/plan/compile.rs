@@ -28,6 +28,10 @@ pub(crate) enum CompileError {
     },
 }
 
+/// The longest chain of schemas applied to one value (`$ref` → `allOf` → `$ref` …) a plan may
+/// hold: each link is a few stack frames when checking, on top of the payload's own nesting.
+const MAX_CHAIN: usize = 128;
+
 /// Keywords that make a subschema the engine's: the plan does not evaluate them itself.
 const ENGINE_KEYWORDS: &[&str] = &[
     "unevaluatedProperties",
@@ -83,6 +87,8 @@ struct Compiler<'d> {
     fallbacks: Vec<(Id, String, String)>,
     /// In-place edges (same instance), to reject loops that never descend into the payload.
     in_place: Vec<Vec<Id>>,
+    /// Reserved nodes still to compile: (id, document, pointer).
+    pending: Vec<(Id, usize, String)>,
 }
 
 /// Compiles `docs`; returns the plan and the ids of `roots` (indices into `docs`).
@@ -95,6 +101,7 @@ pub(crate) fn compile(docs: &[Document], roots: &[usize]) -> Result<(Plan, Vec<I
         nodes: Vec::new(),
         fallbacks: Vec::new(),
         in_place: Vec::new(),
+        pending: Vec::new(),
     };
     for (i, doc) in docs.iter().enumerate() {
         let base = strip_fragment(&doc.uri);
@@ -114,6 +121,7 @@ pub(crate) fn compile(docs: &[Document], roots: &[usize]) -> Result<(Plan, Vec<I
     for &root in roots {
         ids.push(compiler.compile_at(root, "")?);
     }
+    compiler.drain()?;
     // `$dynamicRef` resolves through the dynamic scope, the whole path of schemas from the root:
     // when a document the roots reach uses it, the engine evaluates from each root.
     let reached: std::collections::HashSet<usize> =
@@ -373,6 +381,21 @@ impl Compiler<'_> {
         self.nodes.push(Schema::Any);
         self.in_place.push(Vec::new());
         self.compiled.insert((doc, pointer.to_owned()), id);
+        // Compiled later, from a work list: a chain of thousands of `$ref`s must not become a
+        // chain of thousands of stack frames.
+        self.pending.push((id, doc, pointer.to_owned()));
+        Ok(id)
+    }
+
+    /// Compiles every reserved node, and those they reserve in turn.
+    fn drain(&mut self) -> Result<(), CompileError> {
+        while let Some((id, doc, pointer)) = self.pending.pop() {
+            self.build(id, doc, &pointer)?;
+        }
+        Ok(())
+    }
+
+    fn build(&mut self, id: Id, doc: usize, pointer: &str) -> Result<(), CompileError> {
         let spot = self.spot(doc, pointer);
         let docs = self.docs;
         let Some(value) = navigate(&docs[doc].value, pointer) else {
@@ -392,7 +415,7 @@ impl Compiler<'_> {
             _ => return Err(self.invalid(&spot, "a schema must be an object or a boolean")),
         };
         self.nodes[id as usize] = node;
-        Ok(id)
+        Ok(())
     }
 
     fn fallback(&mut self, id: Id, spot: &Spot) -> Schema {
@@ -636,6 +659,7 @@ impl Compiler<'_> {
     fn check_loops(&self) -> Result<(), CompileError> {
         // 0 unvisited, 1 on the stack, 2 done. Iterative: schemas can be deep.
         let mut state = vec![0u8; self.in_place.len()];
+        let mut chain = vec![0usize; self.in_place.len()];
         for start in 0..self.in_place.len() {
             if state[start] != 0 {
                 continue;
@@ -670,6 +694,30 @@ impl Compiler<'_> {
                     }
                 } else {
                     state[node] = 2;
+                    // The longest chain of schemas applied to one value from here.
+                    let longest = 1 + self.in_place[node]
+                        .iter()
+                        .map(|&c| chain[c as usize])
+                        .max()
+                        .unwrap_or(0);
+                    chain[node] = longest;
+                    if longest > MAX_CHAIN {
+                        let location = match &self.nodes[node] {
+                            Schema::Rules(r) => r.location.to_string(),
+                            _ => String::from("a schema"),
+                        };
+                        let (document, at) = location
+                            .split_once('#')
+                            .map(|(d, p)| (d.to_owned(), p.to_owned()))
+                            .unwrap_or_default();
+                        return Err(CompileError::Invalid {
+                            document,
+                            at,
+                            reason: format!(
+                                "more than {MAX_CHAIN} schemas apply to the same value in a chain from here (`$ref`, `allOf`, …): too deep to check within a thread's stack"
+                            ),
+                        });
+                    }
                     stack.pop();
                 }
             }
