@@ -38,7 +38,7 @@
 //! times on a shared machine), `RC_BULK_LOOP` runs one method once over a prefix of the lines
 //! without criterion: see [`instruction_loop`] and `benches/cli.sh --callgrind`.
 
-#![allow(clippy::print_stderr, clippy::exit)] // A benchmark binary: it reports on stderr and its loop mode exits.
+#![allow(clippy::print_stderr, clippy::print_stdout, clippy::exit)] // A benchmark binary: it reports on stderr (and stdout, in `RC_BULK_PAIRED_CLI`), and its loop modes exit.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
