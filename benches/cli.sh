@@ -852,6 +852,7 @@ case "$mode" in
     --table) table ;;
     --callgrind) run_callgrind ;;
     --all)
+        mkdir -p "$(dirname "$LOAD_OUT")"
         : >"$LOAD_OUT"
         cargo bench --bench verdict --no-run
         cargo bench --bench bulk --no-run
