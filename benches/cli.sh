@@ -467,7 +467,7 @@ def note(name):
         return open(os.path.join(crit, name)).read().strip()
     except FileNotFoundError:
         return ""
-def med(xs):
+def midpoint(xs):
     xs = sorted(xs)
     return xs[len(xs) // 2] if xs else None
 def hyperfine(name):
@@ -718,8 +718,8 @@ if paired_jobs:
     rs = [b / a for a, b in paired_jobs]
     w("`check --contract job-status --lines jobs.jsonl > /dev/null` (the whole process: start, read, check, report the")
     w("invalid lines) and the in-memory single-thread floor over the same lines (UTF-8 + `IgnoredAny` per line, the file")
-    w("already read and split), in turns, %d rounds (`RC_BULK_PAIRED_CLI`): floor median %s, command median %s; the" % (len(rs), ns(med(f)), ns(med(c))))
-    w("median of the per-round ratios **%s** (range %s–%s; target ≤ 2.5×)." % (rx(med(rs)), rx(min(rs)), rx(max(rs))))
+    w("already read and split), in turns, %d rounds (`RC_BULK_PAIRED_CLI`): floor median %s, command median %s; the" % (len(rs), ns(midpoint(f)), ns(midpoint(c))))
+    w("median of the per-round ratios **%s** (range %s–%s; target ≤ 2.5×)." % (rx(midpoint(rs)), rx(min(rs)), rx(max(rs))))
     w("")
 jn = note("cli-jsonschema.txt")
 if jn.startswith("skipped"):
@@ -731,7 +731,7 @@ elif paired_dir:
     w("`jsonschema-cli validate --offline order-id-response.bundled.schema.json -i 00000.json …` on the same files (the four documents as")
     w("one compound document, so that nothing is fetched). Verdicts first: %s. In turns, %d rounds (each process's" % (jn, len(rs)))
     w("wall time): ours median %s, jsonschema-cli median %s; the median of the per-round ratios **%s** (range %s–%s; target ≥ 2×)."
-      % (ns(med([a for a, b in paired_dir])), ns(med([b for a, b in paired_dir])), rx(med(rs)), rx(min(rs)), rx(max(rs))))
+      % (ns(midpoint([a for a, b in paired_dir])), ns(midpoint([b for a, b in paired_dir])), rx(midpoint(rs)), rx(min(rs)), rx(max(rs))))
     hf = hyperfine("hyperfine-dir.json")
     if len(hf) == 2:
         w("Under hyperfine (20 runs each, one command after the other): ours median %s (CPU %s), jsonschema-cli median %s (CPU %s): %s."
@@ -815,14 +815,14 @@ for key, label in cases:
         v, e = vr(key, "jsonschema_iter_errors_count", "validate")
         judge("%s: located report faster than `iter_errors().count()`" % label, v, 1.0, rx, lower=False, extra=e)
 judge("CLI: 1M job-status lines ≤ 2.5× the in-memory 1-thread floor (in turns)",
-      med([b / a for a, b in paired_jobs]) if paired_jobs else None, 2.5, rx,
+      midpoint([b / a for a, b in paired_jobs]) if paired_jobs else None, 2.5, rx,
       extra=(" (criterion floor: %s)" % rx(ratio(wall("jobs") * 1e9 if wall("jobs") else None, median("bulk_job_status", "floor")))))
 if jn.startswith("skipped"):
     w("| CLI: 10,000 small files ≥ 2× faster than jsonschema-cli | – | not measured: %s |" % jn)
 else:
     hf = hyperfine("hyperfine-dir.json")
     judge("CLI: 10,000 small files (those that are JSON) ≥ 2× faster (wall) than jsonschema-cli (in turns)",
-          med([b / a for a, b in paired_dir]) if paired_dir else None, 2.0, rx, lower=False,
+          midpoint([b / a for a, b in paired_dir]) if paired_dir else None, 2.0, rx, lower=False,
           extra=(" (hyperfine %s)" % rx(hf[1]["median"] / hf[0]["median"])) if len(hf) == 2 else "")
 w("")
 
