@@ -19,6 +19,23 @@
 #               `RC_BULK_DUMP=/tmp/rust.jsonl cargo bench --bench bulk && cmp /tmp/rust.jsonl big.jsonl`)
 #   dir/        10,000 small files: the first 10,000 of those lines, one payload per file
 #   one.json    one valid payload (the doc's normal example)
+#   jobs.jsonl  1,000,000 JSON Lines of job-status bodies (issue 8), written by the bulk bench
+#               binary (`RC_BULK_DUMP_JOBS`: one generator, in benches/bulk.rs)
+#   order-id-response.bundled.schema.json
+#               the Order ID Response's four documents as one compound document (the three
+#               siblings embedded under `$defs`, each keeping its `$id`), for jsonschema-cli, which
+#               is given no other way to resolve the relative `$ref`s without a network
+#
+# Issue 8's comparisons, in the same run:
+#   - `check --contract job-status --lines jobs.jsonl` against the in-memory single-thread floor
+#     on the same bytes, in turns (`RC_BULK_PAIRED_CLI` of benches/bulk.rs, 9 rounds):
+#     target/criterion/paired-cli-jobs.tsv;
+#   - `check .` against `jsonschema-cli SCHEMA -i FILE…` on the same files: those of dir/ that are
+#     JSON, in dir-json/ (jsonschema-cli stops at the first file that is not JSON) (installed
+#     with `cargo install jsonschema-cli --locked --root target/tools` when missing, run as
+#     `jsonschema-cli validate --offline SCHEMA -i FILE…`; if the install
+#     fails the comparison is skipped and the reason recorded), under hyperfine and in turns
+#     (15 rounds): target/criterion/paired-cli-dir.tsv, cli-jsonschema.txt.
 #
 # Measured with /usr/bin/time -v (wall time, peak RSS) and, when installed, hyperfine (wall
 # time, mean ± σ and median over several runs). On Debian/Ubuntu:
@@ -34,6 +51,10 @@ RESULTS=$ROOT/benches/RESULTS.md
 CLI_OUT=$ROOT/target/criterion/cli-results.tsv   # name, best wall s, peak KiB, hyperfine median s, mean CPU s
 IR_OUT=$ROOT/target/criterion/callgrind.tsv       # bench, payload or subset, method, instructions
 LOAD_OUT=$ROOT/target/criterion/load.txt          # what else ran: load average and top CPU users per stage
+PAIRED_JOBS=$ROOT/target/criterion/paired-cli-jobs.tsv   # per round: floor ns, CLI ns, exit
+PAIRED_DIR=$ROOT/target/criterion/paired-cli-dir.tsv     # per round: ours ns, jsonschema-cli ns
+JSCLI_NOTE=$ROOT/target/criterion/cli-jsonschema.txt     # jsonschema-cli: version, verdict check, or why skipped
+TOOLS=$ROOT/target/tools                                 # where jsonschema-cli is installed when missing
 
 snapshot() {
     mkdir -p "$(dirname "$LOAD_OUT")"
@@ -190,22 +211,29 @@ run_cli() {
         echo "== generating inputs in $dir" >&2
         generate "$dir"
     fi
-    echo "big.jsonl: $(wc -c <"$dir/big.jsonl") bytes, $(wc -l <"$dir/big.jsonl") lines; dir/: $(ls "$dir/dir" | wc -l) files" >&2
+    local bulk
+    bulk=$(bench_exe bulk)
+    if [ ! -s "$dir/jobs.jsonl" ]; then
+        RC_BULK_DUMP_JOBS="$dir/jobs.jsonl" "$bulk" --bench >&2
+    fi
+    bundle "$dir/order-id-response.bundled.schema.json"
+    echo "big.jsonl: $(wc -c <"$dir/big.jsonl") bytes, $(wc -l <"$dir/big.jsonl") lines; jobs.jsonl: $(wc -c <"$dir/jobs.jsonl") bytes, $(wc -l <"$dir/jobs.jsonl") lines; dir/: $(ls "$dir/dir" | wc -l) files" >&2
 
     # Warm the page cache so that every run reads from memory, as a repeated run would.
-    cat "$dir/big.jsonl" "$dir"/dir/* >/dev/null
+    cat "$dir/big.jsonl" "$dir/jobs.jsonl" "$dir"/dir/* >/dev/null
 
     mkdir -p "$(dirname "$CLI_OUT")"
     : >"$CLI_OUT"
-    local name target
-    for spec in "big:$dir/big.jsonl" "dir:$dir/dir" "one:$dir/one.json"; do
+    local name target args
+    for spec in "big:$dir/big.jsonl" "jobs:--contract job-status --lines $dir/jobs.jsonl" "dir:$dir/dir" "one:$dir/one.json"; do
         name=${spec%%:*}
         target=${spec#*:}
+        read -ra args <<<"$target"
         echo "== $name: $BIN check $target" >&2
         # /usr/bin/time: best wall time of 5 runs, peak RSS of the same runs (the maximum).
         local best="" peak=0 line wall rss code
         for _ in 1 2 3 4 5; do
-            line=$(timed "$BIN" check "$target")
+            line=$(timed "$BIN" check "${args[@]}")
             read -r wall rss code <<<"$line"
             echo "   time -v: wall ${wall}s, peak RSS ${rss} KiB, exit $code" >&2
             if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
@@ -218,6 +246,7 @@ run_cli() {
             local runs=10
             [ "$name" = one ] && runs=200
             [ "$name" = dir ] && runs=20
+            [ "$name" = jobs ] && runs=10
             hyperfine -N --warmup 3 --runs "$runs" -i --export-json "$json" \
                 "$BIN check $target" >&2
             median=$(python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["results"][0]; print("%.6f\t%.6f" % (r["median"], r["user"] + r["system"]))' "$json")
@@ -228,6 +257,125 @@ run_cli() {
         printf '%s\t%s\t%s\t%s\n' "$name" "$best" "$peak" "$median" >>"$CLI_OUT"
     done
     cat "$CLI_OUT"
+
+    echo "== job-status lines: the command and the in-memory floor in turns" >&2
+    RC_BULK_PAIRED_CLI="$BIN,$dir/jobs.jsonl,9" "$bulk" --bench >"$PAIRED_JOBS"
+    cat "$PAIRED_JOBS" >&2
+
+    against_jsonschema_cli "$dir"
+}
+
+# The Order ID Response's documents as one compound document: the root, with each sibling
+# embedded under `$defs` (it keeps its `$id`, so the root's relative `$ref`s resolve to it).
+bundle() {
+    python3 - "$ROOT/schemas" "$1" <<'PY'
+import json, os, sys
+src, out = sys.argv[1:3]
+load = lambda name: json.load(open(os.path.join(src, name)))
+root = load("order-id-response.schema.json")
+defs = root.setdefault("$defs", {})
+for name in ["normal-response.schema.json", "abnormal-response.schema.json", "error.schema.json"]:
+    doc = load(name)
+    doc.pop("$schema", None)
+    defs["bundled:" + name] = doc
+json.dump(root, open(out, "w"), indent=2)
+PY
+}
+
+# jsonschema-cli, installed under target/tools when missing; prints its path, or nothing (and
+# writes why to $JSCLI_NOTE) when it cannot be had.
+jsonschema_cli() {
+    local exe
+    exe=$(command -v jsonschema-cli || true)
+    [ -n "$exe" ] || exe=$TOOLS/bin/jsonschema-cli
+    if [ ! -x "$exe" ]; then
+        echo "== installing jsonschema-cli into $TOOLS (a few minutes)" >&2
+        mkdir -p "$TOOLS"
+        if ! cargo install jsonschema-cli --locked --root "$TOOLS" >"$TOOLS/install.log" 2>&1; then
+            echo "skipped: \`cargo install jsonschema-cli --locked\` failed: $(grep -m1 '^error' "$TOOLS/install.log" || tail -n 1 "$TOOLS/install.log")" >"$JSCLI_NOTE"
+            cat "$JSCLI_NOTE" >&2
+            return 0
+        fi
+    fi
+    echo "$exe"
+}
+
+# 10,000 small files: `check dir/` against jsonschema-cli on the same files (verdicts compared
+# first), under hyperfine and in turns.
+against_jsonschema_cli() {
+    local dir=$1 exe schema=$1/order-id-response.bundled.schema.json
+    : >"$PAIRED_DIR"
+    : >"$JSCLI_NOTE"
+    exe=$(jsonschema_cli)
+    [ -n "$exe" ] || return 0
+    if ! python3 - "$BIN" "$exe" "$schema" "$dir/dir" "$PAIRED_DIR" "$JSCLI_NOTE" <<'PY'
+import json, os, re, shutil, subprocess, sys, time
+ours, theirs, schema, src, paired, note = sys.argv[1:7]
+# jsonschema-cli stops at the first file that is not JSON (exit 3, the files after it unread),
+# so both tools get the files of dir/ that are JSON, in their own directory.
+d = src + "-json"
+shutil.rmtree(d, ignore_errors=True)
+os.makedirs(d)
+for f in sorted(os.listdir(src)):
+    text = open(os.path.join(src, f), "rb").read()
+    try:
+        json.loads(text)
+    except ValueError:
+        continue
+    os.link(os.path.join(src, f), os.path.join(d, f))
+files = sorted(f for f in os.listdir(d) if f.endswith(".json"))
+skipped = len(os.listdir(src)) - len(files)
+version = subprocess.run([theirs, "--version"], capture_output=True, text=True).stdout.strip()
+ours_cmd = [ours, "check", "."]
+theirs_cmd = [theirs, "validate", "--offline", schema, "-i"] + files
+# The verdicts before the clock: which files each one accepts. serde_json (and so jsonschema-cli)
+# keeps the last copy of a duplicate member where this library reports the duplicate; any other
+# difference makes the comparison void.
+r = subprocess.run(theirs_cmd, cwd=d, capture_output=True, text=True)
+text = r.stdout + r.stderr
+valid_theirs = set(re.findall(r"^(\S+\.json) - VALID$", text, re.M))
+invalid_theirs = set(re.findall(r"^(\S+\.json) - INVALID", text, re.M))
+if len(valid_theirs) + len(invalid_theirs) != len(files):
+    sys.exit("jsonschema-cli did not judge every file (exit %d):\n%s" % (r.returncode, text[-2000:]))
+h = subprocess.run(ours_cmd, cwd=d, capture_output=True, text=True)
+bad_ours = set(os.path.basename(m) for m in re.findall(r"^(\S+\.json):\d+:\d+: error", h.stdout, re.M))
+valid_ours = set(files) - bad_ours
+differ = sorted(valid_ours ^ valid_theirs)
+lines = {f: open(os.path.join(d, f)).read() for f in differ}
+dup = [f for f in differ if len(re.findall(r'"(\w+)":', lines[f])) != len(set(re.findall(r'"(\w+)":', lines[f])))]
+other = [f for f in differ if f not in dup]
+msg = "%s; %d files (those of dir/ that are JSON); valid: ours %d, jsonschema-cli %d; differ on %d (duplicate members %d, other %d)" % (
+    version, len(files), len(valid_ours), len(valid_theirs), len(differ), len(dup), len(other))
+msg += "; %d files of dir/ left out (not JSON: jsonschema-cli stops at the first)" % skipped
+print(msg, file=sys.stderr)
+for f in other[:5]:
+    print("  differs: %s: %s" % (f, lines[f]), file=sys.stderr)
+if other:
+    sys.exit("the two disagree on files other than duplicate members: not comparable")
+open(note, "w").write(msg + "\n")
+# In turns: each round runs ours, then theirs; wall time of each process.
+out = []
+for _ in range(15):
+    row = []
+    for cmd in (ours_cmd, theirs_cmd):
+        t = time.perf_counter_ns()
+        subprocess.run(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        row.append(time.perf_counter_ns() - t)
+    out.append("%d\t%d" % tuple(row))
+open(paired, "w").write("\n".join(out) + "\n")
+PY
+    then
+        echo "skipped: the verdict check before timing failed (see the log of benches/cli.sh)" >"$JSCLI_NOTE"
+        : >"$PAIRED_DIR"
+        return 0
+    fi
+    if command -v hyperfine >/dev/null; then
+        local json files
+        json=$ROOT/target/criterion/hyperfine-dir.json
+        files=$(cd "$dir/dir-json" && printf ' %s' *.json)
+        (cd "$dir/dir-json" && hyperfine -N --warmup 3 --runs 20 -i --export-json "$json" \
+            "$BIN check ." "$exe validate --offline $schema -i$files" >&2)
+    fi
 }
 
 bench_exe() {
@@ -257,6 +405,16 @@ run_callgrind() {
     for payload in normal abnormal numeric_code; do
         local methods="floor jsonschema_runtime jsonschema_macro fast_is_valid lib_is_valid validate"
         [ "$payload" = numeric_code ] && methods="$methods validate_messages jsonschema_iter_errors_count jsonschema_iter_errors_messages jsonschema_macro_iter_errors_messages engine_report"
+        for method in $methods; do
+            one=$(RC_VERDICT_LOOP="$payload/$method/1" instructions "$verdict" --bench 3>/dev/null)
+            many=$(RC_VERDICT_LOOP="$payload/$method/2001" instructions "$verdict" --bench 3>/dev/null)
+            printf 'verdict\t%s\t%s\t%s\n' "$payload" "$method" "$(((many - one) / 2000))" | tee -a "$IR_OUT" >&2
+        done
+    done
+    # Issue 8's cases (benches/verdict.rs `cases`).
+    for payload in job_status job_status_broken user user_broken; do
+        local methods="floor jsonschema_runtime fast_is_valid validate"
+        case $payload in *_broken) methods="$methods jsonschema_iter_errors_count" ;; esac
         for method in $methods; do
             one=$(RC_VERDICT_LOOP="$payload/$method/1" instructions "$verdict" --bench 3>/dev/null)
             many=$(RC_VERDICT_LOOP="$payload/$method/2001" instructions "$verdict" --bench 3>/dev/null)
@@ -301,6 +459,23 @@ paired_b = {r[0]: float(r[1]) for r in tsv("paired-bulk.tsv")}
 cli = {r[0]: r[1:] for r in tsv("cli-results.tsv")}
 ir = {tuple(r[:3]): r[3:] for r in tsv("callgrind.tsv")}
 load = [" ".join(r) for r in tsv("load.txt")]
+paired_bj = {r[0]: float(r[1]) for r in tsv("paired-bulk-job-status.tsv")}
+paired_jobs = [tuple(map(float, r[:2])) for r in tsv("paired-cli-jobs.tsv")]
+paired_dir = [tuple(map(float, r[:2])) for r in tsv("paired-cli-dir.tsv")]
+def note(name):
+    try:
+        return open(os.path.join(crit, name)).read().strip()
+    except FileNotFoundError:
+        return ""
+def midpoint(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if xs else None
+def hyperfine(name):
+    try:
+        with open(os.path.join(crit, name)) as f:
+            return json.load(f)["results"]
+    except FileNotFoundError:
+        return []
 
 def ns(x):
     if x is None:
@@ -416,6 +591,40 @@ for method, label in [
     w("| %s | %s | %s | %s | %s |" % (label, ns(m), rx(ratio(m, base)), num(i), rx(ratio(i, ibase))))
 w("")
 
+cases = [("job_status", "job status, the page's example (valid)"), ("job_status_broken", "job status, broken (enum + integer as string)"),
+         ("user", "user schema, valid"), ("user_broken", "user schema, broken (enum + integer as string)")]
+w("## Issue 8: the job status and a user's schema (`cargo bench --bench verdict`)")
+w("")
+w("The **job status** contract (`Validator::new().contract(Contract::JobStatus)`) on the page's own example (the first")
+w("`examples` entry of the embedded `job-status/job-status.schema.json`, compact, 537 bytes) and on the same with `status`")
+w("outside its enum and `sub_jobs_total` as a string; a **user's schema** of similar size,")
+w("`benches/fixtures/shipment.schema.json` (nested objects, an array of objects, bounded integers, an enum, patterns, `$ref`s")
+w("to `$defs`), through `Schema::from_json`, on `shipment.valid.json` and `shipment.broken.json` (an enum violation and an")
+w("integer as a string; 490 bytes). (2) is `Value` + `jsonschema` 0.61 `is_valid` on the same schema (job status: a registry")
+w("of `response_contract::documents()`, root `job-status/job-status.schema.json`). Criterion medians, then interleaved")
+w("medians (1,000 calls per block, 300 rounds):")
+w("")
+w("| payload | (1) floor | (2) runtime | (4) `is_valid` | (4) `validate` | jsonschema `iter_errors().count()` |")
+w("|---|---|---|---|---|---|")
+for key, label in cases:
+    m = lambda meth: median("verdict", key, meth)
+    w("| %s | %s | %s | %s | %s | %s |" % (label, ns(m("floor")), ns(m("jsonschema_runtime")), ns(m("fast_is_valid")),
+                                         ns(m("validate")), ns(m("jsonschema_iter_errors_count"))))
+for key, label in cases:
+    p = lambda meth: paired_v.get((key, meth))
+    w("| %s (interleaved) | %s | %s | %s | %s | %s |" % (label, ns(p("floor")), ns(p("jsonschema_runtime")), ns(p("fast_is_valid")),
+                                                       ns(p("validate")), ns(p("jsonschema_iter_errors_count"))))
+w("")
+w("Ratios, each as interleaved / criterion / instructions:")
+w("")
+w("| payload | (2) ÷ `is_valid` (target ≥ 5×) | `is_valid` ÷ floor | `validate` ÷ floor | `iter_errors` ÷ `validate` (target > 1×) |")
+w("|---|---|---|---|---|")
+for key, label in cases:
+    broken = key.endswith("broken")
+    w("| %s | %s | %s | %s | %s |" % (label, triple(key, "jsonschema_runtime", "fast_is_valid"), triple(key, "fast_is_valid", "floor"),
+                                     triple(key, "validate", "floor"),
+                                     triple(key, "jsonschema_iter_errors_count", "validate") if broken else "–"))
+w("")
 w("## 1,000,000 JSON Lines in memory (`cargo bench --bench bulk`)")
 w("")
 w("45% normal, 45% abnormal, 10% invalid (numeric codes, missing members, syntax errors, …; 75.7 MB),")
@@ -462,6 +671,22 @@ if ir:
                                                  num(instr("bulk", subset, "jsonschema_runtime")), rx(ratio(iv, f))))
     w("")
 
+w("### 1,000,000 job-status lines (issue 8)")
+w("")
+w("75% job statuses (0–2 `sub_jobs`), 10% error bodies, 15% broken in nine ways (enum, integer as string, missing")
+w("members, a number for `error_code`, truncated lines, both a status and `error`, a duplicate member), from a seeded")
+w("generator in `benches/bulk.rs`; the same bytes as the CLI's `jobs.jsonl`. One thread; criterion median, then interleaved")
+w("median (5 rounds):")
+w("")
+w("| method | criterion | ÷ floor | interleaved | ÷ floor | lines/s (interleaved) |")
+w("|---|---|---|---|---|---|")
+for method, label in [("floor", "(1) floor"), ("is_valid", "`Validator::is_valid` (job status)"),
+                      ("validate", "`Validator::validate` (job status)"), ("jsonschema_runtime", "(2) `Value` + jsonschema runtime")]:
+    c = median("bulk_job_status", method); p = paired_bj.get(method)
+    rate = "–" if p is None else "%.2f M" % (1e15 / p / 1e6)
+    w("| %s | %s | %s | %s | %s | %s |" % (label, ns(c), rx(ratio(c, median("bulk_job_status", "floor"))), ns(p),
+                                         rx(ratio(p, paired_bj.get("floor"))), rate))
+w("")
 w("## The command (`benches/cli.sh`)")
 w("")
 w("`target/release/response-contract check PATH > /dev/null`, inputs in the page cache. Wall time:")
@@ -473,9 +698,10 @@ w("CPU: hyperfine's mean user + system time, the work done whatever the other pr
 w("")
 w("| input | wall (hyperfine median) | [best of 5] | CPU (user + sys) | peak RSS | target |")
 w("|---|---|---|---|---|---|")
-targets = {"big": "≤ 0.25 s, < 64 MiB", "dir": "≤ 75 ms", "one": "≤ 2.4 ms"}
-labels = {"big": "1,000,000-line JSONL file (75.7 MB)", "dir": "10,000 small files (a directory)", "one": "one small file"}
-for name in ["big", "dir", "one"]:
+targets = {"big": "≤ 0.25 s, < 64 MiB", "dir": "≤ 75 ms", "one": "≤ 2.4 ms", "jobs": "≤ 2.5× the floor (below)"}
+labels = {"big": "1,000,000-line JSONL file (75.7 MB)", "dir": "10,000 small files (a directory)", "one": "one small file",
+          "jobs": "1,000,000 job-status lines, `--contract job-status --lines`"}
+for name in ["big", "jobs", "dir", "one"]:
     if name not in cli:
         continue
     wall, rss, med, cpu = (cli[name] + ["-"])[:4]
@@ -484,6 +710,35 @@ for name in ["big", "dir", "one"]:
     w("| %s | %s | [%.1f ms] | %s | %.1f MiB | %s |" % (labels[name], medtxt, float(wall) * 1e3, cputxt, int(rss) / 1024, targets[name]))
 if not cli:
     w("| (not run) | | | | | |")
+w("")
+w("### Issue 8: the command against the in-memory floor and against jsonschema-cli")
+w("")
+if paired_jobs:
+    f = [a for a, b in paired_jobs]; c = [b for a, b in paired_jobs]
+    rs = [b / a for a, b in paired_jobs]
+    w("`check --contract job-status --lines jobs.jsonl > /dev/null` (the whole process: start, read, check, report the")
+    w("invalid lines) and the in-memory single-thread floor over the same lines (UTF-8 + `IgnoredAny` per line, the file")
+    w("already read and split), in turns, %d rounds (`RC_BULK_PAIRED_CLI`): floor median %s, command median %s; the" % (len(rs), ns(midpoint(f)), ns(midpoint(c))))
+    w("median of the per-round ratios **%s** (range %s–%s; target ≤ 2.5×)." % (rx(midpoint(rs)), rx(min(rs)), rx(max(rs))))
+    w("")
+jn = note("cli-jsonschema.txt")
+if jn.startswith("skipped"):
+    w("10,000 small files against jsonschema-cli: %s" % jn)
+elif paired_dir:
+    rs = [b / a for a, b in paired_dir]
+    w("Small files (the Order ID Response payloads of `dir/` that are JSON: jsonschema-cli stops at the first file that is not,")
+    w("exit 3, leaving the rest unread, so both get only those, hard-linked into `dir-json/`): `response-contract check .` against")
+    w("`jsonschema-cli validate --offline order-id-response.bundled.schema.json -i 00000.json …` on the same files (the four documents as")
+    w("one compound document, so that nothing is fetched). Verdicts first: %s. In turns, %d rounds (each process's" % (jn, len(rs)))
+    w("wall time): ours median %s, jsonschema-cli median %s; the median of the per-round ratios **%s** (range %s–%s; target ≥ 2×)."
+      % (ns(midpoint([a for a, b in paired_dir])), ns(midpoint([b for a, b in paired_dir])), rx(midpoint(rs)), rx(min(rs)), rx(max(rs))))
+    hf = hyperfine("hyperfine-dir.json")
+    if len(hf) == 2:
+        w("Under hyperfine (20 runs each, one command after the other): ours median %s (CPU %s), jsonschema-cli median %s (CPU %s): %s."
+          % (ns(hf[0]["median"] * 1e9), ns((hf[0]["user"] + hf[0]["system"]) * 1e9), ns(hf[1]["median"] * 1e9),
+             ns((hf[1]["user"] + hf[1]["system"]) * 1e9), rx(hf[1]["median"] / hf[0]["median"])))
+else:
+    w("10,000 small files against jsonschema-cli: not run.")
 w("")
 
 w("## Against the targets of issue 4")
@@ -542,6 +797,35 @@ judge("CLI: 1,000,000-line file peak RSS < 64 MiB", None if "big" not in cli els
 judge("CLI: 10,000 small files ≤ 75 ms", wall("dir"), 0.075, secs, absolute=True)
 judge("CLI: one small file ≤ 2.4 ms (whole process)", wall("one"), 0.0024, secs, absolute=True)
 w("")
+w("## Against the targets of issue 8")
+w("")
+w("Ratios judged on the interleaved medians (criterion's and the instruction counts' in brackets).")
+w("")
+w("| target | measured | verdict |")
+w("|---|---|---|")
+for key, label in payloads:
+    v, e = vr(key, "fast_is_valid", "floor"); judge("Order ID, %s: `is_valid` ≤ 0.7× floor" % label, v, 0.7, rx, extra=e)
+judge("Order ID, numeric code: located report ≤ 0.8 µs", prep if prep is not None else rep, 800.0, ns, absolute=True,
+      extra=" (criterion %s)" % ns(rep))
+v, e = vr("numeric_code", "jsonschema_iter_errors_count", "validate")
+judge("Order ID, numeric code: report ≥ 2.5× faster than `iter_errors().count()`", v, 2.5, rx, lower=False, extra=e)
+for key, label in cases:
+    v, e = vr(key, "jsonschema_runtime", "fast_is_valid"); judge("%s: verdict ≥ 5× faster than (2) runtime" % label, v, 5.0, rx, lower=False, extra=e)
+    if key.endswith("broken"):
+        v, e = vr(key, "jsonschema_iter_errors_count", "validate")
+        judge("%s: located report faster than `iter_errors().count()`" % label, v, 1.0, rx, lower=False, extra=e)
+judge("CLI: 1M job-status lines ≤ 2.5× the in-memory 1-thread floor (in turns)",
+      midpoint([b / a for a, b in paired_jobs]) if paired_jobs else None, 2.5, rx,
+      extra=(" (criterion floor: %s)" % rx(ratio(wall("jobs") * 1e9 if wall("jobs") else None, median("bulk_job_status", "floor")))))
+if jn.startswith("skipped"):
+    w("| CLI: 10,000 small files ≥ 2× faster than jsonschema-cli | – | not measured: %s |" % jn)
+else:
+    hf = hyperfine("hyperfine-dir.json")
+    judge("CLI: 10,000 small files (those that are JSON) ≥ 2× faster (wall) than jsonschema-cli (in turns)",
+          midpoint([b / a for a, b in paired_dir]) if paired_dir else None, 2.0, rx, lower=False,
+          extra=(" (hyperfine %s)" % rx(hf[1]["median"] / hf[0]["median"])) if len(hf) == 2 else "")
+w("")
+
 
 if ir:
     w("## Instructions per call (callgrind)")
@@ -568,6 +852,7 @@ case "$mode" in
     --table) table ;;
     --callgrind) run_callgrind ;;
     --all)
+        mkdir -p "$(dirname "$LOAD_OUT")"
         : >"$LOAD_OUT"
         cargo bench --bench verdict --no-run
         cargo bench --bench bulk --no-run

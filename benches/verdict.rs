@@ -22,12 +22,33 @@
 //! | `jsonschema_macro_iter_errors_messages` | `Value` parse + the macro validator's `iter_errors`, as `Vec<String>` |
 //! | `engine_report` | `response_contract::Schema::order_id_response().validate`: this library's located report driven by the runtime engine |
 //!
+//! Issue 8 adds two more schemas, each on a valid payload and a broken one (ids
+//! `verdict/<case>/<method>`, cases `job_status`, `job_status_broken`, `user`, `user_broken`):
+//!
+//! - the **job status** contract (`Validator::new().contract(Contract::JobStatus)`) on the page's
+//!   own example (the first of `examples` in the embedded `job-status/job-status.schema.json`,
+//!   serialised compactly, 537 bytes), and on the same with `status` outside its enum and
+//!   `entities.sub_jobs_total` given as the string `"1"`;
+//! - a **user's schema** of similar size, `benches/fixtures/shipment.schema.json` (nested
+//!   objects, an array of objects, bounded integers, an enum, patterns, `$ref`s to `$defs`),
+//!   compiled with `Schema::from_json`, on `benches/fixtures/shipment.valid.json` and
+//!   `shipment.broken.json` (an enum violation and an integer given as a string).
+//!
+//! | method | what is timed, per iteration, from `&[u8]` |
+//! |---|---|
+//! | `floor` | as above |
+//! | `jsonschema_runtime` | `Value` parse + `jsonschema` 0.61 `is_valid` (job status: a registry of `response_contract::documents()`, root `job-status/job-status.schema.json`; user: the fixture) |
+//! | `fast_is_valid` | our verdict: `Validator::is_valid` (job status) or `Schema::is_valid` (user) |
+//! | `validate` | our located report: `Validator::validate` or `Schema::validate` |
+//! | `jsonschema_iter_errors_count` | broken payloads only: `Value` parse + runtime `iter_errors(&value).count()` |
+//!
 //! Payload bytes are the issue's, in compact form with one space after `:` and `,` (the same
 //! bytes for every method). Before timing, every method's verdict is checked against the
 //! expected one, so a broken baseline cannot produce a flattering number.
 //!
-//! After the criterion group, the five verdict methods run again interleaved (short blocks in
-//! turn, so that all see the same load on a shared machine): `target/criterion/paired-verdict.tsv`.
+//! After the criterion group, the five verdict methods (and, on the invalid payloads,
+//! `jsonschema_iter_errors_count`) run again interleaved (short blocks in turn, so that all see
+//! the same load on a shared machine): `target/criterion/paired-verdict.tsv`.
 //!
 //! Run: `cargo bench --bench verdict` (about 2 minutes). Medians end up in
 //! `target/criterion/verdict/<payload>/<method>/new/estimates.json`; `benches/cli.sh --table`
@@ -67,10 +88,10 @@ use serde_json::Value;
 )]
 struct MacroContract;
 
-/// The runtime validator (`jsonschema` 0.61, the library's own engine) built from the four
-/// documents exactly as `src/schema.rs` does: a registry of every document under its `$id`,
-/// the first document (the whole response) as the root.
-fn runtime_validator() -> jsonschema::Validator {
+/// The runtime validator (`jsonschema` 0.61, the library's own engine) built from the embedded
+/// documents: a registry of every document under its `$id`, the one named `root` (a file under
+/// `schemas/`) as the root.
+fn runtime_validator(root: &str) -> jsonschema::Validator {
     let docs = response_contract::documents();
     let mut registry = jsonschema::Registry::new();
     for doc in docs {
@@ -80,7 +101,11 @@ fn runtime_validator() -> jsonschema::Validator {
             .expect("schema documents register");
     }
     let registry = registry.prepare().expect("schema documents resolve");
-    let root: Value = serde_json::from_str(docs[0].source).expect("schema documents are JSON");
+    let root = docs
+        .iter()
+        .find(|d| d.file == root)
+        .expect("an embedded document");
+    let root: Value = serde_json::from_str(root.source).expect("schema documents are JSON");
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .with_registry(&registry)
@@ -101,6 +126,146 @@ const PAYLOADS: [(&str, &[u8], bool); 3] = [
     ),
     ("numeric_code", br#"{"error": {"message": "", "code": 400}}"#, false),
 ];
+
+/// The user's schema of issue 8's targets, and its two payloads.
+const USER_SCHEMA: &[u8] = include_bytes!("fixtures/shipment.schema.json");
+const USER_VALID: &[u8] = include_bytes!("fixtures/shipment.valid.json");
+const USER_BROKEN: &[u8] = include_bytes!("fixtures/shipment.broken.json");
+
+/// Which of our checks a case goes through.
+enum Ours {
+    /// A built-in contract, through `Validator` (policy, warnings, variant judgement).
+    Contract(Validator),
+    /// A user's schema, through `Schema`.
+    Schema(response_contract::Schema),
+}
+
+impl Ours {
+    #[inline(always)]
+    fn is_valid(&self, bytes: &[u8]) -> bool {
+        match self {
+            Ours::Contract(v) => v.is_valid(bytes),
+            Ours::Schema(s) => s.is_valid(bytes),
+        }
+    }
+
+    #[inline(always)]
+    fn validate(&self, bytes: &[u8]) -> response_contract::Report {
+        match self {
+            Ours::Contract(v) => v.validate(bytes),
+            Ours::Schema(s) => s.validate(bytes),
+        }
+    }
+}
+
+/// One payload of one of issue 8's other schemas, with both checkers of its schema.
+struct Case {
+    name: &'static str,
+    bytes: Vec<u8>,
+    valid: bool,
+    ours: Ours,
+    runtime: jsonschema::Validator,
+}
+
+/// The methods timed on every case, and those timed on broken payloads only.
+const CASE_METHODS: [&str; 4] = ["floor", "jsonschema_runtime", "fast_is_valid", "validate"];
+const CASE_REPORT_METHODS: [&str; 1] = ["jsonschema_iter_errors_count"];
+
+/// The job status payloads: the page's own example from the embedded document, and the same
+/// broken twice (an enum violation and an integer given as a string).
+fn job_status_payloads() -> (Vec<u8>, Vec<u8>) {
+    let doc = response_contract::Contract::JobStatus.document();
+    let doc: Value = serde_json::from_str(doc.source).expect("schema documents are JSON");
+    let mut example = doc["examples"][0].clone();
+    assert!(
+        example.get("job_id").is_some(),
+        "the first example is a job status"
+    );
+    let valid = serde_json::to_vec(&example).expect("a JSON value serialises");
+    assert_eq!(example["status"], "SUCCESS");
+    example["status"] = Value::from("DONE");
+    assert_eq!(example["entities"]["sub_jobs_total"], 1);
+    example["entities"]["sub_jobs_total"] = Value::from("1");
+    let broken = serde_json::to_vec(&example).expect("a JSON value serialises");
+    (valid, broken)
+}
+
+fn cases() -> Vec<Case> {
+    let job_status =
+        || Ours::Contract(Validator::new().contract(response_contract::Contract::JobStatus));
+    let user = || {
+        Ours::Schema(
+            response_contract::Schema::from_json(
+                USER_SCHEMA,
+                "benches/fixtures/shipment.schema.json",
+            )
+            .expect("the fixture schema compiles"),
+        )
+    };
+    let user_runtime = || {
+        let schema: Value = serde_json::from_slice(USER_SCHEMA).expect("the fixture is JSON");
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&schema)
+            .expect("the fixture compiles")
+    };
+    let job_runtime = || runtime_validator("job-status/job-status.schema.json");
+    let (job_valid, job_broken) = job_status_payloads();
+    vec![
+        Case {
+            name: "job_status",
+            bytes: job_valid,
+            valid: true,
+            ours: job_status(),
+            runtime: job_runtime(),
+        },
+        Case {
+            name: "job_status_broken",
+            bytes: job_broken,
+            valid: false,
+            ours: job_status(),
+            runtime: job_runtime(),
+        },
+        Case {
+            name: "user",
+            bytes: USER_VALID.trim_ascii_end().to_vec(),
+            valid: true,
+            ours: user(),
+            runtime: user_runtime(),
+        },
+        Case {
+            name: "user_broken",
+            bytes: USER_BROKEN.trim_ascii_end().to_vec(),
+            valid: false,
+            ours: user(),
+            runtime: user_runtime(),
+        },
+    ]
+}
+
+impl Case {
+    /// The verdict (true: valid) of a method on this case.
+    #[inline(always)]
+    fn verdict(&self, method: &str, bytes: &[u8]) -> Option<bool> {
+        Some(match method {
+            "floor" => floor(bytes),
+            "jsonschema_runtime" => self.runtime.is_valid(&parse(bytes)),
+            "fast_is_valid" => self.ours.is_valid(bytes),
+            "validate" => self.ours.validate(bytes).is_valid(),
+            "jsonschema_iter_errors_count" => self.runtime.iter_errors(&parse(bytes)).count() == 0,
+            _ => return None,
+        })
+    }
+
+    fn methods(&self) -> impl Iterator<Item = &'static str> {
+        let report: &[&str] = if self.valid {
+            &[]
+        } else {
+            &CASE_REPORT_METHODS
+        };
+        CASE_METHODS.iter().chain(report).copied()
+    }
+}
 
 fn floor(bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes).is_ok() && serde_json::from_slice::<IgnoredAny>(bytes).is_ok()
@@ -125,14 +290,17 @@ struct Methods {
     runtime: jsonschema::Validator,
     validator: Validator,
     engine: response_contract::Schema,
+    /// Issue 8's other schemas.
+    cases: Vec<Case>,
 }
 
 impl Methods {
     fn new() -> Methods {
         Methods {
-            runtime: runtime_validator(),
+            runtime: runtime_validator("order-id-response.schema.json"),
             validator: Validator::new(),
             engine: response_contract::Schema::order_id_response(),
+            cases: cases(),
         }
     }
 
@@ -191,6 +359,38 @@ fn check_agreement(methods: &Methods) {
             assert_eq!(got, expected || json, "{name}/{method}");
         }
     }
+    for case in &methods.cases {
+        for method in case.methods() {
+            let got = case.verdict(method, &case.bytes).expect("a known method");
+            assert_eq!(
+                got,
+                case.valid || method == "floor",
+                "{}/{method}",
+                case.name
+            );
+        }
+        // The broken payloads break the schema twice; both reports must say so.
+        if !case.valid {
+            let ours = case.ours.validate(&case.bytes);
+            let theirs = case.runtime.iter_errors(&parse(&case.bytes)).count();
+            eprintln!(
+                "{}: our report {} violation(s) ({}), jsonschema iter_errors {theirs} error(s)",
+                case.name,
+                ours.violations().len(),
+                ours.violations()
+                    .iter()
+                    .map(|v| v.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            );
+            assert!(
+                ours.violations().len() >= 2,
+                "{}: both breaks reported",
+                case.name
+            );
+            assert!(theirs >= 1, "{}: jsonschema sees an error", case.name);
+        }
+    }
 }
 
 /// `RC_VERDICT_LOOP=<payload>/<method>/<n>`: run that method n times, untimed, and exit; for
@@ -205,11 +405,22 @@ fn instruction_loop(methods: &Methods) {
         panic!("RC_VERDICT_LOOP=<payload>/<method>/<n>, got {spec:?}");
     };
     let n: usize = n.parse().expect("a count of iterations");
+    let mut valid = 0usize;
+    if let Some(case) = methods.cases.iter().find(|c| c.name == payload) {
+        let bytes = &case.bytes[..];
+        for _ in 0..n {
+            valid += usize::from(
+                case.verdict(method, black_box(bytes))
+                    .expect("a method of this bench"),
+            );
+        }
+        black_box(valid);
+        std::process::exit(0);
+    }
     let (_, bytes, _) = PAYLOADS
         .iter()
         .find(|(name, _, _)| *name == payload)
-        .expect("payload: normal, abnormal or numeric_code");
-    let mut valid = 0usize;
+        .expect("payload: normal, abnormal, numeric_code or a case of issue 8");
     for _ in 0..n {
         valid += usize::from(
             methods
@@ -259,11 +470,14 @@ fn paired(methods: &Methods) {
     const K: u32 = 2_000;
     const ROUNDS: usize = 300;
     let Methods {
-        runtime, validator, ..
+        runtime,
+        validator,
+        cases,
+        ..
     } = methods;
     let mut out = String::new();
-    for (name, bytes, _) in PAYLOADS {
-        let mut samples: [Vec<f64>; 5] = Default::default();
+    for (name, bytes, expected) in PAYLOADS {
+        let mut samples: [Vec<f64>; 6] = Default::default();
         for _ in 0..ROUNDS {
             samples[0].push(block(K, || floor(black_box(bytes))));
             samples[1].push(block(K, || runtime.is_valid(&parse(black_box(bytes)))));
@@ -272,6 +486,12 @@ fn paired(methods: &Methods) {
             }));
             samples[3].push(block(K, || black_box(validator).is_valid(black_box(bytes))));
             samples[4].push(block(K, || black_box(validator).validate(black_box(bytes))));
+            // The invalid payload: the engine's unlocated errors take turns with the rest too.
+            if !expected {
+                samples[5].push(block(K, || {
+                    runtime.iter_errors(&parse(black_box(bytes))).count()
+                }));
+            }
         }
         let labels = [
             "floor",
@@ -279,11 +499,43 @@ fn paired(methods: &Methods) {
             "jsonschema_macro",
             "fast_is_valid",
             "validate",
+            "jsonschema_iter_errors_count",
         ];
         for (label, xs) in labels.iter().zip(samples) {
+            if xs.is_empty() {
+                continue;
+            }
             let m = median(xs);
             eprintln!("paired verdict/{name}/{label}: {m:.1} ns");
             out.push_str(&format!("{name}\t{label}\t{m}\n"));
+        }
+    }
+    // Issue 8's cases: the same, 1,000 calls per block (the runtime takes microseconds here),
+    // 300 rounds; the broken payloads add the report comparison to the turns.
+    const K8: u32 = 1_000;
+    for case in cases {
+        let bytes = &case.bytes[..];
+        let (runtime, ours) = (&case.runtime, &case.ours);
+        let mut samples: [Vec<f64>; 5] = Default::default();
+        for _ in 0..ROUNDS {
+            samples[0].push(block(K8, || floor(black_box(bytes))));
+            samples[1].push(block(K8, || runtime.is_valid(&parse(black_box(bytes)))));
+            samples[2].push(block(K8, || black_box(ours).is_valid(black_box(bytes))));
+            samples[3].push(block(K8, || black_box(ours).validate(black_box(bytes))));
+            if !case.valid {
+                samples[4].push(block(K8, || {
+                    runtime.iter_errors(&parse(black_box(bytes))).count()
+                }));
+            }
+        }
+        let labels = CASE_METHODS.iter().chain(&CASE_REPORT_METHODS);
+        for (label, xs) in labels.zip(samples) {
+            if xs.is_empty() {
+                continue;
+            }
+            let m = median(xs);
+            eprintln!("paired verdict/{}/{label}: {m:.1} ns", case.name);
+            out.push_str(&format!("{}\t{label}\t{m}\n", case.name));
         }
     }
     let dir = results_dir();
@@ -299,6 +551,7 @@ fn verdict(c: &mut Criterion) {
         runtime,
         validator,
         engine,
+        cases,
     } = &methods;
 
     let mut group = c.benchmark_group("verdict");
@@ -394,6 +647,44 @@ fn verdict(c: &mut Criterion) {
         bytes,
         |b, bytes| b.iter(|| engine.validate(black_box(bytes))),
     );
+
+    // Issue 8: the job status and a user's schema, each method written out as above.
+    for case in cases {
+        let (name, bytes, ours, runtime) = (case.name, &case.bytes[..], &case.ours, &case.runtime);
+        group.bench_with_input(BenchmarkId::new(name, "floor"), bytes, |b, bytes| {
+            b.iter(|| floor(black_box(bytes)))
+        });
+        group.bench_with_input(
+            BenchmarkId::new(name, "jsonschema_runtime"),
+            bytes,
+            |b, bytes| {
+                b.iter(|| {
+                    let value = parse(black_box(bytes));
+                    runtime.is_valid(&value)
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new(name, "fast_is_valid"),
+            bytes,
+            |b, bytes| b.iter(|| black_box(ours).is_valid(black_box(bytes))),
+        );
+        group.bench_with_input(BenchmarkId::new(name, "validate"), bytes, |b, bytes| {
+            b.iter(|| black_box(ours).validate(black_box(bytes)))
+        });
+        if !case.valid {
+            group.bench_with_input(
+                BenchmarkId::new(name, "jsonschema_iter_errors_count"),
+                bytes,
+                |b, bytes| {
+                    b.iter(|| {
+                        let value = parse(black_box(bytes));
+                        runtime.iter_errors(&value).count()
+                    })
+                },
+            );
+        }
+    }
     group.finish();
     paired(&methods);
 }
