@@ -654,6 +654,23 @@ impl Compiler<'_> {
         Ok(Some(r))
     }
 
+    /// A compiled node refused, named by its document and pointer.
+    fn refused(&self, node: usize, reason: String) -> CompileError {
+        let location = match &self.nodes[node] {
+            Schema::Rules(r) => r.location.to_string(),
+            _ => String::new(),
+        };
+        let (document, at) = location
+            .split_once('#')
+            .map(|(d, p)| (d.to_owned(), p.to_owned()))
+            .unwrap_or_default();
+        CompileError::Invalid {
+            document,
+            at,
+            reason,
+        }
+    }
+
     /// A `$ref` (or `allOf`, …) chain that comes back to a schema on the same instance would
     /// never end: such a set of documents is refused, naming the schema.
     fn check_loops(&self) -> Result<(), CompileError> {
@@ -676,19 +693,7 @@ impl Compiler<'_> {
                             stack.push((child, 0));
                         }
                         1 => {
-                            let location = match &self.nodes[child] {
-                                Schema::Rules(r) => r.location.to_string(),
-                                _ => String::from("a schema"),
-                            };
-                            let (document, at) = location
-                                .split_once('#')
-                                .map(|(d, p)| (d.to_owned(), p.to_owned()))
-                                .unwrap_or_default();
-                            return Err(CompileError::Invalid {
-                                document,
-                                at,
-                                reason: "this schema refers back to itself (through `$ref`, `allOf`, …) without descending into the payload: checking it would never end".to_owned(),
-                            });
+                            return Err(self.refused(child, "this schema refers back to itself (through `$ref`, `allOf`, …) without descending into the payload: checking it would never end".to_owned()));
                         }
                         _ => {}
                     }
@@ -702,21 +707,9 @@ impl Compiler<'_> {
                         .unwrap_or(0);
                     chain[node] = longest;
                     if longest > MAX_CHAIN {
-                        let location = match &self.nodes[node] {
-                            Schema::Rules(r) => r.location.to_string(),
-                            _ => String::from("a schema"),
-                        };
-                        let (document, at) = location
-                            .split_once('#')
-                            .map(|(d, p)| (d.to_owned(), p.to_owned()))
-                            .unwrap_or_default();
-                        return Err(CompileError::Invalid {
-                            document,
-                            at,
-                            reason: format!(
-                                "more than {MAX_CHAIN} schemas apply to the same value in a chain from here (`$ref`, `allOf`, …): too deep to check within a thread's stack"
-                            ),
-                        });
+                        return Err(self.refused(node, format!(
+                            "more than {MAX_CHAIN} schemas apply to the same value in a chain from here (`$ref`, `allOf`, …): too deep to check within a thread's stack"
+                        )));
                     }
                     stack.pop();
                 }
