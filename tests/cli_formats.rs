@@ -69,8 +69,10 @@ fn json() {
 
 #[test]
 fn json_output_validates_against_the_shipped_report_schema() {
-    let schema_text =
-        std::fs::read_to_string(repo_path("schemas/report.schema.json")).expect("the schema");
+    let schema_text = std::fs::read_to_string(repo_path(
+        "crates/response-contract/schemas/report.schema.json",
+    ))
+    .expect("the schema");
     let schema = parse_json(&schema_text);
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)

@@ -10,7 +10,9 @@ use serde_json::Value;
 /// A workspace holding a copy of the hand-made pages under `pages/`.
 fn with_pages() -> Workspace {
     let ws = Workspace::new();
-    for entry in std::fs::read_dir(repo_path("tests/import_pages")).unwrap() {
+    for entry in
+        std::fs::read_dir(repo_path("crates/response-contract/tests/import_pages")).unwrap()
+    {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         ws.write(&format!("pages/{name}"), std::fs::read(&path).unwrap());
@@ -197,7 +199,7 @@ fn a_shipped_page_imports_to_the_shipped_documents_up_to_the_hand_decisions() {
     let ws = Workspace::new();
     let out = ws.run(&[
         "import",
-        repo_path("reference/task_id_response.rst")
+        repo_path("crates/response-contract/reference/task_id_response.rst")
             .to_str()
             .unwrap(),
         "--out",
@@ -207,7 +209,7 @@ fn a_shipped_page_imports_to_the_shipped_documents_up_to_the_hand_decisions() {
     ]);
     assert_eq!(out.status, 1, "XXX is not JSON: {out:?}");
     let shipped = std::fs::read_to_string(repo_path(
-        "schemas/task-id-response/normal-response.schema.json",
+        "crates/response-contract/schemas/task-id-response/normal-response.schema.json",
     ))
     .unwrap();
     let written = std::fs::read_to_string(ws.path("task/normal-response.schema.json")).unwrap();

@@ -6,7 +6,10 @@ mod cli_support;
 use cli_support::{NORMAL, Workspace, repo_path};
 
 fn shipped(file: &str) -> String {
-    std::fs::read_to_string(repo_path(&format!("schemas/{file}"))).expect("a shipped schema")
+    std::fs::read_to_string(repo_path(&format!(
+        "crates/response-contract/schemas/{file}"
+    )))
+    .expect("a shipped schema")
 }
 
 #[test]

@@ -20,7 +20,8 @@ use render::Silent;
 use run::Run;
 
 /// The JSON Schema of `check --format json` output, shipped as `schemas/report.schema.json`.
-const REPORT_SCHEMA: &str = include_str!("../../schemas/report.schema.json");
+const REPORT_SCHEMA: &str =
+    include_str!("../../crates/response-contract/schemas/report.schema.json");
 const REPORT_SCHEMA_FILE: &str = "report.schema.json";
 
 /// Conforms, violations, and the tool could not do its job.

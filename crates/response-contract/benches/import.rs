@@ -10,7 +10,7 @@ use response_contract::{ImportOptions, import_tree};
 
 const CORPUS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/reference/bms-api-ref"
+    "/../../../shared/reference/bms-api-ref"
 );
 
 fn import_all(c: &mut Criterion) {

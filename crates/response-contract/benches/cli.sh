@@ -46,15 +46,17 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BIN=$ROOT/target/release/response-contract
+# The workspace keeps one target directory, at its root (the command is the root package).
+TARGET=$(cd ../.. && pwd)/target
+BIN=$TARGET/release/response-contract
 RESULTS=$ROOT/benches/RESULTS.md
-CLI_OUT=$ROOT/target/criterion/cli-results.tsv   # name, best wall s, peak KiB, hyperfine median s, mean CPU s
-IR_OUT=$ROOT/target/criterion/callgrind.tsv       # bench, payload or subset, method, instructions
-LOAD_OUT=$ROOT/target/criterion/load.txt          # what else ran: load average and top CPU users per stage
-PAIRED_JOBS=$ROOT/target/criterion/paired-cli-jobs.tsv   # per round: floor ns, CLI ns, exit
-PAIRED_DIR=$ROOT/target/criterion/paired-cli-dir.tsv     # per round: ours ns, jsonschema-cli ns
-JSCLI_NOTE=$ROOT/target/criterion/cli-jsonschema.txt     # jsonschema-cli: version, verdict check, or why skipped
-TOOLS=$ROOT/target/tools                                 # where jsonschema-cli is installed when missing
+CLI_OUT=$TARGET/criterion/cli-results.tsv   # name, best wall s, peak KiB, hyperfine median s, mean CPU s
+IR_OUT=$TARGET/criterion/callgrind.tsv       # bench, payload or subset, method, instructions
+LOAD_OUT=$TARGET/criterion/load.txt          # what else ran: load average and top CPU users per stage
+PAIRED_JOBS=$TARGET/criterion/paired-cli-jobs.tsv   # per round: floor ns, CLI ns, exit
+PAIRED_DIR=$TARGET/criterion/paired-cli-dir.tsv     # per round: ours ns, jsonschema-cli ns
+JSCLI_NOTE=$TARGET/criterion/cli-jsonschema.txt     # jsonschema-cli: version, verdict check, or why skipped
+TOOLS=$TARGET/tools                                 # where jsonschema-cli is installed when missing
 
 snapshot() {
     mkdir -p "$(dirname "$LOAD_OUT")"
@@ -197,7 +199,7 @@ run_cli() {
     [ -x /usr/bin/time ] || { echo "/usr/bin/time missing: apt-get update && apt-get install -y time" >&2; exit 1; }
 
     echo "== building the release binary" >&2
-    cargo build --release --bin response-contract >&2
+    cargo build --release -p response-contract-cli --bin response-contract >&2
 
     local dir=${RC_BENCH_DIR:-}
     if [ -z "$dir" ]; then
@@ -371,7 +373,7 @@ PY
     fi
     if command -v hyperfine >/dev/null; then
         local json files
-        json=$ROOT/target/criterion/hyperfine-dir.json
+        json=$TARGET/criterion/hyperfine-dir.json
         files=$(cd "$dir/dir-json" && printf ' %s' *.json)
         (cd "$dir/dir-json" && hyperfine -N --warmup 3 --runs 20 -i --export-json "$json" \
             "$BIN check ." "$exe validate --offline $schema -i$files" >&2)

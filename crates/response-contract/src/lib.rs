@@ -68,7 +68,7 @@ mod validator;
 
 // The README's examples are compiled and run as doctests, so they cannot go stale.
 #[cfg(doctest)]
-#[doc = include_str!("../README.md")]
+#[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
 pub use contract::{Contract, SchemaDocument, document, documents};

@@ -1078,7 +1078,7 @@ mod tests {
     fn official_suite_formats_are_judged_as_specified() {
         let dir = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/json-schema-test-suite/tests/draft2020-12/optional/format"
+            "/../../../shared/json-schema-test-suite/tests/draft2020-12/optional/format"
         );
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .expect("suite directory")

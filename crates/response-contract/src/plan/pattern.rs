@@ -877,7 +877,7 @@ mod tests {
     fn official_suite_patterns_behave_as_specified() {
         let base = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/json-schema-test-suite/tests/draft2020-12/"
+            "/../../../shared/json-schema-test-suite/tests/draft2020-12/"
         );
         let files = [
             "optional/ecmascript-regex.json",

@@ -12,7 +12,7 @@ use serde::Deserialize;
 fn corpus() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/reference/bms-api-ref"
+        "/../../../shared/reference/bms-api-ref"
     ))
 }
 

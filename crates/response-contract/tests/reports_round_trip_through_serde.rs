@@ -238,7 +238,7 @@ fn every_committed_payload_s_report_round_trips() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for dir in [
-        "examples",
+        "../../examples",
         "tests/fuzz_regressions/validate",
         "tests/fuzz_regressions/json_lines",
     ] {

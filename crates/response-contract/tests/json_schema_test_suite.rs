@@ -23,7 +23,7 @@ use response_contract::Schema;
 
 const SUITE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/json-schema-test-suite"
+    "/../../../shared/json-schema-test-suite"
 );
 const EXCLUSIONS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

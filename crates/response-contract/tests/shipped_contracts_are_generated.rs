@@ -402,7 +402,7 @@ fn the_task_id_response_decides_as_the_order_id_response() {
 
 #[test]
 fn reference_pages_are_unchanged_copies_of_the_shared_reference() {
-    let shared = repo("../shared/reference/bms-api-ref");
+    let shared = repo("../../../shared/reference/bms-api-ref");
     for (page, path) in [
         (
             "order_id_response.rst",
