@@ -9,7 +9,6 @@ use crate::error::Error;
 use crate::options::{Expect, Limits};
 use crate::plan::Document;
 use crate::plan::compile::{self, CompileError};
-use crate::plan::scan::{self, Verdict};
 use crate::plan::{Id, Plan, check, engine};
 use crate::pointer;
 use crate::report::Report;
@@ -405,23 +404,13 @@ impl Schema {
     pub fn is_valid(&self, payload: &[u8]) -> bool {
         let settings = self.settings();
         let c = &*self.compiled;
-        match scan::scan(&c.plan, c.root, payload, &settings) {
-            Verdict::Clean(_) | Verdict::Valid => true,
-            Verdict::Invalid => false,
-            Verdict::Unsure => check::is_valid(&c.plan, c.root, payload, &settings),
-        }
+        c.plan.is_valid(c.root, payload, &settings)
     }
 
     /// The full check: raw-payload hazards, then every schema violation, located.
     pub fn validate(&self, payload: &[u8]) -> Report {
         let c = &*self.compiled;
         let settings = self.settings();
-        match scan::scan(&c.plan, c.root, payload, &settings) {
-            Verdict::Clean(variant) => Report {
-                variant,
-                violations: Vec::new(),
-            },
-            _ => check::check(&c.plan, c.root, payload, &settings),
-        }
+        c.plan.validate(c.root, payload, &settings)
     }
 }

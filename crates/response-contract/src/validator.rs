@@ -4,7 +4,6 @@ use crate::contract::{self, Contract};
 use crate::model::{ErrorResponse, OrderIdResponse, Response};
 use crate::options::{Expect, Limits};
 use crate::plan::check;
-use crate::plan::scan::{self, Verdict};
 use crate::report::{Report, Variant};
 
 /// A configured check of a built-in [`Contract`] (the Order ID Response unless told otherwise).
@@ -126,11 +125,7 @@ impl Validator {
         let compiled = contract::compiled();
         let settings = self.settings();
         let root = compiled.policy(self.contract).root;
-        match scan::scan(&compiled.plan, root, payload, &settings) {
-            Verdict::Clean(_) | Verdict::Valid => true,
-            Verdict::Invalid => false,
-            Verdict::Unsure => check::is_valid(&compiled.plan, root, payload, &settings),
-        }
+        compiled.plan.is_valid(root, payload, &settings)
     }
 
     /// The full check: every violation with its pointer, keyword, location and message.
@@ -139,13 +134,7 @@ impl Validator {
         let compiled = contract::compiled();
         let settings = self.settings();
         let root = compiled.policy(self.contract).root;
-        match scan::scan(&compiled.plan, root, payload, &settings) {
-            Verdict::Clean(variant) => Report {
-                variant,
-                violations: Vec::new(),
-            },
-            _ => check::check(&compiled.plan, root, payload, &settings),
-        }
+        compiled.plan.validate(root, payload, &settings)
     }
 
     /// The full check, and on success the typed value of the Order ID Response ([`Response`]).

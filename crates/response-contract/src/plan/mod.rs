@@ -18,6 +18,8 @@ pub(crate) mod scan;
 use number::Bound;
 use pattern::Pattern;
 
+use crate::report::Report;
+
 /// One document of a set: the URI it is registered under, the name reports show, its value.
 pub(crate) struct Document {
     pub(crate) uri: String,
@@ -40,6 +42,38 @@ pub(crate) struct Plan {
 impl Plan {
     pub(crate) fn node(&self, id: Id) -> &Schema {
         &self.nodes[id as usize]
+    }
+
+    /// The verdict on `payload` against `root`: the fast pass where it decides, else the full
+    /// check.
+    pub(crate) fn is_valid(
+        &self,
+        root: Id,
+        payload: &[u8],
+        settings: &check::Settings<'_>,
+    ) -> bool {
+        match scan::scan(self, root, payload, settings) {
+            scan::Verdict::Clean(_) | scan::Verdict::Valid => true,
+            scan::Verdict::Invalid => false,
+            scan::Verdict::Unsure => check::is_valid(self, root, payload, settings),
+        }
+    }
+
+    /// The report on `payload` against `root`: empty at once when the fast pass finds the payload
+    /// clean, else the full located check.
+    pub(crate) fn validate(
+        &self,
+        root: Id,
+        payload: &[u8],
+        settings: &check::Settings<'_>,
+    ) -> Report {
+        match scan::scan(self, root, payload, settings) {
+            scan::Verdict::Clean(variant) => Report {
+                variant,
+                violations: Vec::new(),
+            },
+            _ => check::check(self, root, payload, settings),
+        }
     }
 }
 
