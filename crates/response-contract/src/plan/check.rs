@@ -41,7 +41,56 @@ pub(crate) struct Policy {
     pub(crate) marks: Vec<(Box<str>, u32)>,
 }
 
+/// Which variant a root object is judged as, by the policy and the expectation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Judgement {
+    /// No variant's member is present and none is expected: `no_variant`.
+    NoVariant,
+    /// Checked as this variant (by index).
+    Of(usize),
+    /// Another variant than the one expected: `unexpected_variant`, then checked as `found`.
+    Unexpected { expected: usize, found: usize },
+    /// The expected variant is not one of this contract's.
+    NoSuchVariant,
+}
+
 impl Policy {
+    /// The variants (bits by index) a member name marks.
+    pub(crate) fn marks_of(&self, name: &[u8]) -> u32 {
+        self.marks
+            .iter()
+            // Lengths first: this runs for every member of a root in the fast pass.
+            .find(|(m, _)| m.len() == name.len() && m.as_bytes() == name)
+            .map_or(0, |(_, bits)| *bits)
+    }
+
+    /// The judgement, from the variants whose members are `present` (bits by index): the first
+    /// present by precedence, or the expected one.
+    pub(crate) fn judge(&self, expect: Expect, present: u32) -> Judgement {
+        let judged = self
+            .precedence
+            .iter()
+            .copied()
+            .find(|&i| present >> i & 1 == 1);
+        let expected = match expect {
+            Expect::Normal => Variant::Normal,
+            Expect::Abnormal => Variant::Abnormal,
+            _ => {
+                return judged.map_or(Judgement::NoVariant, Judgement::Of);
+            }
+        };
+        let Some(index) = self.variants.iter().position(|v| v.variant == expected) else {
+            return Judgement::NoSuchVariant;
+        };
+        match judged {
+            Some(found) if found != index => Judgement::Unexpected {
+                expected: index,
+                found,
+            },
+            _ => Judgement::Of(index),
+        }
+    }
+
     /// Derives the fast pass's tables from the variants.
     pub(crate) fn index(mut self) -> Policy {
         self.schemas = self.variants.iter().map(|v| v.schema).collect();
@@ -286,14 +335,30 @@ impl<'p> Eval<'p, '_> {
             );
             return None;
         };
-        let judged = policy.precedence.iter().copied().find(|&i| {
-            let v = &policy.variants[i];
-            members
-                .iter()
-                .any(|m| v.members.iter().any(|n| *n == m.key))
-        });
-        let chosen = match (expect, judged) {
-            (Expect::Either, None) => {
+        let present = members
+            .iter()
+            .fold(0, |bits, m| bits | policy.marks_of(m.key.as_bytes()));
+        let chosen = match policy.judge(expect, present) {
+            Judgement::NoSuchVariant => return None,
+            Judgement::Of(index) => index,
+            Judgement::Unexpected { expected, found } => {
+                let message = format!(
+                    "expected {}, found {}",
+                    policy.variants[expected].noun, policy.variants[found].noun
+                );
+                self.push(
+                    out,
+                    ViolationKind::UnexpectedVariant {
+                        expected: policy.variants[expected].variant,
+                        found: policy.variants[found].variant,
+                    },
+                    None,
+                    root.start,
+                    message,
+                );
+                found
+            }
+            Judgement::NoVariant => {
                 let mut message = String::from("expected ");
                 for (i, v) in policy.variants.iter().enumerate() {
                     if i > 0 {
@@ -323,37 +388,6 @@ impl<'p> Eval<'p, '_> {
                     self.unlisted(root, &Listed::default(), out);
                 }
                 return None;
-            }
-            (Expect::Either, Some(found)) => found,
-            (Expect::Normal | Expect::Abnormal, judged) => {
-                let expected = if expect == Expect::Normal {
-                    Variant::Normal
-                } else {
-                    Variant::Abnormal
-                };
-                let expected_index = wanted(expected)?;
-                match judged {
-                    None => expected_index,
-                    Some(found) => {
-                        if found != expected_index {
-                            let message = format!(
-                                "expected {}, found {}",
-                                policy.variants[expected_index].noun, policy.variants[found].noun
-                            );
-                            self.push(
-                                out,
-                                ViolationKind::UnexpectedVariant {
-                                    expected,
-                                    found: policy.variants[found].variant,
-                                },
-                                None,
-                                root.start,
-                                message,
-                            );
-                        }
-                        found
-                    }
-                }
             }
         };
         self.judged = Some(chosen);

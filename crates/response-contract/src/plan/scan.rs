@@ -15,9 +15,8 @@
 //! whose warning depends on which branch passes, …): then the full check, the authority,
 //! decides. `tests/fast_path_agreement*.rs` check that the two never disagree.
 
-use super::check::{Policy, Settings};
+use super::check::{Judgement, Policy, Settings};
 use super::{Id, Plan, Rules, Schema, format, number, types};
-use crate::options::Expect;
 use crate::report::Variant;
 
 /// The fast pass's answer; see the module documentation.
@@ -482,11 +481,7 @@ impl<'p> Scanner<'p> {
         let name_start = at + 1;
         let len = memchr::memchr2(b'"', b'\\', &self.bytes[name_start..])?;
         let name = &self.bytes[name_start..name_start + len];
-        let bits = policy
-            .marks
-            .iter()
-            .find(|(m, _)| same_bytes(m.as_bytes(), name))
-            .map_or(0, |(_, bits)| *bits);
+        let bits = policy.marks_of(name);
         policy
             .precedence
             .iter()
@@ -784,13 +779,8 @@ impl<'p> Scanner<'p> {
                 self.expect(b':')?;
                 let mut children = 0usize;
                 let mut backs = 0usize;
-                if let Some((policy, facts)) = root.as_mut()
-                    && let Some((_, bits)) = policy
-                        .marks
-                        .iter()
-                        .find(|(m, _)| same_bytes(m.as_bytes(), name))
-                {
-                    facts.present |= bits;
+                if let Some((policy, facts)) = root.as_mut() {
+                    facts.present |= policy.marks_of(name);
                 }
                 for (i, &schema) in set.iter().enumerate() {
                     let layout = &plan.layouts[schema as usize];
@@ -1081,31 +1071,14 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// The variant the full check judges: the first (by precedence) whose member is present, or the
-/// expected one; `None` when no variant is marked and none is expected (`no_variant`), `Invalid`
-/// when the payload is of another variant than expected.
+/// The variant the full check judges the root as ([`Policy::judge`]); `None` for `no_variant`,
+/// `Invalid` for a variant other than the expected one.
 fn choose(policy: &Policy, settings: &Settings<'_>, present: u32) -> Step<Option<usize>> {
-    let judged = policy
-        .precedence
-        .iter()
-        .copied()
-        .find(|&i| present >> i & 1 == 1);
-    if settings.expect == Expect::Either {
-        return Ok(judged);
-    }
-    let expected = if settings.expect == Expect::Normal {
-        Variant::Normal
-    } else {
-        Variant::Abnormal
-    };
-    let index = policy
-        .variants
-        .iter()
-        .position(|v| v.variant == expected)
-        .ok_or(Stop::Unsure)?;
-    match judged {
-        Some(found) if found != index => Err(Stop::Invalid),
-        _ => Ok(Some(index)),
+    match policy.judge(settings.expect, present) {
+        Judgement::NoVariant => Ok(None),
+        Judgement::Of(index) => Ok(Some(index)),
+        Judgement::Unexpected { .. } => Err(Stop::Invalid),
+        Judgement::NoSuchVariant => Err(Stop::Unsure),
     }
 }
 
