@@ -125,22 +125,62 @@ pub(crate) struct CheckArgs {
     /// Which response each payload must be: the normal one (Table 1), the abnormal one (Table 2), or
     /// either.
     #[arg(long, value_enum, default_value_t = ExpectArg::Either, value_name = "VARIANT",
-          conflicts_with_all = ["status", "schema"])]
+          conflicts_with_all = ["status", "schema", "openapi", "operation", "method"])]
     pub(crate) expect: ExpectArg,
 
     /// Which built-in contract the payloads must meet.
     #[arg(long, value_enum, default_value_t = ContractArg::OrderIdResponse, value_name = "NAME",
-          conflicts_with = "schema")]
+          conflicts_with_all = ["schema", "openapi", "operation", "method"])]
     pub(crate) contract: ContractArg,
+
+    /// Check against an OpenAPI 3.0 or 3.1 description (JSON or YAML; `$ref`s into its
+    /// `components` and into files beside it): each payload is checked against the schema of the
+    /// response it is, named with --operation or --method/--path, and --status. Without
+    /// --openapi, those flags route through the embedded Bare Metal Server description
+    /// (`response-contract schema bms-openapi`). Problems in the description are tool errors
+    /// (exit status 2) located by file, line and column; payloads routed to sound operations
+    /// are still checked.
+    #[arg(long, value_name = "FILE", conflicts_with = "schema")]
+    pub(crate) openapi: Option<PathBuf>,
+
+    /// The operation whose response the payloads are, by `operationId`.
+    #[arg(long, value_name = "OPERATION_ID", conflicts_with_all = ["schema", "method"])]
+    pub(crate) operation: Option<String>,
+
+    /// The request method of the payloads' operation (with --path).
+    #[arg(
+        long,
+        value_name = "METHOD",
+        requires = "path",
+        conflicts_with = "schema"
+    )]
+    pub(crate) method: Option<String>,
+
+    /// The request path of the payloads' operation (with --method), as sent: `/v1/p1/jobs/j1`;
+    /// the server's base path, if any, may be included.
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "method",
+        conflicts_with = "schema"
+    )]
+    pub(crate) path: Option<String>,
+
+    /// The `Content-Type` the payloads came with (default: the response's JSON media type).
+    #[arg(long, value_name = "MEDIA_TYPE", requires = "status")]
+    pub(crate) content_type: Option<String>,
 
     /// Assert `format` (`date-time`, `uuid`, `email`, …) instead of treating it as an
     /// annotation, as JSON Schema 2020-12 does by default.
     #[arg(long)]
     pub(crate) assert_formats: bool,
 
-    /// The HTTP status the payloads came with: 2xx expects the normal response, 4xx and 5xx the
-    /// abnormal one; any other code is a usage error (exit status 2).
-    #[arg(long, value_name = "CODE", conflicts_with = "schema")]
+    /// The HTTP status the payloads came with. With a built-in contract: 2xx expects the normal
+    /// response, 4xx and 5xx the abnormal one; any other code is a usage error (exit status 2).
+    /// With an OpenAPI description: the documented response for the code, else its range
+    /// (`2XX`), else `default`.
+    #[arg(long, value_name = "CODE", conflicts_with = "schema",
+          value_parser = clap::value_parser!(u16).range(100..=599))]
     pub(crate) status: Option<u16>,
 
     /// Members the contract does not list are errors, not warnings. With --schema, the schema
@@ -204,8 +244,9 @@ pub(crate) struct CheckArgs {
 pub(crate) struct SchemaArgs {
     /// The document to print: a contract's name (`order-id-response`, the default;
     /// `task-id-response`; `job-status`) for its whole response, a file name with or without
-    /// `.schema.json` (`error`, `job-status/sub-job`, …), or `report` (the schema of
-    /// `check --format json` output).
+    /// `.schema.json` (`error`, `job-status/sub-job`, …), `report` (the schema of
+    /// `check --format json` output), or `bms-openapi` (the OpenAPI 3.1 description of the
+    /// Bare Metal Server operations whose responses the contracts are).
     #[arg(value_name = "NAME")]
     pub(crate) name: Option<String>,
 

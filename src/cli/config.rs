@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use response_contract::{Expect, Limits, Report, Schema, Validator};
+use response_contract::{Expect, Limits, OpenApi, Report, Route, Schema, Validator};
 
 use super::args::{CheckArgs, ColorArg, ExpectArg, FormatArg};
 
@@ -12,6 +12,8 @@ use super::args::{CheckArgs, ColorArg, ExpectArg, FormatArg};
 pub(crate) enum Checker {
     Contract(Validator),
     Schema(Schema),
+    /// An OpenAPI description, with the one documented response every payload is.
+    OpenApi(Box<(OpenApi, Route)>),
 }
 
 impl Checker {
@@ -21,6 +23,7 @@ impl Checker {
         match self {
             Checker::Contract(validator) => validator.validate(payload),
             Checker::Schema(schema) => schema.validate(payload),
+            Checker::OpenApi(routed) => routed.0.check(&routed.1, payload),
         }
     }
 }
@@ -40,6 +43,8 @@ pub(crate) struct Config {
     pub(crate) paths: Vec<PathBuf>,
     /// Whether a progress bar may be drawn (standard error is a terminal, not in CI).
     pub(crate) progress: bool,
+    /// Problems of the OpenAPI description: reported, and the run exits with status 2.
+    pub(crate) problems: Vec<response_contract::openapi::Problem>,
 }
 
 impl Config {
@@ -52,7 +57,36 @@ impl Config {
             .max_size(args.max_size)
             .max_depth(args.max_depth)
             .max_violations(args.max_violations);
+        let mut problems = Vec::new();
+        let routed = args.openapi.is_some() || args.operation.is_some() || args.method.is_some();
         let checker = match &args.schema {
+            None if routed => {
+                let api = match &args.openapi {
+                    Some(path) => OpenApi::from_path(path).map_err(|e| e.to_string())?,
+                    None => OpenApi::bms(),
+                };
+                problems = api.problems().to_vec();
+                let Some(status) = args.status else {
+                    return Err(
+                        "--status is needed to tell which documented response the payloads are"
+                            .to_owned(),
+                    );
+                };
+                let content_type = args.content_type.as_deref();
+                let route = match (&args.operation, &args.method, &args.path) {
+                    (Some(id), _, _) => api.route_operation(id, status, content_type),
+                    (None, Some(method), Some(path)) => api.route(method, path, status, content_type),
+                    _ => {
+                        return Err("name the payloads' operation: --operation OPERATION_ID, or --method METHOD --path PATH".to_owned());
+                    }
+                }
+                .map_err(|unmatched| unmatched.to_string())?;
+                let api = api
+                    .limits(limits)
+                    .redact(args.redact)
+                    .assert_formats(args.assert_formats);
+                Checker::OpenApi(Box::new((api, route)))
+            }
             Some(path) => {
                 let schema = Schema::from_path(path).map_err(|e| e.to_string())?;
                 Checker::Schema(
@@ -103,6 +137,7 @@ impl Config {
             lines: args.lines,
             paths: args.paths,
             progress,
+            problems,
         })
     }
 }

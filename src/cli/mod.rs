@@ -23,6 +23,8 @@ use run::Run;
 const REPORT_SCHEMA: &str =
     include_str!("../../crates/response-contract/schemas/report.schema.json");
 const REPORT_SCHEMA_FILE: &str = "report.schema.json";
+/// The embedded OpenAPI description of the Bare Metal Server operations.
+const BMS_OPENAPI: &str = "bms-openapi";
 
 /// Conforms, violations, and the tool could not do its job.
 const SUCCESS: u8 = 0;
@@ -106,6 +108,7 @@ fn schema(args: &SchemaArgs) -> u8 {
             .collect();
         names.extend(response_contract::documents().iter().map(|d| d.file));
         names.push(REPORT_SCHEMA_FILE);
+        names.push(BMS_OPENAPI);
         names
             .iter()
             .try_for_each(|name| writeln!(stdout, "{name}"))
@@ -116,6 +119,8 @@ fn schema(args: &SchemaArgs) -> u8 {
             || Some(name) == REPORT_SCHEMA_FILE.strip_suffix(".schema.json")
         {
             REPORT_SCHEMA
+        } else if name == BMS_OPENAPI || name == "bms-openapi.json" {
+            response_contract::openapi::BMS_SOURCE
         } else if let Some(document) = response_contract::document(name) {
             document.source
         } else {

@@ -71,6 +71,10 @@ impl<W: Write> Run<'_, W> {
     /// Only failures to write the output: failures to read inputs are results.
     pub(crate) fn run(mut self, inputs: &[Input]) -> io::Result<Tally> {
         self.printer.begin(&mut self.out)?;
+        for problem in &self.config.problems {
+            self.fail(&problem.file, &problem.to_string())?;
+            self.tally.problems += 1;
+        }
         let mut rest = inputs;
         while let Some(first) = rest.first() {
             if first.lines {

@@ -25,6 +25,13 @@ pub(crate) struct Tally {
     pub(crate) blank_lines: u64,
     /// Inputs that could not be read (in whole or in part).
     pub(crate) unreadable: u64,
+    /// Problems of the OpenAPI description (each a tool error, located in the description).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) problems: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Tally {
@@ -54,7 +61,7 @@ impl Tally {
     /// The exit status this tally calls for: 2 when some input could not be read, 1 when some
     /// payload is invalid, else 0.
     pub(crate) fn exit_status(&self) -> u8 {
-        if self.unreadable > 0 {
+        if self.unreadable > 0 || self.problems > 0 {
             2
         } else if self.invalid > 0 {
             1
@@ -88,6 +95,13 @@ impl Tally {
                 plural(self.unreadable)
             ));
         }
+        if self.problems > 0 {
+            line.push_str(&format!(
+                ", {} problem{} in the description",
+                self.problems,
+                plural(self.problems)
+            ));
+        }
         line
     }
 }
@@ -106,6 +120,7 @@ impl AddAssign for Tally {
         self.warnings += other.warnings;
         self.blank_lines += other.blank_lines;
         self.unreadable += other.unreadable;
+        self.problems += other.problems;
     }
 }
 

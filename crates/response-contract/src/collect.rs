@@ -257,6 +257,7 @@ impl<'p> Collector<'p> {
         Report {
             variant,
             violations,
+            endpoint: None,
         }
     }
 }
@@ -448,6 +449,7 @@ pub(crate) fn decode_failure(
     let offset = offset_of(payload, error.line(), error.column());
     Report {
         variant,
+        endpoint: None,
         violations: vec![Violation {
             severity: Severity::Error,
             kind: ViolationKind::Syntax,

@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::plan::Document;
 use crate::plan::check::{Policy, VariantPolicy};
 use crate::plan::compile;
+use crate::plan::{DocKind, Document};
 use crate::plan::{Id, Plan};
 use crate::report::Variant;
 
@@ -203,6 +203,7 @@ pub(crate) fn embedded_documents() -> Vec<Document> {
             name: d.file.to_owned(),
             // A shipped document that is not JSON is a bug in this crate, caught by its tests.
             value: serde_json::from_str(d.source).expect("embedded schema documents are JSON"),
+            kind: DocKind::Schema,
         })
         .collect()
 }

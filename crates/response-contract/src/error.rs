@@ -44,6 +44,10 @@ pub enum Error {
         /// The status code given.
         status: u16,
     },
+    /// An OpenAPI description that cannot be used at all (not OpenAPI 3.0 or 3.1, not JSON or
+    /// YAML), located in its file.
+    #[error("{0}")]
+    Description(crate::openapi::Problem),
     /// Reading input failed.
     #[error("cannot read {}: {source}", path.display())]
     Read {

@@ -56,6 +56,7 @@ mod error;
 mod import;
 pub mod lines;
 mod model;
+pub mod openapi;
 mod options;
 mod parse;
 mod plan;
@@ -78,8 +79,12 @@ pub use import::{
     ImportedTable, PageDiagnostic, Policy, Required, import_page, import_source, import_tree,
 };
 pub use model::{ErrorBody, ErrorResponse, OrderIdResponse, Response};
+pub use openapi::{OpenApi, Route, Unmatched};
 pub use options::{Expect, Limits};
-pub use report::{JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind};
+pub use report::{
+    Endpoint, JsonType, Limit, Location, Operation, Report, Severity, Variant, Violation,
+    ViolationKind,
+};
 pub use schema::Schema;
 pub use validator::{Checked, Validator};
 

@@ -279,6 +279,14 @@ pub enum ViolationKind {
         /// The keyword, e.g. `"pattern"`.
         keyword: String,
     },
+    /// A member an OpenAPI description marks `writeOnly`, in a response (which must not carry
+    /// it).
+    WriteOnlyMember {
+        /// The member's name.
+        name: String,
+    },
+    /// A body where the documented response has none (an OpenAPI response without `content`).
+    UnexpectedBody,
 }
 
 impl ViolationKind {
@@ -301,6 +309,8 @@ impl ViolationKind {
             ViolationKind::UnexpectedVariant { .. } => "unexpected_variant",
             ViolationKind::LimitExceeded { .. } => "limit_exceeded",
             ViolationKind::Keyword { .. } => "keyword",
+            ViolationKind::WriteOnlyMember { .. } => "write_only_member",
+            ViolationKind::UnexpectedBody => "unexpected_body",
         }
     }
 
@@ -347,6 +357,14 @@ impl ViolationKind {
             ),
             ("limit_exceeded", "A configured limit was exceeded."),
             ("keyword", "A schema keyword failed."),
+            (
+                "write_only_member",
+                "A response carries a member its description marks write-only.",
+            ),
+            (
+                "unexpected_body",
+                "A body where the documented response has no content.",
+            ),
         ]
     }
 }
@@ -387,6 +405,75 @@ impl fmt::Display for Violation {
     }
 }
 
+/// An operation of an OpenAPI description: what a routed payload was judged under.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Operation {
+    /// The HTTP method, upper case (`POST`).
+    pub method: String,
+    /// The path template as documented (`/v1/{project_id}/jobs/{job_id}`).
+    pub path: String,
+    /// The `operationId`, when the description gives one.
+    pub operation_id: Option<String>,
+}
+
+impl fmt::Display for Operation {
+    /// `POST /v1/{project_id}/baremetalservers (createServers)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        if let Some(id) = &self.operation_id {
+            write!(f, " ({id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The documented response a payload was checked against: its operation, the status the
+/// payload came with, the response that status selected (`200`, `2XX` or `default`) and the
+/// media type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    pub(crate) operation: std::sync::Arc<Operation>,
+    pub(crate) status: u16,
+    pub(crate) response: std::sync::Arc<str>,
+    pub(crate) media_type: Option<std::sync::Arc<str>>,
+}
+
+impl Endpoint {
+    /// The operation.
+    pub fn operation(&self) -> &Operation {
+        &self.operation
+    }
+
+    /// The HTTP status the payload came with.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The key of the documented response the status selected: `"200"`, `"2XX"` or
+    /// `"default"`.
+    pub fn response(&self) -> &str {
+        &self.response
+    }
+
+    /// The documented media type the body was checked as (`None`: a response without content).
+    pub fn media_type(&self) -> Option<&str> {
+        self.media_type.as_deref()
+    }
+}
+
+impl fmt::Display for Endpoint {
+    /// `POST /v1/{project_id}/baremetalservers (createServers) → 200`, with the selecting
+    /// response when it is not the status itself (`→ 404 (default)`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} → {}", self.operation, self.status)?;
+        if *self.response != *self.status.to_string() {
+            write!(f, " ({})", self.response)?;
+        }
+        Ok(())
+    }
+}
+
 /// Everything a check found in one payload.
 ///
 /// With the feature `serde`, a report serialises as `{"valid": …, "variant": …, "violations": […]}`,
@@ -396,6 +483,8 @@ impl fmt::Display for Violation {
 pub struct Report {
     pub(crate) variant: Option<Variant>,
     pub(crate) violations: Vec<Violation>,
+    /// The documented response, for a payload routed through an OpenAPI description.
+    pub(crate) endpoint: Option<Endpoint>,
 }
 
 impl Report {
@@ -412,6 +501,12 @@ impl Report {
     /// none of the contract's members (and for checks against a user schema).
     pub fn variant(&self) -> Option<Variant> {
         self.variant
+    }
+
+    /// The documented response the payload was checked against, when it was routed through an
+    /// OpenAPI description ([`crate::OpenApi`]).
+    pub fn endpoint(&self) -> Option<&Endpoint> {
+        self.endpoint.as_ref()
     }
 
     /// All violations, errors and warnings, in payload order.
@@ -469,6 +564,7 @@ impl Report {
     pub fn oversized(len: u64, max: usize) -> Report {
         Report {
             variant: None,
+            endpoint: None,
             violations: vec![Violation {
                 severity: Severity::Error,
                 kind: ViolationKind::LimitExceeded {

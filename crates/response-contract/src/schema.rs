@@ -7,8 +7,8 @@ use std::sync::Arc;
 use crate::contract::{self, Contract};
 use crate::error::Error;
 use crate::options::{Expect, Limits};
-use crate::plan::Document;
 use crate::plan::compile::{self, CompileError};
+use crate::plan::{DocKind, Document};
 use crate::plan::{Id, Plan, check, engine};
 use crate::pointer;
 use crate::report::Report;
@@ -73,6 +73,7 @@ fn read_document(name: &str, uri: String, source: &[u8]) -> Result<Document, Err
         uri,
         name: name.to_owned(),
         value,
+        kind: DocKind::Schema,
     })
 }
 
@@ -99,7 +100,7 @@ fn relative_files(value: &serde_json::Value, out: &mut Vec<String>) {
 }
 
 /// A `file://` URI for an absolute path, with the bytes a URI cannot hold percent-encoded.
-fn file_uri(path: &Path) -> String {
+pub(crate) fn file_uri(path: &Path) -> String {
     let mut out = String::from("file://");
     let text = path.to_string_lossy();
     if !text.starts_with('/') {
@@ -117,7 +118,7 @@ fn file_uri(path: &Path) -> String {
     out
 }
 
-fn from_compile(error: CompileError) -> Error {
+pub(crate) fn from_compile(error: CompileError) -> Error {
     match error {
         CompileError::Unresolved {
             reference,
@@ -276,6 +277,7 @@ impl Schema {
                         uri: file_uri(&canonical),
                         name: other.display().to_string(),
                         value,
+                        kind: DocKind::Schema,
                     });
                 }
             }

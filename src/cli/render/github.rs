@@ -44,6 +44,10 @@ impl Printer for Github {
             return Ok(());
         }
         let file = escape_property(payload.source);
+        let under = payload
+            .endpoint()
+            .map(|e| format!(" (checked as {e})"))
+            .unwrap_or_default();
         for v in violations {
             let command = match v.severity {
                 Severity::Error => "error",
@@ -57,7 +61,7 @@ impl Printer for Github {
                 payload.input_line(&v.location),
                 v.location.column,
                 escape_property(v.kind.code()),
-                escape_data(&v.message)
+                escape_data(&format!("{}{under}", v.message))
             )?;
         }
         Ok(())

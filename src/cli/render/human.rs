@@ -213,6 +213,16 @@ fn token_len(rest: &[u8]) -> usize {
 
 impl Printer for Human {
     fn payload(&self, buf: &mut Vec<u8>, payload: &Payload<'_>) -> io::Result<()> {
+        if let Some(endpoint) = payload.endpoint()
+            && !payload.report.violations().is_empty()
+        {
+            let (b, r) = self.paint(BOLD);
+            let at = match payload.line {
+                Some(line) => format!("{}:{line}", clean(payload.source)),
+                None => clean(payload.source).into_owned(),
+            };
+            writeln!(buf, "{b}{at}:{r} checked as {}", clean(&endpoint))?;
+        }
         for violation in payload.report.violations() {
             self.finding(buf, payload, violation)?;
         }

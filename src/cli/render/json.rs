@@ -97,7 +97,7 @@ impl Printer for Json {
     }
 
     fn payload(&self, buf: &mut Vec<u8>, payload: &Payload<'_>) -> io::Result<()> {
-        if payload.report.violations().is_empty() {
+        if payload.report.violations().is_empty() && payload.report.endpoint().is_none() {
             clean_result(buf, payload);
             return Ok(());
         }

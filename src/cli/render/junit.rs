@@ -95,10 +95,13 @@ impl Printer for Junit {
     fn payload(&self, buf: &mut Vec<u8>, payload: &Payload<'_>) -> io::Result<()> {
         let source = xml_safe(payload.source);
         let report = payload.report;
-        let (name, line) = match payload.line {
+        let (mut name, line) = match payload.line {
             Some(n) => (format!("{source}:{n}"), n.to_string()),
             None => (source.to_string(), String::new()),
         };
+        if let Some(endpoint) = payload.endpoint() {
+            name = format!("{name} ({})", xml_safe(&endpoint));
+        }
         buf.extend_from_slice(b"    ");
         let mut writer = Writer::new(&mut *buf);
         let mut testcase = writer.create_element("testcase").with_attributes([

@@ -49,6 +49,14 @@ impl Payload<'_> {
     }
 }
 
+impl Payload<'_> {
+    /// The documented response a routed payload was checked against:
+    /// `GET /v1/{project_id}/jobs/{job_id} (queryingTaskStatuses) → 200`.
+    pub(crate) fn endpoint(&self) -> Option<String> {
+        self.report.endpoint().map(ToString::to_string)
+    }
+}
+
 /// An input (or the rest of one) that could not be read.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Failure<'a> {

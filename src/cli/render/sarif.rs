@@ -109,6 +109,9 @@ struct Properties<'a> {
     pointer: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     keyword: Option<&'a str>,
+    /// The documented response a routed payload was checked against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operation: Option<&'a str>,
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -180,13 +183,18 @@ impl Printer for Sarif {
         }
         let uri = uri(payload.source);
         let catalogue = ViolationKind::catalogue();
+        let endpoint = payload.endpoint();
         for v in violations {
+            let text = match &endpoint {
+                Some(e) => std::borrow::Cow::Owned(format!("{} (checked as {e})", v.message)),
+                None => std::borrow::Cow::Borrowed(v.message.as_str()),
+            };
             let rule_id = v.kind.code();
             let result = ResultOut {
                 rule_id,
                 rule_index: catalogue.iter().position(|(id, _)| *id == rule_id),
                 level: level(v.severity),
-                message: Message { text: &v.message },
+                message: Message { text: &text },
                 locations: [ResultLocation {
                     physical_location: Physical {
                         artifact_location: Artifact { uri: uri.clone() },
@@ -199,6 +207,7 @@ impl Printer for Sarif {
                 properties: Properties {
                     pointer: &v.pointer,
                     keyword: v.keyword.as_deref(),
+                    operation: endpoint.as_deref(),
                 },
             };
             buf.extend_from_slice(b",\n");

@@ -727,6 +727,10 @@ impl<'p> Eval<'p, '_> {
                     ok &= self.instance(&m.value, additional, out);
                 }
             }
+            if r.write_only.iter().any(|n| **n == *key) {
+                self.write_only(out, r, key, m.key_start);
+                ok = false;
+            }
             if let Some(names) = r.property_names {
                 let name = Node {
                     start: m.key_start,
@@ -789,6 +793,103 @@ impl<'p> Eval<'p, '_> {
             }
         }
         ok
+    }
+
+    /// A `writeOnly` member in a response, which should never carry it (a password echoed
+    /// back): an error, as OpenAPI validators read it. The path is at the member.
+    fn write_only(&self, out: &mut Vec<Pending>, r: &Rules, name: &str, offset: usize) {
+        if self.quiet > 0 {
+            return;
+        }
+        out.push(Pending {
+            severity: Severity::Error,
+            kind: ViolationKind::WriteOnlyMember {
+                name: name.to_owned(),
+            },
+            pointer: self.path.as_str().to_owned(),
+            keyword: Some({
+                let mut at = r.at("properties/");
+                pointer::escape_into(&mut at, name);
+                at.push_str("/writeOnly");
+                at
+            }),
+            offset,
+            message: "a write-only member (`writeOnly`), which a response must not carry"
+                .to_owned(),
+        });
+    }
+
+    /// `discriminator`: the branch the member's value names is the one checked. `None` when the
+    /// value is not an object (the branches' own types then speak).
+    fn discriminated(
+        &mut self,
+        node: &Node<'_>,
+        r: &Rules,
+        d: &super::Discriminator,
+        out: &mut Vec<Pending>,
+        listed: &mut Listed<'p>,
+    ) -> Option<bool> {
+        let Value::Object(members) = &node.value else {
+            return None;
+        };
+        let keyword = format!("{}/propertyName", r.at("discriminator"));
+        let Some(member) = members.iter().find(|m| *m.key == *d.property) else {
+            if self.quiet == 0 {
+                self.path.push_key(&d.property);
+                let message = format!(
+                    "the member `{}` is required: its value names which schema the object is (`discriminator`), and is missing",
+                    d.property
+                );
+                self.push(
+                    out,
+                    ViolationKind::MissingMember {
+                        name: d.property.to_string(),
+                    },
+                    Some(keyword),
+                    node.start,
+                    message,
+                );
+                self.path.pop();
+            }
+            return Some(false);
+        };
+        let branch = match &member.value.value {
+            Value::String(name) => d
+                .mapping
+                .iter()
+                .find(|(n, _)| **n == **name)
+                .map(|&(_, id)| id),
+            _ => None,
+        };
+        if let Some(branch) = branch {
+            return Some(self.in_place(node, branch, out, listed));
+        }
+        if self.quiet == 0 {
+            self.path.push_key(&d.property);
+            let names: Vec<serde_json::Value> = d
+                .mapping
+                .iter()
+                .map(|(n, _)| serde_json::Value::String(n.to_string()))
+                .collect();
+            let mut message = String::from("expected ");
+            self.literals(&mut message, &names);
+            let _ = write!(
+                message,
+                " (the names the `discriminator` maps), found {}",
+                self.found(&member.value)
+            );
+            self.push(
+                out,
+                ViolationKind::Keyword {
+                    keyword: "discriminator".to_owned(),
+                },
+                Some(r.at("discriminator")),
+                member.value.start,
+                message,
+            );
+            self.path.pop();
+        }
+        Some(false)
     }
 
     /// A count against its least and greatest allowed values (`minItems`/`maxItems`, …).
@@ -942,11 +1043,19 @@ impl<'p> Eval<'p, '_> {
                 }
             }
         }
-        if !r.any_of.is_empty() {
-            ok &= self.branches(node, r, &r.any_of, "anyOf", out, listed);
-        }
-        if !r.one_of.is_empty() {
-            ok &= self.branches(node, r, &r.one_of, "oneOf", out, listed);
+        let discriminated = match &r.discriminator {
+            Some(d) => self.discriminated(node, r, d, out, listed),
+            None => None,
+        };
+        if let Some(verdict) = discriminated {
+            ok &= verdict;
+        } else {
+            if !r.any_of.is_empty() {
+                ok &= self.branches(node, r, &r.any_of, "anyOf", out, listed);
+            }
+            if !r.one_of.is_empty() {
+                ok &= self.branches(node, r, &r.one_of, "oneOf", out, listed);
+            }
         }
         if let Some(sub) = r.not {
             let mut ignored = Vec::new();

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::engine;
 use super::number::Bound;
-use super::{Document, Id, Plan, Rules, Schema, pattern, types};
+use super::{Discriminator, DocKind, Document, Id, Plan, Rules, Schema, pattern, types};
 
 /// Why a set of documents cannot be compiled, in the user's terms.
 #[derive(Debug)]
@@ -93,6 +93,15 @@ struct Compiler<'d> {
 
 /// Compiles `docs`; returns the plan and the ids of `roots` (indices into `docs`).
 pub(crate) fn compile(docs: &[Document], roots: &[usize]) -> Result<(Plan, Vec<Id>), CompileError> {
+    let roots: Vec<(usize, &str)> = roots.iter().map(|&doc| (doc, "")).collect();
+    compile_at(docs, &roots)
+}
+
+/// Compiles `docs`; returns the plan and the ids of `roots` (document index and JSON Pointer).
+pub(crate) fn compile_at(
+    docs: &[Document],
+    roots: &[(usize, &str)],
+) -> Result<(Plan, Vec<Id>), CompileError> {
     let mut compiler = Compiler {
         docs,
         resources: HashMap::new(),
@@ -115,11 +124,25 @@ pub(crate) fn compile(docs: &[Document], roots: &[usize]) -> Result<(Plan, Vec<I
             .resources
             .entry(base)
             .or_insert_with(|| spot.clone());
-        compiler.index(&doc.value, spot)?;
+        match &doc.kind {
+            DocKind::Schema => compiler.index(&doc.value, spot)?,
+            DocKind::OpenApi { schemas } => {
+                for pointer in schemas {
+                    if let Some(value) = navigate(&doc.value, pointer) {
+                        let spot = Spot {
+                            pointer: pointer.clone(),
+                            relative: pointer.clone(),
+                            ..spot.clone()
+                        };
+                        compiler.index(value, spot)?;
+                    }
+                }
+            }
+        }
     }
     let mut ids = Vec::with_capacity(roots.len());
-    for &root in roots {
-        ids.push(compiler.compile_at(root, "")?);
+    for &(root, pointer) in roots {
+        ids.push(compiler.compile_at(root, pointer)?);
     }
     compiler.drain()?;
     // `$dynamicRef` resolves through the dynamic scope, the whole path of schemas from the root:
@@ -131,7 +154,7 @@ pub(crate) fn compile(docs: &[Document], roots: &[usize]) -> Result<(Plan, Vec<I
             let engine_id = compiler.nodes.len() as Id;
             compiler.nodes.push(Schema::Any);
             compiler.in_place.push(Vec::new());
-            let spot = compiler.spot(root, "");
+            let spot = compiler.spot(root.0, root.1);
             compiler.nodes[engine_id as usize] = compiler.fallback(engine_id, &spot);
             *id = engine_id;
         }
@@ -168,12 +191,12 @@ fn is_meta_schema(reference: &str, base: &str) -> bool {
     resolve(reference, base).is_some_and(|uri| uri.starts_with("https://json-schema.org/draft/"))
 }
 
-fn strip_fragment(uri: &str) -> String {
+pub(crate) fn strip_fragment(uri: &str) -> String {
     uri.split_once('#').map_or(uri, |(u, _)| u).to_owned()
 }
 
 /// Resolves `reference` against `base` (RFC 3986 §5).
-fn resolve(reference: &str, base: &str) -> Option<String> {
+pub(crate) fn resolve(reference: &str, base: &str) -> Option<String> {
     if let Ok(absolute) = Uri::parse(reference) {
         return Some(absolute.as_str().to_owned());
     }
@@ -189,7 +212,7 @@ fn resolve(reference: &str, base: &str) -> Option<String> {
 }
 
 /// `%xx` escapes in a URI fragment, decoded.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -651,7 +674,125 @@ impl Compiler<'_> {
             }
             r.condition = Some((condition, then, otherwise));
         }
+        if matches!(self.docs[spot.doc].kind, DocKind::OpenApi { .. }) {
+            self.openapi_rules(map, spot, id, &mut r)?;
+        }
         Ok(Some(r))
+    }
+
+    /// OpenAPI's own keywords, in the response direction: `writeOnly` members and
+    /// `discriminator`.
+    fn openapi_rules(
+        &mut self,
+        map: &serde_json::Map<String, Value>,
+        spot: &Spot,
+        id: Id,
+        r: &mut Rules,
+    ) -> Result<(), CompileError> {
+        if let Some(Value::Object(members)) = map.get("properties") {
+            for (name, member) in members {
+                let mut at = spot.clone();
+                at.pointer.push_str("/properties/");
+                at.pointer.push_str(&escape_segment(name));
+                let at = self.spot(at.doc, &at.pointer);
+                if self.write_only(member, &at) {
+                    r.required.retain(|n| **n != **name);
+                    r.write_only.push(name.as_str().into());
+                }
+            }
+        }
+        let Some(discriminator) = map.get("discriminator") else {
+            return Ok(());
+        };
+        let branches: Vec<Id> = if r.one_of.is_empty() {
+            r.any_of.clone()
+        } else {
+            r.one_of.clone()
+        };
+        if branches.is_empty() {
+            // On a base schema that others extend through `allOf`: an annotation here.
+            return Ok(());
+        }
+        let bad = |what: &str| CompileError::Invalid {
+            document: self.docs[spot.doc].name.clone(),
+            at: spot.pointer.clone(),
+            reason: format!("`discriminator` {what}"),
+        };
+        let Some(Value::String(property)) = discriminator.get("propertyName") else {
+            return Err(bad("must have a `propertyName` string"));
+        };
+        let keyword = if r.one_of.is_empty() {
+            "anyOf"
+        } else {
+            "oneOf"
+        };
+        let mut mapping: Vec<(Box<str>, Id)> = Vec::new();
+        match discriminator.get("mapping") {
+            None => {}
+            Some(Value::Object(explicit)) => {
+                for (value, target) in explicit {
+                    let Value::String(target) = target else {
+                        return Err(bad("`mapping` values must be strings"));
+                    };
+                    // A bare name is a schema of `components/schemas`; anything else a reference.
+                    let reference = if target.contains(['#', '/', '.']) {
+                        target.clone()
+                    } else {
+                        format!("#/components/schemas/{}", escape_segment(target))
+                    };
+                    let (doc, pointer) = self.target(&reference, spot)?;
+                    let target = self.compile_at(doc, &pointer)?;
+                    self.in_place[id as usize].push(target);
+                    mapping.push((value.as_str().into(), target));
+                }
+            }
+            Some(_) => return Err(bad("`mapping` must be an object")),
+        }
+        // Implicit names: the last segment of each `$ref` branch (`#/components/schemas/Dog`).
+        if let Some(Value::Array(items)) = map.get(keyword) {
+            for (item, &branch) in items.iter().zip(&branches) {
+                let Some(Value::String(reference)) = item.get("$ref") else {
+                    continue;
+                };
+                let name = reference.rsplit(['/', '#']).next().unwrap_or_default();
+                let name = percent_decode(name).replace("~1", "/").replace("~0", "~");
+                // A schema the explicit mapping names goes by that name only.
+                let (doc, pointer) = self.target(reference, spot)?;
+                let target = self.compile_at(doc, &pointer)?;
+                if !name.is_empty() && !mapping.iter().any(|(n, id)| **n == *name || *id == target)
+                {
+                    mapping.push((name.into(), branch));
+                }
+            }
+        }
+        r.discriminator = Some(Box::new(Discriminator {
+            property: property.as_str().into(),
+            mapping,
+        }));
+        Ok(())
+    }
+
+    /// Whether a member's schema (through `$ref`s) says `writeOnly: true`.
+    fn write_only(&self, schema: &Value, spot: &Spot) -> bool {
+        let (mut value, mut spot) = (schema, spot.clone());
+        // A chain of references is followed a few steps; a loop is the compiler's to refuse.
+        for _ in 0..16 {
+            if value.get("writeOnly") == Some(&Value::Bool(true)) {
+                return true;
+            }
+            let Some(Value::String(reference)) = value.get("$ref") else {
+                return false;
+            };
+            let Ok((doc, pointer)) = self.target(reference, &spot) else {
+                return false;
+            };
+            let Some(next) = navigate(&self.docs[doc].value, &pointer) else {
+                return false;
+            };
+            value = next;
+            spot = self.spot(doc, &pointer);
+        }
+        false
     }
 
     /// A compiled node refused, named by its document and pointer.

@@ -25,6 +25,18 @@ pub(crate) struct Document {
     pub(crate) uri: String,
     pub(crate) name: String,
     pub(crate) value: serde_json::Value,
+    pub(crate) kind: DocKind,
+}
+
+/// What a document is, which decides where its schemas sit and how some keywords read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DocKind {
+    /// A JSON Schema document: the document is the schema.
+    Schema,
+    /// An OpenAPI description (or a file its `$ref`s reach): its schemas sit at these pointers,
+    /// `discriminator` picks a `oneOf`/`anyOf` branch, and `writeOnly` members are not required
+    /// but an error when present (the response direction).
+    OpenApi { schemas: Vec<String> },
 }
 
 /// Index of a node in [`Plan::nodes`].
@@ -70,6 +82,7 @@ impl Plan {
         match scan::scan(self, root, payload, settings) {
             scan::Verdict::Clean(variant) => Report {
                 variant,
+                endpoint: None,
                 violations: Vec::new(),
             },
             _ => check::check(self, root, payload, settings),
@@ -146,6 +159,20 @@ pub(crate) struct Rules {
     pub(crate) one_of: Vec<Id>,
     pub(crate) not: Option<Id>,
     pub(crate) condition: Option<(Id, Option<Id>, Option<Id>)>,
+    // OpenAPI, in the response direction.
+    /// Members whose schema is `writeOnly`: a response must not carry them; they are left out
+    /// of `required`.
+    pub(crate) write_only: Vec<Box<str>>,
+    /// `discriminator` beside `oneOf`/`anyOf`: the branch is the one the member's value names.
+    pub(crate) discriminator: Option<Box<Discriminator>>,
+}
+
+/// An OpenAPI `discriminator`: the member whose string value names the branch, and the names
+/// (explicit `mapping`, then the component names of the `$ref` branches) with their schemas.
+#[derive(Debug)]
+pub(crate) struct Discriminator {
+    pub(crate) property: Box<str>,
+    pub(crate) mapping: Vec<(Box<str>, Id)>,
 }
 
 impl Rules {

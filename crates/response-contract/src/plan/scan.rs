@@ -207,6 +207,8 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         if !r.dependent_required.is_empty()
             || !r.dependent_schemas.is_empty()
             || r.property_names.is_some()
+            || !r.write_only.is_empty()
+            || r.discriminator.is_some()
         {
             layout.unsure = true;
         }

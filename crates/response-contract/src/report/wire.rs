@@ -18,7 +18,10 @@ use std::borrow::Cow;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind};
+use super::{
+    Endpoint, JsonType, Limit, Location, Operation, Report, Severity, Variant, Violation,
+    ViolationKind,
+};
 
 /// `expected`: the allowed types of a type mismatch, or the one expected variant.
 #[derive(Serialize)]
@@ -60,12 +63,12 @@ impl<'a> Facts<'a> {
                 found: Some(FoundOut::Variant(*found)),
                 ..Facts::default()
             },
-            ViolationKind::MissingMember { name } | ViolationKind::UnknownMember { name } => {
-                Facts {
-                    name: Some(name),
-                    ..Facts::default()
-                }
-            }
+            ViolationKind::MissingMember { name }
+            | ViolationKind::UnknownMember { name }
+            | ViolationKind::WriteOnlyMember { name } => Facts {
+                name: Some(name),
+                ..Facts::default()
+            },
             ViolationKind::DuplicateMember { name, first } => Facts {
                 name: Some(name),
                 first: Some(*first),
@@ -88,7 +91,8 @@ impl<'a> Facts<'a> {
             | ViolationKind::LoneSurrogate
             | ViolationKind::NumberOutOfRange
             | ViolationKind::AmbiguousResponse
-            | ViolationKind::NoVariant => Facts::default(),
+            | ViolationKind::NoVariant
+            | ViolationKind::UnexpectedBody => Facts::default(),
         }
     }
 }
@@ -144,6 +148,46 @@ struct ReportOut<'a> {
     valid: bool,
     variant: Option<Variant>,
     violations: &'a [Violation],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operation: Option<EndpointWire<'a>>,
+}
+
+/// `operation`: the documented response a routed payload was checked against.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Operation", rename_all = "camelCase")]
+struct EndpointWire<'a> {
+    method: Cow<'a, str>,
+    path: Cow<'a, str>,
+    operation_id: Option<Cow<'a, str>>,
+    status: u16,
+    response: Cow<'a, str>,
+    media_type: Option<Cow<'a, str>>,
+}
+
+impl<'a> EndpointWire<'a> {
+    fn of(e: &'a Endpoint) -> Self {
+        EndpointWire {
+            method: Cow::Borrowed(&e.operation.method),
+            path: Cow::Borrowed(&e.operation.path),
+            operation_id: e.operation.operation_id.as_deref().map(Cow::Borrowed),
+            status: e.status,
+            response: Cow::Borrowed(&e.response),
+            media_type: e.media_type.as_deref().map(Cow::Borrowed),
+        }
+    }
+
+    fn into_endpoint(self) -> Endpoint {
+        Endpoint {
+            operation: std::sync::Arc::new(Operation {
+                method: self.method.into_owned(),
+                path: self.path.into_owned(),
+                operation_id: self.operation_id.map(Cow::into_owned),
+            }),
+            status: self.status,
+            response: self.response.into(),
+            media_type: self.media_type.map(|m| m.into()),
+        }
+    }
 }
 
 /// `expected` and `found` items: a JSON type or a variant (the names are disjoint).
@@ -208,6 +252,10 @@ impl FactsIn {
             "number_out_of_range" => ViolationKind::NumberOutOfRange,
             "ambiguous_response" => ViolationKind::AmbiguousResponse,
             "no_variant" => ViolationKind::NoVariant,
+            "unexpected_body" => ViolationKind::UnexpectedBody,
+            "write_only_member" => ViolationKind::WriteOnlyMember {
+                name: self.name.ok_or_else(|| need("name"))?,
+            },
             "type_mismatch" => {
                 let expected = self
                     .expected
@@ -298,6 +346,8 @@ struct ReportIn {
     valid: bool,
     variant: Option<Variant>,
     violations: Vec<Violation>,
+    #[serde(default)]
+    operation: Option<EndpointWire<'static>>,
 }
 
 impl Serialize for ViolationKind {
@@ -391,6 +441,7 @@ impl Serialize for Report {
             valid: self.is_valid(),
             variant: self.variant,
             violations: &self.violations,
+            operation: self.endpoint.as_ref().map(EndpointWire::of),
         }
         .serialize(serializer)
     }
@@ -403,6 +454,7 @@ impl<'de> Deserialize<'de> for Report {
         let report = Report {
             variant: wire.variant,
             violations: wire.violations,
+            endpoint: wire.operation.map(EndpointWire::into_endpoint),
         };
         if report.is_valid() != wire.valid {
             return Err(D::Error::custom(format!(
