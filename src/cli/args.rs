@@ -10,8 +10,8 @@ Exit status:
   0  every payload conforms to the contract (warnings allowed, unless --strict)
   1  at least one payload breaks the contract
   2  the tool could not do its job for some input: an unreadable file, bad arguments, a --schema
-     that is not a valid JSON Schema 2020-12 document. The other inputs are still checked and
-     reported; 2 wins over 1.
+     that is not a valid JSON Schema 2020-12 document, a problem in an --openapi description.
+     The other inputs (and operations) are still checked and reported; 2 wins over 1.
 A closed output pipe (`response-contract check … | head`) is not an error: the command stops
 quietly with status 0.";
 

@@ -47,7 +47,7 @@ pub enum Error {
     /// An OpenAPI description that cannot be used at all (not OpenAPI 3.0 or 3.1, not JSON or
     /// YAML), located in its file.
     #[error("{0}")]
-    Description(crate::openapi::Problem),
+    Description(Problem),
     /// Reading input failed.
     #[error("cannot read {}: {source}", path.display())]
     Read {
@@ -56,4 +56,31 @@ pub enum Error {
         /// The I/O error.
         source: io::Error,
     },
+}
+
+/// A problem in a description, located where its author wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Problem {
+    /// The file, as given (or the embedded description's name).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The JSON Pointer of the offending value in the file.
+    pub pointer: String,
+    /// What is wrong, in the description's terms.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    /// `api.yaml:12:9: the $ref … resolves to nothing`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
 }

@@ -32,6 +32,9 @@
 //! - [`Validator`]: a reusable, configured check ([`Expect`]ed variant, strict mode, limits,
 //!   redaction), with [`Validator::parse`] for the typed [`Response`].
 //! - [`Schema`]: the same located diagnostics against any JSON Schema 2020-12 document.
+//! - [`OpenApi`]: an OpenAPI 3.0/3.1 description (or the Bare Metal Server API's own,
+//!   [`OpenApi::bms`]); each response routed by operation, status and media type
+//!   ([`OpenApi::route`]) and checked against its documented schema ([`OpenApi::check`]).
 //! - [`lines`]: a bounded-memory reader of JSON Lines.
 //!
 //! Violations are data in a [`Report`]; [`Error`] is only for the tool failing (a bad schema, an

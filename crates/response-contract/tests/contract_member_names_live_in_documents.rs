@@ -57,8 +57,8 @@ const SAME_WORD_ELSEWHERE: &[(&str, &str, usize, &str)] = &[
     (
         "src/cli/args.rs",
         "status",
-        1,
-        "clap's id of the `--status` option",
+        2,
+        "clap's id of the `--status` option (conflicts and requirements)",
     ),
 ];
 

@@ -125,7 +125,26 @@ fn table() -> Vec<Report> {
         user.validate(br#"{"id": "abc"}"#),
         user.validate(br#"{"id": "ABC", "extra": true}"#),
         user.validate(b"7"),
+        openapi_report(200, br#"{"id": 1, "password": "hunter2"}"#),
+        openapi_report(204, b"{}"),
     ]
+}
+
+/// A report from an OpenAPI description: routed, with its endpoint, and OpenAPI's own kinds.
+fn openapi_report(status: u16, body: &[u8]) -> Report {
+    let api = response_contract::OpenApi::from_source(
+        br#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/u": {"get": {
+             "operationId": "getUser",
+             "responses": {
+               "200": {"description": "ok", "content": {"application/json": {"schema": {
+                 "type": "object", "properties": {"id": {"type": "integer"},
+                 "password": {"type": "string", "writeOnly": true}}}}}},
+               "204": {"description": "nothing"}}}}}}"#,
+        "api.json",
+    )
+    .expect("a valid description");
+    let route = api.route("GET", "/u", status, None).expect("routed");
+    api.check(&route, body)
 }
 
 #[test]

@@ -25,6 +25,7 @@ use serde_json::Value;
 
 use crate::contract;
 use crate::error::Error;
+pub use crate::error::Problem;
 use crate::options::{Expect, Limits};
 use crate::plan::compile::{self, CompileError};
 use crate::plan::{DocKind, Document, Id, Plan, check};
@@ -43,33 +44,6 @@ const BMS_URI: &str = "https://response-contract.invalid/schemas/bms/bms-openapi
 pub const BMS_SOURCE: &str = include_str!("../../schemas/bms-openapi.json");
 /// A schema that allows anything: a documented media type without a schema.
 const ANY_URI: &str = "https://response-contract.invalid/openapi/any-body";
-
-/// A problem in a description, located where its author wrote it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Problem {
-    /// The file, as given (or the embedded description's name).
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// The JSON Pointer of the offending value in the file.
-    pub pointer: String,
-    /// What is wrong, in the description's terms.
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    /// `api.yaml:12:9: the $ref … resolves to nothing`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
-    }
-}
 
 /// The OpenAPI versions read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,8 +69,33 @@ struct Content {
     target: Target,
 }
 
+/// A response key, read once: `200`, `2XX` or `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Code(u16),
+    Range(u16),
+    Default,
+}
+
+impl Status {
+    fn of(key: &str) -> Option<Status> {
+        let b = key.as_bytes();
+        if key == "default" {
+            return Some(Status::Default);
+        }
+        if b.len() != 3 || !(b'1'..=b'5').contains(&b[0]) {
+            return None;
+        }
+        if b[1..].iter().all(|c| c.eq_ignore_ascii_case(&b'x')) {
+            return Some(Status::Range(u16::from(b[0] - b'0')));
+        }
+        key.parse().ok().map(Status::Code)
+    }
+}
+
 struct Response {
     key: Arc<str>,
+    status: Status,
     /// Empty: the response has no content, so the body must be empty.
     contents: Vec<Content>,
     /// The response object itself could not be read (a `$ref` to nothing).
@@ -310,22 +309,23 @@ impl std::error::Error for Unmatched {}
 
 /// Lower case, without parameters: `Application/JSON; charset=utf-8` → `application/json`.
 fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
+    essence_of(media_type).to_ascii_lowercase()
 }
 
-/// Whether a media type's body is JSON: `application/json` or a `+json` suffix (wildcards
-/// count, as they admit JSON).
+/// The media type without parameters, as written.
+fn essence_of(media_type: &str) -> &str {
+    let end = memchr::memchr(b';', media_type.as_bytes()).unwrap_or(media_type.len());
+    media_type[..end].trim_ascii()
+}
+
+/// Whether a media type's body is JSON: `application/json` or a `+json` suffix, in any case
+/// (wildcards count, as they admit JSON).
 fn is_json(essence: &str) -> bool {
-    essence == "application/json"
-        || essence.ends_with("+json")
-        || essence.ends_with("/json")
-        || essence == "*/*"
-        || essence == "application/*"
+    let e = essence.as_bytes();
+    let ends = |suffix: &[u8]| {
+        e.len() >= suffix.len() && e[e.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    ends(b"/json") || ends(b"+json") || e == b"*/*" || e.eq_ignore_ascii_case(b"application/*")
 }
 
 fn escape(segment: &str) -> String {
@@ -510,13 +510,11 @@ impl Loader {
         let mut by_id: HashMap<String, usize> = HashMap::new();
         // (source, pointer) of each media type's schema, in order; `Target::Schema(i)` names one.
         let mut roots: Vec<(usize, String)> = Vec::new();
-        let paths: Vec<(String, Value)> = match self.sources[0].value.get("paths") {
-            Some(Value::Object(paths)) => {
-                paths.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-            }
+        let paths: Vec<String> = match self.sources[0].value.get("paths") {
+            Some(Value::Object(paths)) => paths.keys().cloned().collect(),
             _ => Vec::new(),
         };
-        for (template, _) in paths {
+        for template in paths {
             let pointer = format!("/paths/{}", escape(&template));
             if !template.starts_with('/') {
                 let problem = self.sources[0].problem(
@@ -529,12 +527,26 @@ impl Loader {
             let Ok((item_source, item_pointer)) = self.follow((0, pointer.clone())) else {
                 continue;
             };
-            let item = self.sources[item_source]
-                .value
-                .pointer(&item_pointer)
-                .cloned()
-                .unwrap_or(Value::Null);
-            servers(item.get("servers"), &mut router);
+            // What the operations say, read while the description is borrowed.
+            let item = self.sources[item_source].value.pointer(&item_pointer);
+            servers(item.and_then(|i| i.get("servers")), &mut router);
+            let drafts: Vec<(&'static str, Option<String>, Vec<String>)> = METHODS
+                .iter()
+                .filter_map(|&method| {
+                    let op = item?.get(method)?.as_object()?;
+                    servers(op.get("servers"), &mut router);
+                    let id = op
+                        .get("operationId")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    let keys = op
+                        .get("responses")
+                        .and_then(Value::as_object)
+                        .map(|r| r.keys().cloned().collect())
+                        .unwrap_or_default();
+                    Some((method, id, keys))
+                })
+                .collect();
             let index = templates.len();
             if let Err(other) = router.insert(&template, index) {
                 let problem = self.sources[0].problem(
@@ -545,30 +557,22 @@ impl Loader {
                 templates[other].same_shape.push(index);
             }
             let mut methods = Vec::new();
-            for &method in METHODS {
-                let Some(Value::Object(op)) = item.get(method) else {
-                    continue;
-                };
+            for (method, operation_id, keys) in drafts {
                 let op_pointer = format!("{item_pointer}/{method}");
-                servers(op.get("servers"), &mut router);
-                let operation_id = op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
                 let operation = Arc::new(Operation {
                     method: method.to_ascii_uppercase(),
                     path: template.clone(),
                     operation_id: operation_id.clone(),
                 });
                 let mut responses = Vec::new();
-                if let Some(Value::Object(documented)) = op.get("responses") {
-                    for key in documented.keys() {
+                {
+                    for key in &keys {
                         let at = format!("{op_pointer}/responses/{}", escape(key));
-                        if !valid_status_key(key) {
+                        let Some(status) = Status::of(key) else {
                             let problem = self.sources[item_source].problem(&at, format!("`{key}` is not a response key: a status code (`200`), a range (`2XX`) or `default`"));
                             self.problems.push(problem);
                             continue;
-                        }
+                        };
                         let key: Arc<str> = key
                             .to_ascii_uppercase()
                             .replace("DEFAULT", "default")
@@ -578,6 +582,7 @@ impl Loader {
                             Err(problem) => {
                                 responses.push(Response {
                                     key,
+                                    status,
                                     contents: Vec::new(),
                                     broken: Some(problem),
                                 });
@@ -610,6 +615,7 @@ impl Loader {
                         }
                         responses.push(Response {
                             key,
+                            status,
                             contents,
                             broken: None,
                         });
@@ -681,12 +687,13 @@ impl Loader {
     ) -> Result<Compiled, Error> {
         let mut docs: Vec<Document> = self
             .sources
-            .iter()
+            .iter_mut()
             .zip(starts)
             .map(|(s, schemas)| Document {
                 uri: s.uri.clone(),
                 name: s.name.clone(),
-                value: s.value.clone(),
+                // Problems are located from the text; the values are the compiler's now.
+                value: std::mem::take(&mut s.value),
                 kind: DocKind::OpenApi { schemas },
             })
             .collect();
@@ -768,16 +775,6 @@ impl Loader {
 /// The plan, the ids of the roots (in order, the any-body root last), and the roots that could
 /// not be compiled with their problems.
 type Compiled = (Plan, Vec<Id>, HashMap<usize, usize>);
-
-/// `200`, `2XX` (any case) or `default`.
-fn valid_status_key(key: &str) -> bool {
-    let b = key.as_bytes();
-    key == "default"
-        || (b.len() == 3
-            && (b'1'..=b'5').contains(&b[0])
-            && (b[1..].iter().all(u8::is_ascii_digit)
-                || b[1..].iter().all(|c| c.eq_ignore_ascii_case(&b'x'))))
-}
 
 /// The base paths a server URL stands for, its variables substituted (default and enum values).
 fn server_paths(url: &str, variables: Option<&Value>) -> Vec<String> {
@@ -932,26 +929,32 @@ impl OpenApi {
         content_type: Option<&str>,
     ) -> Result<Route, Unmatched> {
         let d = &*self.inner;
-        let request_path = path.split(['?', '#']).next().unwrap_or("");
+        let request_path = route::without_query(path);
         let Some(template) = d.router.find(request_path) else {
             return Err(Unmatched::NoPath {
                 path: request_path.to_owned(),
             });
         };
-        let wanted = method.to_ascii_lowercase();
         let t = &d.templates[template];
-        let candidates: Vec<(&Template, usize)> = std::iter::once(t)
+        let of = |t: &Template| {
+            t.methods
+                .iter()
+                .find(|(m, _)| m.eq_ignore_ascii_case(method))
+                .map(|&(_, e)| e)
+        };
+        // Templates of the same shape are a problem of the description: rare, so the common
+        // path allocates nothing.
+        let mut candidates = std::iter::once(t)
             .chain(t.same_shape.iter().map(|&i| &d.templates[i]))
-            .filter_map(|t| {
-                t.methods
-                    .iter()
-                    .find(|(m, _)| *m == wanted)
-                    .map(|&(_, e)| (t, e))
-            })
-            .collect();
-        let entry = match candidates.as_slice() {
-            [(_, entry)] => *entry,
-            [] => {
+            .filter_map(of);
+        let first = candidates.next();
+        let several: Vec<usize> = match (first, candidates.next()) {
+            (Some(a), Some(b)) => [a, b].into_iter().chain(candidates).collect(),
+            _ => Vec::new(),
+        };
+        let entry = match (first, several.as_slice()) {
+            (Some(entry), []) => entry,
+            (None, _) => {
                 return Err(Unmatched::NoMethod {
                     method: method.to_ascii_uppercase(),
                     template: t.path.clone(),
@@ -962,12 +965,12 @@ impl OpenApi {
                         .collect(),
                 });
             }
-            several => {
+            (Some(_), several) => {
                 return Err(Unmatched::Ambiguous {
                     path: request_path.to_owned(),
                     operations: several
                         .iter()
-                        .map(|(_, e)| Arc::clone(&d.operations[*e].operation))
+                        .map(|&e| Arc::clone(&d.operations[e].operation))
                         .collect(),
                 });
             }
@@ -1002,14 +1005,16 @@ impl OpenApi {
         content_type: Option<&str>,
     ) -> Result<Route, Unmatched> {
         let e = &self.inner.operations[entry];
-        let code = status.to_string();
-        let range = format!("{}XX", status / 100);
         let response = e
             .responses
             .iter()
-            .find(|r| *r.key == *code)
-            .or_else(|| e.responses.iter().find(|r| *r.key == *range))
-            .or_else(|| e.responses.iter().find(|r| &*r.key == "default"));
+            .find(|r| r.status == Status::Code(status))
+            .or_else(|| {
+                e.responses
+                    .iter()
+                    .find(|r| r.status == Status::Range(status / 100))
+            })
+            .or_else(|| e.responses.iter().find(|r| r.status == Status::Default));
         let Some(response) = response else {
             return Err(Unmatched::NoResponse {
                 operation: Arc::clone(&e.operation),
@@ -1037,34 +1042,36 @@ impl OpenApi {
                 target: None,
             });
         }
-        let content = match content_type.map(essence) {
+        let content = match content_type.map(essence_of) {
             Some(given) => {
-                let family = given.split('/').next().map(|t| format!("{t}/*"));
+                let kind = given.split('/').next().unwrap_or("");
                 let found = response
                     .contents
                     .iter()
-                    .find(|c| c.essence == given)
+                    .find(|c| c.essence.eq_ignore_ascii_case(given))
                     .or_else(|| {
-                        response
-                            .contents
-                            .iter()
-                            .find(|c| Some(&c.essence) == family.as_ref())
+                        response.contents.iter().find(|c| {
+                            c.essence
+                                .strip_suffix("/*")
+                                .is_some_and(|k| k != "*" && k.eq_ignore_ascii_case(kind))
+                        })
                     })
                     .or_else(|| response.contents.iter().find(|c| c.essence == "*/*"));
+                let json = is_json(given);
                 match found {
-                    Some(c) if is_json(&given) => c,
-                    Some(_) | None if !is_json(&given) => {
+                    Some(c) if json => c,
+                    _ if !json => {
                         return Err(Unmatched::NotJson {
                             operation: Arc::clone(&e.operation),
                             status,
-                            media_type: given,
+                            media_type: given.to_owned(),
                         });
                     }
                     _ => {
                         return Err(Unmatched::NoMediaType {
                             operation: Arc::clone(&e.operation),
                             status,
-                            media_type: given,
+                            media_type: given.to_owned(),
                             documented: response
                                 .contents
                                 .iter()

@@ -2,8 +2,6 @@
 //! segments where a literal segment wins over a templated one (as the specification asks), and
 //! a segment mixing text and parameters (`{name}.json`) wins over a bare parameter.
 
-use std::collections::HashMap;
-
 /// One segment of a path template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
@@ -13,7 +11,8 @@ enum Part {
 
 #[derive(Debug, Default)]
 struct Node {
-    literal: HashMap<Box<str>, Node>,
+    /// Literal segments, sorted for a binary search.
+    literal: Vec<(Box<str>, Node)>,
     /// Templated segments, the most specific (most text) first.
     templated: Vec<(Vec<Part>, Node)>,
     /// The path template ending here (index into the router's templates).
@@ -22,17 +21,51 @@ struct Node {
 
 #[derive(Debug, Default)]
 pub(crate) struct Router {
-    /// Server base paths as segments, the longest first; the empty base is always last.
+    /// Server base paths as segments, the longest first.
     bases: Vec<Vec<Box<str>>>,
     root: Node,
 }
 
+/// A path without its query string or fragment.
+pub(crate) fn without_query(path: &str) -> &str {
+    match memchr::memchr2(b'?', b'#', path.as_bytes()) {
+        Some(end) => &path[..end],
+        None => path,
+    }
+}
+
 /// The segments of a path: no query or fragment, one trailing slash ignored.
-fn segments(path: &str) -> impl Iterator<Item = &str> {
-    let path = path.split(['?', '#']).next().unwrap_or("");
+fn segments(path: &str) -> Segments<'_> {
+    let path = without_query(path);
     let path = path.strip_prefix('/').unwrap_or(path);
     let path = path.strip_suffix('/').unwrap_or(path);
-    path.split('/').filter(move |_| !path.is_empty())
+    Segments {
+        rest: (!path.is_empty()).then_some(path),
+    }
+}
+
+/// The segments of a path, split with `memchr` (the router's hot loop).
+#[derive(Clone)]
+struct Segments<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match memchr::memchr(b'/', rest.as_bytes()) {
+            Some(slash) => {
+                self.rest = Some(&rest[slash + 1..]);
+                Some(&rest[..slash])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
 }
 
 /// A template segment's parts: `{id}` → [Param], `v{n}.json` → [Text("v"), Param, Text(".json")].
@@ -88,8 +121,8 @@ fn text_len(parts: &[Part]) -> usize {
 }
 
 /// `%xx` escapes decoded, for comparing a request segment with a template's text.
-fn decode(segment: &str) -> std::borrow::Cow<'_, str> {
-    if segment.contains('%') {
+fn decode(segment: &str, escaped: bool) -> std::borrow::Cow<'_, str> {
+    if escaped && memchr::memchr(b'%', segment.as_bytes()).is_some() {
         std::borrow::Cow::Owned(crate::plan::compile::percent_decode(segment))
     } else {
         std::borrow::Cow::Borrowed(segment)
@@ -102,6 +135,7 @@ impl Router {
         let base: Vec<Box<str>> = segments(path).map(Into::into).collect();
         if !self.bases.contains(&base) {
             self.bases.push(base);
+            self.bases.sort_by_key(|b| std::cmp::Reverse(b.len()));
         }
     }
 
@@ -111,7 +145,19 @@ impl Router {
         let mut node = &mut self.root;
         for segment in segments(template) {
             node = match parts(segment) {
-                None => node.literal.entry(segment.into()).or_default(),
+                None => {
+                    let at = match node
+                        .literal
+                        .binary_search_by(|(name, _)| (**name).cmp(segment))
+                    {
+                        Ok(at) => at,
+                        Err(at) => {
+                            node.literal.insert(at, (segment.into(), Node::default()));
+                            at
+                        }
+                    };
+                    &mut node.literal[at].1
+                }
                 Some(parts) => {
                     let shape = |p: &[Part]| {
                         p.iter()
@@ -152,35 +198,43 @@ impl Router {
     }
 
     /// The template a request path is an instance of, under the longest server base path that
-    /// it starts with (a description without servers is served from `/`).
+    /// it starts with (a description without servers is served from `/`). No allocation unless
+    /// a segment has `%` escapes.
     pub(crate) fn find(&self, path: &str) -> Option<usize> {
-        let request: Vec<std::borrow::Cow<'_, str>> = segments(path).map(decode).collect();
+        let escaped = memchr::memchr(b'%', path.as_bytes()).is_some();
         if self.bases.is_empty() {
-            return descend(&self.root, &request);
+            return descend(&self.root, segments(path), escaped);
         }
-        let mut bases: Vec<&Vec<Box<str>>> = self.bases.iter().collect();
-        bases.sort_by_key(|b| std::cmp::Reverse(b.len()));
-        bases.into_iter().find_map(|base| {
-            (request.len() >= base.len() && base.iter().zip(&request).all(|(b, r)| **b == **r))
-                .then(|| descend(&self.root, &request[base.len()..]))
-                .flatten()
+        self.bases.iter().find_map(|base| {
+            let mut rest = segments(path);
+            for b in base {
+                let segment = rest.next()?;
+                if **b != *decode(segment, escaped) {
+                    return None;
+                }
+            }
+            descend(&self.root, rest, escaped)
         })
     }
 }
 
-fn descend(node: &Node, rest: &[std::borrow::Cow<'_, str>]) -> Option<usize> {
-    let Some((first, rest)) = rest.split_first() else {
+/// `escaped`: the path has `%` escapes somewhere (else no segment needs decoding).
+fn descend(node: &Node, mut rest: Segments<'_>, escaped: bool) -> Option<usize> {
+    let Some(first) = rest.next() else {
         return node.template;
     };
-    if let Some(next) = node.literal.get(&**first)
-        && let Some(found) = descend(next, rest)
+    let first = decode(first, escaped);
+    if let Ok(at) = node
+        .literal
+        .binary_search_by(|(name, _)| (**name).cmp(&*first))
+        && let Some(found) = descend(&node.literal[at].1, rest.clone(), escaped)
     {
         return Some(found);
     }
     node.templated
         .iter()
-        .filter(|(parts, _)| matches(parts, first))
-        .find_map(|(_, next)| descend(next, rest))
+        .filter(|(parts, _)| matches(parts, &first))
+        .find_map(|(_, next)| descend(next, rest.clone(), escaped))
 }
 
 #[cfg(test)]

@@ -89,6 +89,8 @@ struct Compiler<'d> {
     in_place: Vec<Vec<Id>>,
     /// Reserved nodes still to compile: (id, document, pointer).
     pending: Vec<(Id, usize, String)>,
+    /// Patterns compiled so far, by source: generated descriptions repeat the same few.
+    patterns: HashMap<String, Option<pattern::Pattern>>,
 }
 
 /// Compiles `docs`; returns the plan and the ids of `roots` (indices into `docs`).
@@ -111,6 +113,7 @@ pub(crate) fn compile_at(
         fallbacks: Vec::new(),
         in_place: Vec::new(),
         pending: Vec::new(),
+        patterns: HashMap::new(),
     };
     for (i, doc) in docs.iter().enumerate() {
         let base = strip_fragment(&doc.uri);
@@ -513,9 +516,9 @@ impl Compiler<'_> {
                 "maxLength" => r.max_length = Some(count(value).ok_or_else(|| bad("a count"))?),
                 "pattern" => {
                     let source = value.as_str().ok_or_else(|| bad("a string"))?;
-                    match pattern::compile(source) {
-                        Ok(p) => r.pattern = Some((p, source.into())),
-                        Err(_) => return Ok(None),
+                    match self.pattern(source) {
+                        Some(p) => r.pattern = Some((p, source.into())),
+                        None => return Ok(None),
                     }
                 }
                 "format" => r.format = Some(value.as_str().ok_or_else(|| bad("a string"))?.into()),
@@ -546,7 +549,7 @@ impl Compiler<'_> {
                         return Err(bad("an object"));
                     };
                     for name in members.keys() {
-                        let Ok(p) = pattern::compile(name) else {
+                        let Some(p) = self.pattern(name) else {
                             return Ok(None);
                         };
                         let child = self.sub(spot, &["patternProperties", name])?;
@@ -678,6 +681,17 @@ impl Compiler<'_> {
             self.openapi_rules(map, spot, id, &mut r)?;
         }
         Ok(Some(r))
+    }
+
+    /// A pattern for the linear-time engine, compiled once per source; `None` for one it cannot
+    /// run (the engine's then).
+    fn pattern(&mut self, source: &str) -> Option<pattern::Pattern> {
+        if let Some(known) = self.patterns.get(source) {
+            return known.clone();
+        }
+        let compiled = pattern::compile(source).ok();
+        self.patterns.insert(source.to_owned(), compiled.clone());
+        compiled
     }
 
     /// OpenAPI's own keywords, in the response direction: `writeOnly` members and
