@@ -33,6 +33,8 @@
 //!   redaction), with [`Validator::parse`] for the typed [`Response`].
 //! - [`Schema`]: the same located diagnostics against any JSON Schema 2020-12 document.
 //! - [`lines`]: a bounded-memory reader of JSON Lines.
+//! - [`traffic`]: recorded traffic — HAR files and JSON Lines exchange logs — read one exchange
+//!   at a time in bounded memory, with bodies located in the file and no secrets kept.
 //!
 //! Violations are data in a [`Report`]; [`Error`] is only for the tool failing (a bad schema, an
 //! unreadable input). The library never prints and never exits.
@@ -64,6 +66,7 @@ mod report;
 mod schema;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+pub mod traffic;
 mod validator;
 
 // The README's examples are compiled and run as doctests, so they cannot go stale.
