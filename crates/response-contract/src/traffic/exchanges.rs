@@ -27,8 +27,8 @@ use crate::report::Location;
 /// let exchange = ExchangeReader::new(&log[..]).next().unwrap()?;
 /// assert_eq!(exchange.path.as_deref(), Some("/orders"));
 /// assert_eq!(exchange.body.bytes(), Some(&br#"{"order_id": "A1"}"#[..]));
-/// // The body's `"A1"` (decoded byte 13) is at column 128 of line 1.
-/// assert_eq!(exchange.body.locate_offset(13).unwrap().column, 128);
+/// // The body's `"A1"` (decoded byte 13) is at column 147 of line 1.
+/// assert_eq!(exchange.body.locate_offset(13).unwrap().column, 147);
 /// # Ok::<(), response_contract::traffic::TrafficError>(())
 /// ```
 #[derive(Debug)]

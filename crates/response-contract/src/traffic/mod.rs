@@ -28,9 +28,9 @@
 //! assert_eq!(exchange.status, Some(200));
 //! assert_eq!(exchange.body.bytes(), Some(&br#"{"order_id": 7}"#[..]));
 //! assert!(!format!("{exchange:?}").contains("s3cr3t"));
-//! // Byte 13 of the body (the `7`) sits at line 5, column 41 of the HAR file.
+//! // Byte 13 of the body (the `7`) sits at line 6, column 53 of the HAR file.
 //! let at = exchange.body.locate_offset(13).unwrap();
-//! assert_eq!((at.line, at.column), (5, 41));
+//! assert_eq!((at.line, at.column), (6, 53));
 //! # Ok::<(), response_contract::traffic::TrafficError>(())
 //! ```
 //!
