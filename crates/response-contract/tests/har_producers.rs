@@ -248,7 +248,7 @@ fn problems_of_one_entry_are_data_and_reading_goes_on() {
         "0 L1 GET https://h /a - - text(2) [`response.status` is missing]",
         "1 L2 - - - - - Unread [the entry is a number, not an object]",
         "2 L3 - - - - - unrecorded(NoContent) [`request.method` is a number, expected a string; `request.url` is not a URL this tool can read (not shown); `response.status` is a string, expected an integer]",
-        "3 L4 - https://h /b - - undecodable(`response.content.text` is not a string) [`request.method` is missing; `response.status` is 1000, not an HTTP status (100–599); `response.content.text` is a number, expected a string]",
+        "3 L4 - https://h /b - - undecodable(`response.content.text` is not a string) [`request.method` is missing; the status 1000 is not an HTTP status (100–599); `response.content.text` is a number, expected a string]",
         "4 L5 - - - 204 - undecodable(`response.content.encoding` names an encoding other than base64) [`request` is a string, expected an object]",
         "5 L6 - https://h /c 200 - undecodable(the base64 text does not decode: Invalid symbol 37, offset 0.) [`request.method` is missing]",
         "6 L7 - https://h /d 200 - undecodable(a lone surrogate escape at byte 0 of the text (no Unicode text holds one)) [`request.method` is missing]",

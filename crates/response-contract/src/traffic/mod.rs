@@ -62,6 +62,10 @@ pub use body::PositionMap;
 pub use exchanges::ExchangeReader;
 pub use har::{DEFAULT_MAX_ENTRY, HarReader};
 
+/// `schemas/exchange.schema.json`: the JSON Schema 2020-12 document of one exchange log line,
+/// published so that other tools can write logs [`ExchangeReader`] reads.
+pub const EXCHANGE_SCHEMA: &str = include_str!("../../schemas/exchange.schema.json");
+
 /// One recorded request and its response, holding nothing secret.
 ///
 /// Non-exhaustive: built by the readers; more facts (the request's timing, say) may be added.
@@ -310,7 +314,7 @@ impl fmt::Display for EntryProblem {
                 f.write_str(")")
             }
             EntryProblem::StatusOutOfRange { status } => {
-                write!(f, "`response.status` is {status}, not an HTTP status (100–599)")
+                write!(f, "the status {status} is not an HTTP status (100–599)")
             }
             EntryProblem::BadUrl { member } => {
                 write!(f, "`{member}` is not a URL this tool can read (not shown)")
