@@ -136,3 +136,12 @@ fn a_large_entry_is_held_once_and_an_oversized_one_not_at_all() {
         reader.buffer_high_water()
     );
 }
+
+/// The case: a 1 GB HAR of 2 million entries, on one line. Slow in a debug build; run
+/// `cargo test --release -p response-contract --test har_bounded_memory -- --ignored` (and
+/// measure the process's peak memory with `/usr/bin/time -v`).
+#[test]
+#[ignore = "1 GB of input: run in release"]
+fn a_1_gb_single_line_har_of_2_million_entries_is_read_in_bounded_memory() {
+    check(2_000_000, false);
+}

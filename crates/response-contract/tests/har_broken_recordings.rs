@@ -100,7 +100,7 @@ fn the_cut_message_names_the_line_and_the_incomplete_entry() {
     assert_eq!(got.len(), 1);
     assert_eq!(
         error.unwrap().to_string(),
-        "the HAR file is cut short at line 3, column 34: 1 complete entries were read, the entry starting at line 3 is incomplete"
+        "the HAR file is cut short at line 3, column 34, after 1 complete entry; the entry starting at line 3 is incomplete"
     );
 }
 

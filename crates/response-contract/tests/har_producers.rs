@@ -266,3 +266,27 @@ fn problems_of_one_entry_are_data_and_reading_goes_on() {
         "the response body was not recorded (empty text, but a size of 3 bytes)"
     );
 }
+
+/// Hands out one byte per read: every entry straddles a read, so the reader's scanning path
+/// (not the whole-in-buffer one) reads them all.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.0.len()).min(1);
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn reads_of_any_size_give_the_same_exchanges() {
+    for name in PRODUCERS {
+        let file = fixture(name);
+        let trickled: Vec<Exchange> = HarReader::new(Trickle(&file))
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(trickled, read(name), "{name}");
+    }
+}

@@ -201,8 +201,8 @@ pub(crate) struct LogLine<'a> {
 }
 
 /// Where a member's raw text sits, as a byte offset into the parsed text.
-fn offset_in(text: &str, raw: &RawValue) -> usize {
-    (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
+fn offset_in(base: &[u8], raw: &RawValue) -> usize {
+    (raw.get().as_ptr() as usize).saturating_sub(base.as_ptr() as usize)
 }
 
 /// The reason given for a text serde_json cannot read, without its message (which may quote a
@@ -227,27 +227,41 @@ pub(crate) fn error_offset(text: &str, error: &serde_json::Error) -> usize {
     (line_start + error.column().saturating_sub(1)).min(text.len())
 }
 
-/// Reads one HAR entry. `locate` turns a byte offset in `text` into a file location (offsets
-/// come in increasing order).
+/// Reads one HAR entry whose bytes are `text`. `locate` turns a byte offset in `text` into a
+/// file location (offsets come in increasing order).
 pub(crate) fn har_exchange(
     index: u64,
     at: Location,
     text: &str,
     locate: &mut dyn FnMut(usize) -> Location,
 ) -> Exchange {
-    let mut exchange = Exchange::unread(index, at);
-    let entry = match serde_json::from_str::<Loose<HarEntry<'_>>>(text) {
-        Ok(Loose::Obj(entry)) => entry,
-        Ok(Loose::Not(found)) => {
-            exchange.problems.push(EntryProblem::NotAnObject { found });
-            return exchange;
-        }
+    match serde_json::from_str::<Loose<HarEntry<'_>>>(text) {
+        Ok(entry) => har_exchange_of(index, at, entry, text.as_bytes(), locate),
         Err(e) => {
-            let at = locate(error_offset(text, &e));
+            let mut exchange = Exchange::unread(index, at);
             exchange.problems.push(EntryProblem::Malformed {
-                at,
+                at: locate(error_offset(text, &e)),
                 reason: malformed_reason(&e),
             });
+            exchange
+        }
+    }
+}
+
+/// Builds the exchange of a parsed HAR entry; `base` is the start of the bytes it was parsed
+/// from, `locate` as for [`har_exchange`].
+pub(crate) fn har_exchange_of(
+    index: u64,
+    at: Location,
+    entry: Loose<HarEntry<'_>>,
+    base: &[u8],
+    locate: &mut dyn FnMut(usize) -> Location,
+) -> Exchange {
+    let mut exchange = Exchange::unread(index, at);
+    let entry = match entry {
+        Loose::Obj(entry) => entry,
+        Loose::Not(found) => {
+            exchange.problems.push(EntryProblem::NotAnObject { found });
             return exchange;
         }
     };
@@ -268,7 +282,7 @@ pub(crate) fn har_exchange(
                 Some(Loose::Obj(mut content)) => {
                     let mime_type = content.mime_type.take();
                     exchange.media_type = media_type(mime_type, "response.content.mimeType", problems);
-                    har_body(content, text, locate, problems)
+                    har_body(content, base, locate, problems)
                 }
                 Some(Loose::Not(found)) => {
                     problems.push(wrong("response.content", JsonType::Object, found));
@@ -291,7 +305,7 @@ pub(crate) fn har_exchange(
 
 fn har_body(
     content: HarContent<'_>,
-    text: &str,
+    base: &[u8],
     locate: &mut dyn FnMut(usize) -> Location,
     problems: &mut Vec<EntryProblem>,
 ) -> Body {
@@ -312,7 +326,7 @@ fn har_body(
             None => Unrecorded::NoText,
         });
     };
-    let at = locate(offset_in(text, raw));
+    let at = locate(offset_in(base, raw));
     let base64 = match content.encoding {
         None => false,
         Some(Leaf::Str(e)) if e.is_empty() || e.eq_ignore_ascii_case("utf8") || e.eq_ignore_ascii_case("utf-8") => false,
@@ -524,8 +538,8 @@ pub(crate) fn log_exchange(
     exchange.status = status(line.status, "status", false, problems);
     exchange.media_type = media_type(line.content_type, "content_type", problems);
     exchange.body = match (line.body, line.body_base64) {
-        (Some(body), None) => string_body(body, locate(offset_in(text, body)), false, "body", problems),
-        (None, Some(body)) => string_body(body, locate(offset_in(text, body)), true, "body_base64", problems),
+        (Some(body), None) => string_body(body, locate(offset_in(text.as_bytes(), body)), false, "body", problems),
+        (None, Some(body)) => string_body(body, locate(offset_in(text.as_bytes(), body)), true, "body_base64", problems),
         (None, None) => Body::Unrecorded(Unrecorded::NoText),
         (Some(body), Some(_)) => {
             problems.push(EntryProblem::Conflict {
@@ -533,7 +547,7 @@ pub(crate) fn log_exchange(
             });
             Body::Undecodable {
                 reason: "both `body` and `body_base64` are given".to_owned(),
-                at: locate(offset_in(text, body)),
+                at: locate(offset_in(text.as_bytes(), body)),
             }
         }
     };

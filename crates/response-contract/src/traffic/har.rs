@@ -9,7 +9,7 @@
 
 use std::io::{self, Read};
 
-use super::entry::har_exchange;
+use super::entry::{HarEntry, Loose, har_exchange, har_exchange_of};
 use super::{EntryProblem, Exchange, TrafficError};
 use crate::report::Location;
 
@@ -17,8 +17,8 @@ use crate::report::Location;
 /// ([`crate::Limits`], 16 MiB) escaped, with its request.
 pub const DEFAULT_MAX_ENTRY: usize = 64 * 1024 * 1024;
 
-/// How much one read asks for.
-const CHUNK: usize = 64 * 1024;
+/// How much one read asks for at least.
+const CHUNK: usize = 128 * 1024;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -37,11 +37,13 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 ///   [`TrafficError::TrailingData`]. A failed read gives [`TrafficError::Read`].
 ///
 /// Memory: the read buffer holds at most about twice the largest entry (up to the limit) plus
-/// 64 KiB; see [`HarReader::buffer_high_water`].
+/// 128 KiB; see [`HarReader::buffer_high_water`].
 #[derive(Debug)]
 pub struct HarReader<R> {
     reader: R,
+    /// Read bytes are `buf[..end]`; the rest is room for the next read.
     buf: Vec<u8>,
+    end: usize,
     /// File offset of `buf[0]`.
     base: usize,
     /// The next byte to read.
@@ -86,12 +88,13 @@ enum Scan {
 }
 
 impl<R: Read> HarReader<R> {
-    /// Reads `reader` (unbuffered reads are fine: it is read in 64 KiB chunks) with the default
+    /// Reads `reader` (unbuffered reads are fine: it is read in 128 KiB chunks) with the default
     /// entry limit, [`DEFAULT_MAX_ENTRY`].
     pub fn new(reader: R) -> Self {
         HarReader {
             reader,
             buf: Vec::new(),
+            end: 0,
             base: 0,
             pos: 0,
             cur: 0,
@@ -153,9 +156,10 @@ impl<R: Read> HarReader<R> {
         let keep = keep.min(self.pos);
         let mut cut = 0;
         // Dropping at least half the buffer: each byte is moved at most about once.
-        if keep > 0 && keep >= self.buf.len() / 2 {
+        if keep > 0 && keep >= self.end / 2 {
             self.move_to(keep);
-            self.buf.drain(..keep);
+            self.buf.copy_within(keep..self.end, 0);
+            self.end -= keep;
             self.base += keep;
             self.pos -= keep;
             self.cur -= keep;
@@ -164,19 +168,18 @@ impl<R: Read> HarReader<R> {
         if self.eof {
             return Ok((cut, false));
         }
-        let old = self.buf.len();
-        self.buf.resize(old + CHUNK, 0);
+        // The room after `end` is zeroed once, when the buffer grows, not at every read.
+        if self.buf.len() < self.end + CHUNK {
+            self.buf.resize(self.end + CHUNK, 0);
+        }
         let n = loop {
-            match self.reader.read(&mut self.buf[old..]) {
+            match self.reader.read(&mut self.buf[self.end..]) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
                 Ok(n) => break n,
             }
         };
-        self.buf.truncate(old + n);
+        self.end += n;
         self.high_water = self.high_water.max(self.buf.capacity());
         if n == 0 {
             self.eof = true;
@@ -187,7 +190,7 @@ impl<R: Read> HarReader<R> {
     /// The next byte after whitespace (not consumed); `None` at the end of the input.
     fn skip_ws(&mut self) -> io::Result<Option<u8>> {
         loop {
-            while let Some(&b) = self.buf.get(self.pos) {
+            while let Some(&b) = self.buf[..self.end].get(self.pos) {
                 if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
                     self.pos += 1;
                 } else {
@@ -209,8 +212,8 @@ impl<R: Read> HarReader<R> {
         let mut i = self.pos + 1;
         let mut holding = keep;
         loop {
-            if scanner.run(&self.buf, &mut i) {
-                if holding {
+            if scanner.run(&self.buf[..self.end], &mut i) {
+                if holding && self.base + i - value_start <= self.max_entry {
                     return Ok(Scan::Complete {
                         start: self.pos,
                         end: i,
@@ -237,7 +240,7 @@ impl<R: Read> HarReader<R> {
     }
 
     fn truncated(&mut self, partial: Option<Location>) -> TrafficError {
-        self.move_to(self.buf.len());
+        self.move_to(self.end);
         TrafficError::Truncated {
             at: self.loc,
             entries: self.index,
@@ -265,13 +268,14 @@ impl<R: Read> HarReader<R> {
         loop {
             match self.state {
                 State::Begin => {
-                    while self.buf.len() < 3 && self.fill(0)?.1 {}
+                    while self.end < 3 && self.fill(0)?.1 {}
                     let start = self.loc;
-                    if self.buf.starts_with(BOM) {
+                    let head = &self.buf[..self.end];
+                    if head.starts_with(BOM) {
                         self.pos = 3;
                         self.cur = 3;
                         self.loc.offset = 3;
-                    } else if self.buf.starts_with(b"\xFF\xFE") || self.buf.starts_with(b"\xFE\xFF") {
+                    } else if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
                         self.state = State::End;
                         return Err(TrafficError::NotHar {
                             reason: "it is UTF-16 text; HAR files are UTF-8",
@@ -433,6 +437,9 @@ impl<R: Read> HarReader<R> {
         self.move_to(self.pos);
         let at = self.loc;
         let index = self.index;
+        if let Some(exchange) = self.entry_in_buffer(index, at) {
+            return Ok(exchange);
+        }
         match self.scan_value(true)? {
             Scan::Complete { start, end } => {
                 self.index += 1;
@@ -472,6 +479,40 @@ impl<R: Read> HarReader<R> {
             }
             Scan::Eof => Err(self.truncated(Some(at))),
         }
+    }
+}
+
+impl<R> HarReader<R> {
+    /// The fast path: an entry whole in the buffer, found and parsed in one pass by serde_json
+    /// (no scan first). `None` when it is not whole there, is not well-formed, or is over the
+    /// limit: the scanning path then finds its end and tells which.
+    fn entry_in_buffer(&mut self, index: u64, at: Location) -> Option<Exchange> {
+        let start = self.pos;
+        let bytes = &self.buf[start..self.end];
+        if bytes.first() != Some(&b'{') {
+            return None;
+        }
+        let mut stream =
+            serde_json::Deserializer::from_slice(bytes).into_iter::<Loose<HarEntry<'_>>>();
+        let entry = stream.next()?.ok()?;
+        let len = stream.byte_offset();
+        if len > self.max_entry {
+            return None;
+        }
+        let (cur, loc) = (&mut self.cur, &mut self.loc);
+        let buf = &self.buf;
+        let mut locate = |offset: usize| {
+            let to = start + offset;
+            if to > *cur {
+                advance(loc, &buf[*cur..to]);
+                *cur = to;
+            }
+            *loc
+        };
+        let exchange = har_exchange_of(index, at, entry, bytes, &mut locate);
+        self.index += 1;
+        self.pos = start + len;
+        Some(exchange)
     }
 }
 

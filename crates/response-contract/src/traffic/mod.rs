@@ -344,10 +344,14 @@ pub enum TrafficError {
     /// The file ends before its JSON does: the recorder was killed, or the copy is partial.
     /// Every complete entry before the cut was read.
     #[error(
-        "the HAR file is cut short at line {}, column {}: {entries} complete entries were read{}",
+        "the HAR file is cut short at line {}, column {}, after {entries} complete {}{}",
         at.line,
         at.column,
-        match partial { Some(p) => format!(", the entry starting at line {} is incomplete", p.line), None => String::new() }
+        if *entries == 1 { "entry" } else { "entries" },
+        match partial {
+            Some(p) => format!("; the entry starting at line {} is incomplete", p.line),
+            None => String::new(),
+        }
     )]
     Truncated {
         /// Where the file ends.
