@@ -137,7 +137,11 @@ fn base64_encode(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for k in 0..4 {
             if k <= chunk.len() {
@@ -244,12 +248,22 @@ fn paired(pretty: &[u8], one_line: &[u8], validator: &Validator) {
         samples[3].push(once(|| floor(one_line)));
         samples[4].push(once(|| read(one_line)));
     }
-    let labels = ["floor", "read", "read_validate", "floor_one_line", "read_one_line"];
+    let labels = [
+        "floor",
+        "read",
+        "read_validate",
+        "floor_one_line",
+        "read_one_line",
+    ];
     let medians: Vec<f64> = samples.into_iter().map(median).collect();
     let mut out = String::from("method\tmedian_ms\tratio_to_floor\n");
     for (k, label) in labels.iter().enumerate() {
         let floor = if k >= 3 { medians[3] } else { medians[0] };
-        let line = format!("{label}\t{:.1}\t{:.2}\n", medians[k] * 1e3, medians[k] / floor);
+        let line = format!(
+            "{label}\t{:.1}\t{:.2}\n",
+            medians[k] * 1e3,
+            medians[k] / floor
+        );
         eprint!("paired {line}");
         out.push_str(&line);
     }

@@ -33,7 +33,11 @@ fn the_shipped_schema_is_the_file_and_its_examples_are_valid_and_read_cleanly() 
         assert!(validator.is_valid(example), "{example}");
         let line = serde_json::to_string(example).unwrap();
         let exchange = &read(&line)[0];
-        assert!(exchange.problems.is_empty(), "{line}: {:?}", exchange.problems);
+        assert!(
+            exchange.problems.is_empty(),
+            "{line}: {:?}",
+            exchange.problems
+        );
     }
 }
 
@@ -49,9 +53,16 @@ fn lines_the_schema_accepts_are_read_without_problems() {
     ];
     for line in valid {
         let value: Value = serde_json::from_str(line).unwrap();
-        assert!(validator.is_valid(&value), "the schema should accept {line}");
+        assert!(
+            validator.is_valid(&value),
+            "the schema should accept {line}"
+        );
         let exchange = &read(line)[0];
-        assert!(exchange.problems.is_empty(), "{line}: {:?}", exchange.problems);
+        assert!(
+            exchange.problems.is_empty(),
+            "{line}: {:?}",
+            exchange.problems
+        );
         assert!(exchange.status.is_some() && exchange.method.is_some() && exchange.path.is_some());
     }
 }
@@ -60,23 +71,53 @@ fn lines_the_schema_accepts_are_read_without_problems() {
 fn lines_the_schema_refuses_are_read_with_a_problem_that_says_why() {
     let validator = schema();
     let invalid = [
-        (r#"{"method": "GET", "url": "https://h/", "status": "200"}"#, "`status` is a string, expected an integer"),
-        (r#"{"method": "GET", "url": "https://h/", "status": 42}"#, "the status 42 is not an HTTP status (100–599)"),
-        (r#"{"method": "GET", "url": "https://h/"}"#, "`status` is missing"),
-        (r#"{"url": "https://h/", "status": 200}"#, "`method` is missing"),
+        (
+            r#"{"method": "GET", "url": "https://h/", "status": "200"}"#,
+            "`status` is a string, expected an integer",
+        ),
+        (
+            r#"{"method": "GET", "url": "https://h/", "status": 42}"#,
+            "the status 42 is not an HTTP status (100–599)",
+        ),
+        (
+            r#"{"method": "GET", "url": "https://h/"}"#,
+            "`status` is missing",
+        ),
+        (
+            r#"{"url": "https://h/", "status": 200}"#,
+            "`method` is missing",
+        ),
         (r#"{"method": "GET", "status": 200}"#, "`url` is missing"),
-        (r#"{"method": "GET", "url": "https://h/", "path": "/", "status": 200}"#, "both `url` and `path` are given; `url` was read"),
-        (r#"{"method": "GET", "path": "/", "status": 200, "body": "", "body_base64": ""}"#, "both `body` and `body_base64` are given"),
-        (r#"{"method": "GET", "url": "no url", "status": 200}"#, "`url` is not a URL this tool can read (not shown)"),
-        (r#"{"method": "GET", "path": "/", "status": 200, "body": {"a": 1}}"#, "`body` is an object, expected a string"),
+        (
+            r#"{"method": "GET", "url": "https://h/", "path": "/", "status": 200}"#,
+            "both `url` and `path` are given; `url` was read",
+        ),
+        (
+            r#"{"method": "GET", "path": "/", "status": 200, "body": "", "body_base64": ""}"#,
+            "both `body` and `body_base64` are given",
+        ),
+        (
+            r#"{"method": "GET", "url": "no url", "status": 200}"#,
+            "`url` is not a URL this tool can read (not shown)",
+        ),
+        (
+            r#"{"method": "GET", "path": "/", "status": 200, "body": {"a": 1}}"#,
+            "`body` is an object, expected a string",
+        ),
         (r#"[1]"#, "the entry is an array, not an object"),
     ];
     for (line, problem) in invalid {
         let value: Value = serde_json::from_str(line).unwrap();
-        assert!(!validator.is_valid(&value), "the schema should refuse {line}");
+        assert!(
+            !validator.is_valid(&value),
+            "the schema should refuse {line}"
+        );
         let exchange = &read(line)[0];
         let problems: Vec<String> = exchange.problems.iter().map(ToString::to_string).collect();
-        assert!(problems.iter().any(|p| p == problem), "{line}: {problems:?}");
+        assert!(
+            problems.iter().any(|p| p == problem),
+            "{line}: {problems:?}"
+        );
     }
 }
 
@@ -87,7 +128,9 @@ fn every_line_is_an_exchange_numbered_in_order_with_its_line() {
     assert_eq!(got.len(), 3);
     assert_eq!((got[0].index, got[0].at.line, got[0].at.offset), (0, 1, 0));
     assert_eq!((got[1].index, got[1].at.line, got[1].at.offset), (1, 4, 67));
-    assert!(matches!(got[1].problems[..], [EntryProblem::Malformed { at, .. }] if at.line == 4 && at.column == 2));
+    assert!(
+        matches!(got[1].problems[..], [EntryProblem::Malformed { at, .. }] if at.line == 4 && at.column == 2)
+    );
     assert_eq!((got[2].index, got[2].at.line), (2, 5));
     let Body::Base64 { bytes, at } = &got[2].body else {
         panic!("{:?}", got[2].body);
@@ -113,7 +156,10 @@ fn an_oversized_line_is_reported_and_the_next_read() {
             max: 1000
         }]
     );
-    assert_eq!((got[1].at.line, got[1].at.offset, got[1].status), (2, 5059, Some(204)));
+    assert_eq!(
+        (got[1].at.line, got[1].at.offset, got[1].status),
+        (2, 5059, Some(204))
+    );
 }
 
 #[test]
@@ -122,13 +168,19 @@ fn secrets_in_a_line_are_never_kept() {
 {"method": "GET", "path": "/x?SeCrEt-p", "status": "SeCrEt-s", "content_type": 5, "body": 7}
 {"method": "GET", "url": "SeCrEt-u://", "status": 200}
 "#;
-    let debug = format!("{:?}", ExchangeReader::new(log.as_bytes()).collect::<Vec<_>>());
+    let debug = format!(
+        "{:?}",
+        ExchangeReader::new(log.as_bytes()).collect::<Vec<_>>()
+    );
     assert!(!debug.contains("SeCrEt"), "{debug}");
     let messages: Vec<String> = read(log)
         .iter()
         .flat_map(|e| e.problems.iter().map(ToString::to_string))
         .collect();
     assert!(!messages.concat().contains("SeCrEt"), "{messages:?}");
-    assert_eq!(read(log)[0].origin.as_deref(), Some("https://api.example.com"));
+    assert_eq!(
+        read(log)[0].origin.as_deref(),
+        Some("https://api.example.com")
+    );
     assert_eq!(read(log)[0].path.as_deref(), Some("/v1/login"));
 }

@@ -126,7 +126,11 @@ fn a_large_entry_is_held_once_and_an_oversized_one_not_at_all() {
     let mut reader = HarReader::new(har.as_bytes());
     let exchange = reader.next().unwrap().unwrap();
     assert_eq!(exchange.body.bytes().unwrap().len(), body.len());
-    assert!(reader.buffer_high_water() < 4 * har.len(), "{}", reader.buffer_high_water());
+    assert!(
+        reader.buffer_high_water() < 4 * har.len(),
+        "{}",
+        reader.buffer_high_water()
+    );
     let mut reader = HarReader::new(har.as_bytes()).max_entry(1 << 20);
     let exchange = reader.next().unwrap().unwrap();
     assert!(exchange.body.bytes().is_none());

@@ -36,8 +36,8 @@ fn entry_ends(file: &[u8], exchanges: &[Exchange]) -> Vec<usize> {
     exchanges
         .iter()
         .map(|e| {
-            let mut values =
-                serde_json::Deserializer::from_slice(&file[e.at.offset..]).into_iter::<IgnoredAny>();
+            let mut values = serde_json::Deserializer::from_slice(&file[e.at.offset..])
+                .into_iter::<IgnoredAny>();
             values.next().unwrap().unwrap();
             e.at.offset + values.byte_offset()
         })
@@ -108,10 +108,22 @@ fn the_cut_message_names_the_line_and_the_incomplete_entry() {
 fn json_that_is_not_a_har_is_told_apart() {
     let cases: &[(&[u8], &str)] = &[
         (b"", "not a HAR file: the file is empty (line 1, column 1)"),
-        (b" \n ", "not a HAR file: the file is empty (line 1, column 1)"),
-        (b"[]", "not a HAR file: it is not a JSON object (line 1, column 1)"),
-        (b"\"log\"", "not a HAR file: it is not a JSON object (line 1, column 1)"),
-        (b"{}", "not a HAR file: it has no `log` member (line 1, column 3)"),
+        (
+            b" \n ",
+            "not a HAR file: the file is empty (line 1, column 1)",
+        ),
+        (
+            b"[]",
+            "not a HAR file: it is not a JSON object (line 1, column 1)",
+        ),
+        (
+            b"\"log\"",
+            "not a HAR file: it is not a JSON object (line 1, column 1)",
+        ),
+        (
+            b"{}",
+            "not a HAR file: it has no `log` member (line 1, column 3)",
+        ),
         (
             b"{\"logs\": {\"entries\": []}}",
             "not a HAR file: it has no `log` member (line 1, column 26)",
@@ -144,7 +156,10 @@ fn json_that_is_not_a_har_is_told_apart() {
 
 #[test]
 fn an_empty_har_has_no_exchanges_and_no_error() {
-    for har in [&b"{\"log\": {\"entries\": []}}"[..], b"\xEF\xBB\xBF{\"log\":{\"entries\":[ ]}}\r\n"] {
+    for har in [
+        &b"{\"log\": {\"entries\": []}}"[..],
+        b"\xEF\xBB\xBF{\"log\":{\"entries\":[ ]}}\r\n",
+    ] {
         let (got, error) = read(har);
         assert!(got.is_empty() && error.is_none(), "{error:?}");
     }
@@ -255,11 +270,18 @@ fn a_failing_read_ends_the_reading_after_the_complete_entries() {
 
 #[test]
 fn hostile_nesting_and_odd_bytes_never_panic() {
-    let deep = format!("{{\"log\": {{\"entries\": [{}{}]}}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(
+        "{{\"log\": {{\"entries\": [{}{}]}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let (got, error) = read(deep.as_bytes());
     assert!(error.is_none());
     // serde_json skips what is not read without recursing: a deep entry is only an array.
-    assert_eq!(got[0].problems[0].to_string(), "the entry is an array, not an object");
+    assert_eq!(
+        got[0].problems[0].to_string(),
+        "the entry is an array, not an object"
+    );
     let deep = format!(
         "{{\"log\": {{\"entries\": [{{\"request\": {}{}}}]}}}}",
         "[".repeat(100_000),

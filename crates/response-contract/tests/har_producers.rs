@@ -10,7 +10,14 @@ use response_contract::traffic::{Body, EntryProblem, Exchange, HarReader, Unreco
 /// Every planted secret (header values, cookies, query strings, request bodies) starts with it.
 const SECRET: &str = "SeCrEt";
 
-const PRODUCERS: [&str; 6] = ["chrome", "firefox", "playwright", "mitmproxy", "charles", "fiddler"];
+const PRODUCERS: [&str; 6] = [
+    "chrome",
+    "firefox",
+    "playwright",
+    "mitmproxy",
+    "charles",
+    "fiddler",
+];
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -52,35 +59,53 @@ fn summary(e: &Exchange) -> String {
 #[test]
 fn every_producer_s_entries_are_read_in_file_order_with_what_routing_needs() {
     let expected: &[(&str, &[&str])] = &[
-        ("chrome", &[
-            "0 L20 POST https://api.example.com /v1/orders 202 application/json; charset=utf-8 text(53) []",
-            "1 L145 GET https://shop.example.com /account 302 x-unknown unrecorded(NoText) []",
-            "2 L209 GET https://api.example.com /v1/orders/CS2009141523OQSEQ - x-unknown unrecorded(NoText) [the request got no response (status 0, with a failure reason)]",
-            "3 L262 GET https://cdn.example.com /logo.png 200 image/png base64(8) []",
-            "4 L318 GET https://api.example.com /v1/orders/CS2009141523OQSEQ 200 application/json text(98) []",
-        ]),
-        ("firefox", &[
-            "0 L24 GET https://api.example.com /v1/orders/A7 404 application/problem+json; charset=utf-8 text(75) []",
-            "1 L95 PUT https://api.example.com /v1/orders/A7 200 application/json unrecorded(EmptyText { size: 51 }) []",
-        ]),
-        ("playwright", &[
-            "0 L13 POST http://localhost:8080 /v1/orders 201 application/json text(53) []",
-            "1 L85 GET http://localhost:8080 /v1/orders/CS1 200 application/json unrecorded(Attached { file: \"75841480e2606c03389077304342fac2c58ccb1b.json\" }) []",
-            "2 L122 GET http://localhost:8080 /v1/orders/CS2 - x-unknown unrecorded(NoText) [the request got no response (status -1, with a failure reason)]",
-        ]),
-        ("mitmproxy", &[
-            "0 L11 GET https://api.example.com /v1/jobs/J-1 200 application/json text(63) []",
-            "1 L87 POST https://api.example.com /v1/login - - unrecorded(NoText) [the request got no response (status 0, with a failure reason)]",
-            "2 L132 GET wss://api.example.com /v1/stream 101 - text(0) []",
-        ]),
-        ("charles", &[
-            "0 L10 POST https://api.example.com /v1/orders 200 application/json;charset=UTF-8 base64(53) []",
-            "1 L74 GET https://api.example.com /v1/orders/A9 500 application/json text(45) []",
-        ]),
-        ("fiddler", &[
-            "0 L1 GET https://api.example.com /v1/reports 200 application/json; charset=utf-8 unrecorded(NoText) []",
-            "1 L1 POST https://api.example.com /v1/orders 202 application/json base64(53) []",
-        ]),
+        (
+            "chrome",
+            &[
+                "0 L20 POST https://api.example.com /v1/orders 202 application/json; charset=utf-8 text(53) []",
+                "1 L145 GET https://shop.example.com /account 302 x-unknown unrecorded(NoText) []",
+                "2 L209 GET https://api.example.com /v1/orders/CS2009141523OQSEQ - x-unknown unrecorded(NoText) [the request got no response (status 0, with a failure reason)]",
+                "3 L262 GET https://cdn.example.com /logo.png 200 image/png base64(8) []",
+                "4 L318 GET https://api.example.com /v1/orders/CS2009141523OQSEQ 200 application/json text(98) []",
+            ],
+        ),
+        (
+            "firefox",
+            &[
+                "0 L24 GET https://api.example.com /v1/orders/A7 404 application/problem+json; charset=utf-8 text(75) []",
+                "1 L95 PUT https://api.example.com /v1/orders/A7 200 application/json unrecorded(EmptyText { size: 51 }) []",
+            ],
+        ),
+        (
+            "playwright",
+            &[
+                "0 L13 POST http://localhost:8080 /v1/orders 201 application/json text(53) []",
+                "1 L85 GET http://localhost:8080 /v1/orders/CS1 200 application/json unrecorded(Attached { file: \"75841480e2606c03389077304342fac2c58ccb1b.json\" }) []",
+                "2 L122 GET http://localhost:8080 /v1/orders/CS2 - x-unknown unrecorded(NoText) [the request got no response (status -1, with a failure reason)]",
+            ],
+        ),
+        (
+            "mitmproxy",
+            &[
+                "0 L11 GET https://api.example.com /v1/jobs/J-1 200 application/json text(63) []",
+                "1 L87 POST https://api.example.com /v1/login - - unrecorded(NoText) [the request got no response (status 0, with a failure reason)]",
+                "2 L132 GET wss://api.example.com /v1/stream 101 - text(0) []",
+            ],
+        ),
+        (
+            "charles",
+            &[
+                "0 L10 POST https://api.example.com /v1/orders 200 application/json;charset=UTF-8 base64(53) []",
+                "1 L74 GET https://api.example.com /v1/orders/A9 500 application/json text(45) []",
+            ],
+        ),
+        (
+            "fiddler",
+            &[
+                "0 L1 GET https://api.example.com /v1/reports 200 application/json; charset=utf-8 unrecorded(NoText) []",
+                "1 L1 POST https://api.example.com /v1/orders 202 application/json base64(53) []",
+            ],
+        ),
     ];
     for (name, want) in expected {
         let got: Vec<String> = read(name).iter().map(summary).collect();
@@ -97,13 +122,22 @@ fn bodies_decode_to_the_recorded_bytes() {
     );
     assert_eq!(&chrome[3].body.bytes().unwrap()[..4], b"\x89PNG");
     let text = String::from_utf8(chrome[4].body.bytes().unwrap().to_vec()).unwrap();
-    assert!(text.contains("caf\u{e9} \u{2014} \\\"quoted\\\" \u{1F600}"), "{text}");
+    assert!(
+        text.contains("caf\u{e9} \u{2014} \\\"quoted\\\" \u{1F600}"),
+        "{text}"
+    );
     // mitmproxy writes non-ASCII as \u escapes (Python's ensure_ascii), surrogate pairs included.
     let mitm = String::from_utf8(read("mitmproxy")[0].body.bytes().unwrap().to_vec()).unwrap();
     assert!(mitm.contains("\u{dc}bermittelt \u{1F680}"), "{mitm}");
     // Charles (Java) escapes `/` as `\/`, inside base64 too.
     let charles = read("charles");
-    assert!(charles[0].body.bytes().unwrap().ends_with(br#""job_id": "J-3???"}"#));
+    assert!(
+        charles[0]
+            .body
+            .bytes()
+            .unwrap()
+            .ends_with(br#""job_id": "J-3???"}"#)
+    );
     assert_eq!(
         charles[1].body.bytes().unwrap(),
         br#"{"error": {"message": "a/b", "code": "E500"}}"#
@@ -130,7 +164,12 @@ fn planted_secrets_never_appear_in_anything_the_reader_returns() {
 
 /// Each decoded character maps to the raw character that produced it — itself, or the `\` of
 /// its escape — at the line and column a text editor shows (the BOM taking none).
-fn assert_positions_point_at_the_raw_text(name: &str, file: &[u8], exchange: &Exchange, bom: usize) {
+fn assert_positions_point_at_the_raw_text(
+    name: &str,
+    file: &[u8],
+    exchange: &Exchange,
+    bom: usize,
+) {
     let Body::Text { bytes, .. } = &exchange.body else {
         return;
     };

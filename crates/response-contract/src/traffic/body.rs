@@ -241,10 +241,7 @@ pub(crate) fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
     );
     let result = if text.bytes().any(|b| b.is_ascii_whitespace()) {
-        let compact: Vec<u8> = text
-            .bytes()
-            .filter(|b| !b.is_ascii_whitespace())
-            .collect();
+        let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
         ENGINE.decode(compact)
     } else {
         ENGINE.decode(text)

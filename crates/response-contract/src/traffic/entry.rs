@@ -281,7 +281,8 @@ pub(crate) fn har_exchange_of(
             match response.content {
                 Some(Loose::Obj(mut content)) => {
                     let mime_type = content.mime_type.take();
-                    exchange.media_type = media_type(mime_type, "response.content.mimeType", problems);
+                    exchange.media_type =
+                        media_type(mime_type, "response.content.mimeType", problems);
                     har_body(content, base, locate, problems)
                 }
                 Some(Loose::Not(found)) => {
@@ -329,16 +330,27 @@ fn har_body(
     let at = locate(offset_in(base, raw));
     let base64 = match content.encoding {
         None => false,
-        Some(Leaf::Str(e)) if e.is_empty() || e.eq_ignore_ascii_case("utf8") || e.eq_ignore_ascii_case("utf-8") => false,
+        Some(Leaf::Str(e))
+            if e.is_empty()
+                || e.eq_ignore_ascii_case("utf8")
+                || e.eq_ignore_ascii_case("utf-8") =>
+        {
+            false
+        }
         Some(Leaf::Str(e)) if e.eq_ignore_ascii_case("base64") => true,
         Some(Leaf::Str(_)) => {
             return Body::Undecodable {
-                reason: "`response.content.encoding` names an encoding other than base64".to_owned(),
+                reason: "`response.content.encoding` names an encoding other than base64"
+                    .to_owned(),
                 at,
             };
         }
         Some(other) => {
-            problems.push(wrong("response.content.encoding", JsonType::String, other.json_type()));
+            problems.push(wrong(
+                "response.content.encoding",
+                JsonType::String,
+                other.json_type(),
+            ));
             return Body::Undecodable {
                 reason: "`response.content.encoding` is not a string".to_owned(),
                 at,
@@ -347,7 +359,9 @@ fn har_body(
     };
     let body = string_body(raw, at, base64, "response.content.text", problems);
     match (&body, size) {
-        (Body::Text { bytes, .. } | Body::Base64 { bytes, .. }, Some(size)) if bytes.is_empty() && size > 0 => {
+        (Body::Text { bytes, .. } | Body::Base64 { bytes, .. }, Some(size))
+            if bytes.is_empty() && size > 0 =>
+        {
             Body::Unrecorded(Unrecorded::EmptyText { size })
         }
         _ => body,
@@ -413,7 +427,11 @@ fn wrong(member: &'static str, expected: JsonType, found: JsonType) -> EntryProb
     }
 }
 
-fn method(leaf: Option<Leaf<'_>>, member: &'static str, problems: &mut Vec<EntryProblem>) -> Option<String> {
+fn method(
+    leaf: Option<Leaf<'_>>,
+    member: &'static str,
+    problems: &mut Vec<EntryProblem>,
+) -> Option<String> {
     match leaf {
         Some(Leaf::Str(m)) if !m.is_empty() => Some(m.to_ascii_uppercase()),
         Some(Leaf::Str(_)) | None => {
@@ -482,7 +500,11 @@ fn status(
     }
 }
 
-fn media_type(leaf: Option<Leaf<'_>>, member: &'static str, problems: &mut Vec<EntryProblem>) -> Option<String> {
+fn media_type(
+    leaf: Option<Leaf<'_>>,
+    member: &'static str,
+    problems: &mut Vec<EntryProblem>,
+) -> Option<String> {
     match leaf {
         Some(Leaf::Str(m)) if !m.trim().is_empty() => Some(m.trim().to_owned()),
         Some(Leaf::Str(_)) | None | Some(Leaf::Other(JsonType::Null)) => None,
@@ -538,8 +560,20 @@ pub(crate) fn log_exchange(
     exchange.status = status(line.status, "status", false, problems);
     exchange.media_type = media_type(line.content_type, "content_type", problems);
     exchange.body = match (line.body, line.body_base64) {
-        (Some(body), None) => string_body(body, locate(offset_in(text.as_bytes(), body)), false, "body", problems),
-        (None, Some(body)) => string_body(body, locate(offset_in(text.as_bytes(), body)), true, "body_base64", problems),
+        (Some(body), None) => string_body(
+            body,
+            locate(offset_in(text.as_bytes(), body)),
+            false,
+            "body",
+            problems,
+        ),
+        (None, Some(body)) => string_body(
+            body,
+            locate(offset_in(text.as_bytes(), body)),
+            true,
+            "body_base64",
+            problems,
+        ),
         (None, None) => Body::Unrecorded(Unrecorded::NoText),
         (Some(body), Some(_)) => {
             problems.push(EntryProblem::Conflict {

@@ -204,7 +204,10 @@ impl fmt::Display for Unrecorded {
                 "the response body was not recorded (empty text, but a size of {size} bytes)"
             ),
             Unrecorded::Attached { file } => {
-                write!(f, "the response body was recorded in a separate file, {file}")
+                write!(
+                    f,
+                    "the response body was recorded in a separate file, {file}"
+                )
             }
         }
     }
@@ -283,14 +286,24 @@ impl fmt::Display for EntryProblem {
                 write!(f, "the entry is {}, not an object", found.with_article())
             }
             EntryProblem::Malformed { at, reason } => {
-                write!(f, "the entry is not readable: {reason} at line {}, column {}", at.line, at.column)
+                write!(
+                    f,
+                    "the entry is not readable: {reason} at line {}, column {}",
+                    at.line, at.column
+                )
             }
-            EntryProblem::Oversized { len: Some(len), max } => write!(
+            EntryProblem::Oversized {
+                len: Some(len),
+                max,
+            } => write!(
                 f,
                 "the entry is {len} bytes, over the entry limit of {max} bytes; not read"
             ),
             EntryProblem::Oversized { len: None, max } => {
-                write!(f, "the entry is over the entry limit of {max} bytes; not read")
+                write!(
+                    f,
+                    "the entry is over the entry limit of {max} bytes; not read"
+                )
             }
             EntryProblem::Missing { member } => write!(f, "`{member}` is missing"),
             EntryProblem::WrongType {
