@@ -16,6 +16,21 @@
 //! `target/criterion/paired-traffic.tsv`.
 //!
 //! Run: `cargo bench -p response-contract --bench traffic` (about 2 minutes).
+//!
+//! One run on the shared 2-core machine of `benches/RESULTS.md` (interleaved medians; 78 MB
+//! pretty-printed, 42 MB on one line):
+//!
+//! | method | median | ratio to `floor` |
+//! |---|---|---|
+//! | `floor` | 68.5 ms | 1.00 |
+//! | `read` | 138.3 ms | 2.02 |
+//! | `read_validate` | 193.0 ms | 2.82 |
+//! | `floor_one_line` | 40.7 ms | 1.00 |
+//! | `read_one_line` | 112.0 ms | 2.75 |
+//!
+//! Reading alone is at the 2× on Chrome's layout; the rest of the cost is serde_json's
+//! own parse of each entry, the copy out of the reader, and (on one line) counting columns.
+//! With checking, single thread, it is over 2×: the target is missed.
 
 #![allow(clippy::print_stderr)] // A benchmark binary: it reports the paired ratios on stderr.
 

@@ -32,6 +32,8 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 ///   [`EntryProblem`] and a [`Body::Unread`](super::Body::Unread) body, and reading goes on.
 /// - A file that ends early gives every complete entry, then [`TrafficError::Truncated`] with
 ///   the line and column of the cut.
+/// - Only the first `log` and its first `entries` are read (a repeated member is skipped, as
+///   everything else outside the entries is).
 /// - A JSON file without `log.entries` gives [`TrafficError::NotHar`]; broken JSON around the
 ///   entries gives [`TrafficError::Syntax`]; more after the end gives
 ///   [`TrafficError::TrailingData`]. A failed read gives [`TrafficError::Read`].
