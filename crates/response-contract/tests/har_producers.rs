@@ -329,3 +329,16 @@ fn reads_of_any_size_give_the_same_exchanges() {
         assert_eq!(trickled, read(name), "{name}");
     }
 }
+
+#[test]
+fn an_exchange_displays_where_and_what_without_secrets() {
+    let chrome = read("chrome");
+    assert_eq!(
+        chrome[0].to_string(),
+        "entry 0 (line 20): POST https://api.example.com/v1/orders \u{2192} 202"
+    );
+    assert_eq!(
+        chrome[2].to_string(),
+        "entry 2 (line 209): GET https://api.example.com/v1/orders/CS2009141523OQSEQ \u{2192} -"
+    );
+}

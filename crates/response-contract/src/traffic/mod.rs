@@ -106,6 +106,27 @@ impl Exchange {
     }
 }
 
+impl fmt::Display for Exchange {
+    /// Where and what, for a finding's heading — `entry 3 (line 120): POST
+    /// https://api.example.com/v1/orders → 202` — with `-` for what was not recorded. Nothing
+    /// secret: only what the exchange keeps.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "entry {} (line {}): {} {}{} \u{2192} ",
+            self.index,
+            self.at.line,
+            self.method.as_deref().unwrap_or("-"),
+            self.origin.as_deref().unwrap_or(""),
+            self.path.as_deref().unwrap_or("-"),
+        )?;
+        match self.status {
+            Some(status) => write!(f, "{status}"),
+            None => f.write_str("-"),
+        }
+    }
+}
+
 /// A response body as the recording holds it.
 ///
 /// Non-exhaustive: other encodings may be told apart later.
