@@ -239,6 +239,17 @@ fn an_entry_that_is_not_utf8_is_reported_and_reading_goes_on() {
         "the entry is not readable: not UTF-8 at line 1, column 53"
     );
     assert_eq!(got[1].status, Some(204));
+    // Bytes that are not UTF-8 in a member never read (a header value) are no problem, however
+    // the file is read.
+    let har = b"{\"log\": {\"entries\": [{\"request\": {\"headers\": [{\"name\": \"X\", \"value\": \"\xFF\"}], \"method\": \"GET\", \"url\": \"https://h/\"}, \"response\": {\"status\": 204}}]}}";
+    let (whole, error) = read(har);
+    assert!(error.is_none());
+    assert_eq!(whole[0].status, Some(204));
+    assert!(whole[0].problems.is_empty(), "{:?}", whole[0].problems);
+    let trickled: Vec<Exchange> = HarReader::new(Failing(har).take(har.len() as u64))
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(trickled, whole);
 }
 
 /// Hands out its bytes, then fails.

@@ -207,7 +207,7 @@ fn offset_in(base: &[u8], raw: &RawValue) -> usize {
 
 /// The reason given for a text serde_json cannot read, without its message (which may quote a
 /// value).
-pub(crate) fn malformed_reason(error: &serde_json::Error) -> &'static str {
+fn malformed_reason(error: &serde_json::Error) -> &'static str {
     match error.classify() {
         serde_json::error::Category::Data => "a member appears twice",
         serde_json::error::Category::Eof => "not well-formed JSON (it ends early)",
@@ -216,10 +216,10 @@ pub(crate) fn malformed_reason(error: &serde_json::Error) -> &'static str {
 }
 
 /// The byte offset in `text` of serde_json's error position (1-based line, column in bytes).
-pub(crate) fn error_offset(text: &str, error: &serde_json::Error) -> usize {
+fn error_offset(text: &[u8], error: &serde_json::Error) -> usize {
     let mut line_start = 0;
     for _ in 1..error.line() {
-        match memchr::memchr(b'\n', &text.as_bytes()[line_start..]) {
+        match memchr::memchr(b'\n', &text[line_start..]) {
             Some(k) => line_start += k + 1,
             None => break,
         }
@@ -227,22 +227,41 @@ pub(crate) fn error_offset(text: &str, error: &serde_json::Error) -> usize {
     (line_start + error.column().saturating_sub(1)).min(text.len())
 }
 
+/// The problem of bytes serde_json cannot read: not UTF-8 (anywhere in them), or not JSON where
+/// serde_json says.
+fn malformed(
+    text: &[u8],
+    error: &serde_json::Error,
+    locate: &mut dyn FnMut(usize) -> Location,
+) -> EntryProblem {
+    match std::str::from_utf8(text) {
+        Err(e) => EntryProblem::Malformed {
+            at: locate(e.valid_up_to()),
+            reason: "not UTF-8",
+        },
+        Ok(_) => EntryProblem::Malformed {
+            at: locate(error_offset(text, error)),
+            reason: malformed_reason(error),
+        },
+    }
+}
+
 /// Reads one HAR entry whose bytes are `text`. `locate` turns a byte offset in `text` into a
 /// file location (offsets come in increasing order).
+///
+/// Only the members read must be UTF-8 (as with the whole-in-buffer path, which parses the
+/// same way): invalid bytes in a skipped header do not make the entry unreadable.
 pub(crate) fn har_exchange(
     index: u64,
     at: Location,
-    text: &str,
+    text: &[u8],
     locate: &mut dyn FnMut(usize) -> Location,
 ) -> Exchange {
-    match serde_json::from_str::<Loose<HarEntry<'_>>>(text) {
-        Ok(entry) => har_exchange_of(index, at, entry, text.as_bytes(), locate),
+    match serde_json::from_slice::<Loose<HarEntry<'_>>>(text) {
+        Ok(entry) => har_exchange_of(index, at, entry, text, locate),
         Err(e) => {
             let mut exchange = Exchange::unread(index, at);
-            exchange.problems.push(EntryProblem::Malformed {
-                at: locate(error_offset(text, &e)),
-                reason: malformed_reason(&e),
-            });
+            exchange.problems.push(malformed(text, &e, locate));
             exchange
         }
     }
@@ -515,26 +534,22 @@ fn media_type(
     }
 }
 
-/// Reads one exchange log line (see [`LogLine`]).
+/// Reads one exchange log line (see [`LogLine`]), UTF-8 checked as [`har_exchange`] does.
 pub(crate) fn log_exchange(
     index: u64,
     at: Location,
-    text: &str,
+    text: &[u8],
     locate: &mut dyn FnMut(usize) -> Location,
 ) -> Exchange {
     let mut exchange = Exchange::unread(index, at);
-    let line = match serde_json::from_str::<Loose<LogLine<'_>>>(text) {
+    let line = match serde_json::from_slice::<Loose<LogLine<'_>>>(text) {
         Ok(Loose::Obj(line)) => line,
         Ok(Loose::Not(found)) => {
             exchange.problems.push(EntryProblem::NotAnObject { found });
             return exchange;
         }
         Err(e) => {
-            let at = locate(error_offset(text, &e));
-            exchange.problems.push(EntryProblem::Malformed {
-                at,
-                reason: malformed_reason(&e),
-            });
+            exchange.problems.push(malformed(text, &e, locate));
             return exchange;
         }
     };
@@ -560,16 +575,12 @@ pub(crate) fn log_exchange(
     exchange.status = status(line.status, "status", false, problems);
     exchange.media_type = media_type(line.content_type, "content_type", problems);
     exchange.body = match (line.body, line.body_base64) {
-        (Some(body), None) => string_body(
-            body,
-            locate(offset_in(text.as_bytes(), body)),
-            false,
-            "body",
-            problems,
-        ),
+        (Some(body), None) => {
+            string_body(body, locate(offset_in(text, body)), false, "body", problems)
+        }
         (None, Some(body)) => string_body(
             body,
-            locate(offset_in(text.as_bytes(), body)),
+            locate(offset_in(text, body)),
             true,
             "body_base64",
             problems,
@@ -581,7 +592,7 @@ pub(crate) fn log_exchange(
             });
             Body::Undecodable {
                 reason: "both `body` and `body_base64` are given".to_owned(),
-                at: locate(offset_in(text.as_bytes(), body)),
+                at: locate(offset_in(text, body)),
             }
         }
     };

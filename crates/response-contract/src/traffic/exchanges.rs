@@ -90,17 +90,7 @@ impl<R: Read> Iterator for ExchangeReader<R> {
                                 .count(),
                             offset: offset + off,
                         };
-                        match std::str::from_utf8(bytes) {
-                            Ok(text) => log_exchange(index, at, text, &mut locate),
-                            Err(e) => {
-                                let mut exchange = Exchange::unread(index, at);
-                                exchange.problems.push(EntryProblem::Malformed {
-                                    at: locate(e.valid_up_to()),
-                                    reason: "not UTF-8",
-                                });
-                                exchange
-                            }
-                        }
+                        log_exchange(index, at, bytes, &mut locate)
                     }
                     LineKind::Oversized { len } => {
                         let mut exchange = Exchange::unread(index, at);

@@ -455,18 +455,7 @@ impl<R: Read> HarReader<R> {
                     }
                     *loc
                 };
-                let bytes = &buf[start..end];
-                let exchange = match std::str::from_utf8(bytes) {
-                    Ok(text) => har_exchange(index, at, text, &mut locate),
-                    Err(e) => {
-                        let mut exchange = Exchange::unread(index, at);
-                        exchange.problems.push(EntryProblem::Malformed {
-                            at: locate(e.valid_up_to()),
-                            reason: "not UTF-8",
-                        });
-                        exchange
-                    }
-                };
+                let exchange = har_exchange(index, at, &buf[start..end], &mut locate);
                 self.pos = end;
                 Ok(exchange)
             }
