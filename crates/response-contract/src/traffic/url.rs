@@ -32,11 +32,11 @@ pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> 
     if host.is_empty() || host.starts_with(':') {
         return Err(());
     }
-    let origin = format!(
-        "{}://{}",
-        scheme.to_ascii_lowercase(),
-        host.to_ascii_lowercase()
-    );
+    let mut origin = String::with_capacity(scheme.len() + 3 + host.len());
+    origin.push_str(scheme);
+    origin.push_str("://");
+    origin.push_str(host);
+    origin.make_ascii_lowercase();
     Ok((Some(origin), Some(path_of(&rest[end..]))))
 }
 
@@ -50,11 +50,21 @@ fn path_of(rest: &str) -> String {
         path.to_owned()
     };
     // A Java servlet session id rides in the path: drop it as a query string would be dropped.
-    while let Some(at) = out.to_ascii_lowercase().find(";jsessionid=") {
+    while let Some(at) = find_ignoring_case(&out, ";jsessionid=") {
         let stop = out[at..].find('/').map_or(out.len(), |k| at + k);
         out.replace_range(at..stop, "");
     }
     out
+}
+
+/// Where ASCII `needle` (which starts with `;`) first occurs in `haystack`, ignoring ASCII case.
+fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    memchr::memchr_iter(b';', haystack).find(|&at| {
+        haystack
+            .get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 #[cfg(test)]
