@@ -17,20 +17,23 @@
 //!
 //! Run: `cargo bench -p response-contract --bench traffic` (about 2 minutes).
 //!
-//! One run on the shared 2-core machine of `benches/RESULTS.md` (interleaved medians; 78 MB
-//! pretty-printed, 42 MB on one line):
+//! Two runs on the shared 2-core machine of `benches/RESULTS.md` (interleaved medians; 78 MB
+//! pretty-printed, 42 MB on one line; the load of other sessions moves the floor by ±30%
+//! between runs, so compare ratios, not times):
 //!
-//! | method | median | ratio to `floor` |
-//! |---|---|---|
-//! | `floor` | 68.5 ms | 1.00 |
-//! | `read` | 138.3 ms | 2.02 |
-//! | `read_validate` | 193.0 ms | 2.82 |
-//! | `floor_one_line` | 40.7 ms | 1.00 |
-//! | `read_one_line` | 112.0 ms | 2.75 |
+//! | method | run 1 | ratio | run 2 | ratio |
+//! |---|---|---|---|---|
+//! | `floor` | 68.5 ms | 1.00 | 74.4 ms | 1.00 |
+//! | `read` | 138.3 ms | 2.02 | 131.3 ms | 1.76 |
+//! | `read_validate` | 193.0 ms | 2.82 | 195.2 ms | 2.62 |
+//! | `floor_one_line` | 40.7 ms | 1.00 | 40.9 ms | 1.00 |
+//! | `read_one_line` | 112.0 ms | 2.75 | 113.7 ms | 2.78 |
 //!
-//! Reading alone is at the 2× on Chrome's layout; the rest of the cost is serde_json's
-//! own parse of each entry, the copy out of the reader, and (on one line) counting columns.
-//! With checking, single thread, it is over 2×: the target is missed.
+//! Reading alone is at about the 2× on Chrome's layout, over it on one line. Profiles
+//! (`perf`) put most of the rest in serde_json's own parse of each entry (member names are
+//! parsed, not skipped, where the floor skips everything), the copy out of the reader (the
+//! floor reads a slice in place), allocation of the exchanges, and on one line the column count
+//! over every byte. With checking, single thread, it is well over 2×: that target is missed.
 
 #![allow(clippy::print_stderr)] // A benchmark binary: it reports the paired ratios on stderr.
 
