@@ -36,6 +36,8 @@
 //!   [`OpenApi::bms`]); each response routed by operation, status and media type
 //!   ([`OpenApi::route`]) and checked against its documented schema ([`OpenApi::check`]).
 //! - [`lines`]: a bounded-memory reader of JSON Lines.
+//! - [`traffic`]: recorded traffic — HAR files and JSON Lines exchange logs — read one exchange
+//!   at a time in bounded memory, with bodies located in the file and no secrets kept.
 //!
 //! Violations are data in a [`Report`]; [`Error`] is only for the tool failing (a bad schema, an
 //! unreadable input). The library never prints and never exits.
@@ -68,6 +70,7 @@ mod report;
 mod schema;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+pub mod traffic;
 mod validator;
 
 // The README's examples are compiled and run as doctests, so they cannot go stale.

@@ -49,12 +49,15 @@ pub enum LineKind {
 
 /// One non-blank line.
 ///
-/// Non-exhaustive: more facts (its byte offset in the input, say) may be added.
+/// Non-exhaustive: more facts may be added.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Line {
     /// 1-based line number in the input.
     pub number: u64,
+    /// 0-based byte offset of the line's first byte in the input (so that positions inside a
+    /// line map back to the file, as [`crate::traffic::ExchangeReader`] does).
+    pub offset: u64,
     /// The line's bytes in [`Batch::data`] (empty for an oversized line).
     pub range: Range<usize>,
     /// Payload or oversized.
@@ -88,6 +91,7 @@ pub struct Batches<R> {
     reader: R,
     carry: Vec<u8>,
     next_line: u64,
+    next_offset: u64,
     max_line: usize,
     target: usize,
     done: bool,
@@ -100,6 +104,7 @@ impl<R: Read> Batches<R> {
             reader,
             carry: Vec::new(),
             next_line: 1,
+            next_offset: 0,
             max_line,
             target: DEFAULT_BATCH_BYTES,
             done: false,
@@ -113,9 +118,12 @@ impl<R: Read> Batches<R> {
         self
     }
 
-    fn push_line(&mut self, data: &[u8], range: Range<usize>, batch: &mut Batch) {
+    /// Takes the line `range` of `data` (without its `\n`; `terminated` when one followed it).
+    fn push_line(&mut self, data: &[u8], range: Range<usize>, terminated: bool, batch: &mut Batch) {
         let number = self.next_line;
         self.next_line += 1;
+        let offset = self.next_offset;
+        self.next_offset += range.len() as u64 + u64::from(terminated);
         let mut range = range;
         if range.end > range.start && data[range.end - 1] == b'\r' {
             range.end -= 1;
@@ -126,6 +134,7 @@ impl<R: Read> Batches<R> {
             // Whole in the buffer but over the limit: the same verdict as one streamed past.
             batch.lines.push(Line {
                 number,
+                offset,
                 range: range.start..range.start,
                 kind: LineKind::Oversized {
                     len: range.len() as u64,
@@ -134,6 +143,7 @@ impl<R: Read> Batches<R> {
         } else {
             batch.lines.push(Line {
                 number,
+                offset,
                 range,
                 kind: LineKind::Payload,
             });
@@ -143,9 +153,11 @@ impl<R: Read> Batches<R> {
     /// Discards the rest of an oversized line, whose first bytes `seen` were already read, up to
     /// and including its newline. Returns its length without the line end (a `\r` before the
     /// `\n` is the line end's, wherever a read boundary fell), whether it was all whitespace,
-    /// and the bytes read after the newline.
-    fn skip_line(&mut self, seen: &[u8]) -> io::Result<(u64, bool, Vec<u8>)> {
+    /// the bytes read after the newline, and how many bytes of input the line took with its line
+    /// end.
+    fn skip_line(&mut self, seen: &[u8]) -> io::Result<(u64, bool, Vec<u8>, u64)> {
         let mut len = seen.len() as u64;
+        let mut raw = len;
         let mut blank = seen.trim_ascii().is_empty();
         let mut last = seen.last().copied();
         let mut chunk = vec![0u8; 64 * 1024];
@@ -158,13 +170,14 @@ impl<R: Read> Batches<R> {
                     len -= 1;
                 }
                 self.done = true;
-                return Ok((len, blank, Vec::new()));
+                return Ok((len, blank, Vec::new(), raw));
             }
             let (part, rest) = match memchr::memchr(b'\n', &chunk[..n]) {
                 Some(i) => (&chunk[..i], Some(&chunk[i + 1..n])),
                 None => (&chunk[..n], None),
             };
             len += part.len() as u64;
+            raw += part.len() as u64;
             blank = blank && part.trim_ascii().is_empty();
             if let Some(&byte) = part.last() {
                 last = Some(byte);
@@ -173,7 +186,7 @@ impl<R: Read> Batches<R> {
                 if last == Some(b'\r') {
                     len -= 1;
                 }
-                return Ok((len, blank, rest.to_vec()));
+                return Ok((len, blank, rest.to_vec(), raw + 1));
             }
         }
     }
@@ -190,7 +203,7 @@ impl<R: Read> Batches<R> {
             while let Some(i) = memchr::memchr(b'\n', &batch.data[scanned..]) {
                 let nl = scanned + i;
                 let data = std::mem::take(&mut batch.data);
-                self.push_line(&data, line_start..nl, &mut batch);
+                self.push_line(&data, line_start..nl, true, &mut batch);
                 batch.data = data;
                 line_start = nl + 1;
                 scanned = line_start;
@@ -205,7 +218,7 @@ impl<R: Read> Batches<R> {
             if eof {
                 if partial > 0 {
                     let data = std::mem::take(&mut batch.data);
-                    self.push_line(&data, line_start..data.len(), &mut batch);
+                    self.push_line(&data, line_start..data.len(), false, &mut batch);
                     batch.data = data;
                 }
                 self.done = true;
@@ -215,16 +228,19 @@ impl<R: Read> Batches<R> {
             // A `\r` may still end a line of exactly `max_line` bytes, hence the one byte more.
             if partial > self.max_line.saturating_add(1) {
                 let seen = batch.data.split_off(line_start);
-                let (len, blank, rest) = self.skip_line(&seen)?;
+                let (len, blank, rest, raw) = self.skip_line(&seen)?;
                 drop(seen);
                 let number = self.next_line;
                 self.next_line += 1;
+                let offset = self.next_offset;
+                self.next_offset += raw;
                 // A line of whitespace is blank at any length, as it is when whole in the buffer.
                 if blank {
                     batch.blank += 1;
                 } else {
                     batch.lines.push(Line {
                         number,
+                        offset,
                         range: line_start..line_start,
                         kind: LineKind::Oversized { len },
                     });

@@ -13,6 +13,12 @@ use std::path::{Path, PathBuf};
 /// exact.
 const SAME_WORD_ELSEWHERE: &[(&str, &str, usize, &str)] = &[
     (
+        "crates/response-contract/src/traffic/entry.rs",
+        "status",
+        1,
+        "the `status` member of an exchange log line (the HTTP status), named in its problems",
+    ),
+    (
         "crates/response-contract/src/report.rs",
         "error",
         1,

@@ -1,0 +1,310 @@
+//! A JSON string body decoded, with a sparse map from decoded bytes back to the file.
+//!
+//! A JSON string holds no raw line end (RFC 8259 requires control characters to be escaped), so
+//! the whole string sits on one line of the file: a position inside it is that line, a column and
+//! an offset. Most escapes are *canonical* — the only way to write the character: `\"`, `\\`,
+//! `\b \f \n \r \t`, and `\u00XX` for the other control characters — and their raw length follows
+//! from the decoded character. The map records only the others (`\/`, `\u0041`, `\u00e9`,
+//! surrogate pairs, `\u000a` for a line feed): memory is linear in those, not in the body, and a
+//! body of escaped quotes costs nothing. Columns are computed on the first lookup, once, into
+//! checkpoints every 4 KiB, so a lookup is a binary search and a short walk.
+
+use std::sync::OnceLock;
+
+use base64::Engine as _;
+
+use crate::report::Location;
+
+/// Decoded bytes between two checkpoints of a [`PositionMap`]'s lazy index.
+const CHECKPOINT_EVERY: usize = 4096;
+
+/// Where the bytes of a decoded JSON string body came from in the file; see [`super::Body`].
+///
+/// Built by the readers; compare two with `==` (the lazy index is not compared).
+#[derive(Debug, Clone)]
+pub struct PositionMap {
+    /// Where the string's first character (after the opening quote) sits.
+    start: Location,
+    /// Decoded offsets whose raw form is not the canonical one, with their raw length (2, 6 or
+    /// 12 bytes), in order.
+    exceptions: Vec<(u32, u8)>,
+    /// Built on the first lookup.
+    index: OnceLock<Vec<Checkpoint>>,
+}
+
+impl PartialEq for PositionMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.start == other.start && self.exceptions == other.exceptions
+    }
+}
+
+impl Eq for PositionMap {}
+
+#[derive(Debug, Clone, Copy)]
+struct Checkpoint {
+    /// Offset in the decoded body (at a character boundary).
+    decoded: usize,
+    /// Raw bytes before it, from the string's first character.
+    raw: usize,
+    /// Raw characters before it.
+    chars: usize,
+    /// Index of the first exception at or after `decoded`.
+    exception: usize,
+}
+
+impl PositionMap {
+    /// Where the string's first character sits in the file.
+    pub fn start(&self) -> Location {
+        self.start
+    }
+
+    /// How many escapes the map records (its memory is linear in this).
+    pub fn recorded_escapes(&self) -> usize {
+        self.exceptions.len()
+    }
+
+    /// The file position of decoded byte `offset` of `bytes` (the body this map was built with).
+    pub(crate) fn locate(&self, bytes: &[u8], offset: usize) -> Location {
+        let index = self.index.get_or_init(|| self.build(bytes));
+        let offset = offset.min(bytes.len());
+        let at = index.partition_point(|c| c.decoded <= offset) - 1;
+        let mut c = index[at];
+        while c.decoded < offset {
+            let next = self.step(bytes, c);
+            if next.decoded > offset {
+                break;
+            }
+            c = next;
+        }
+        Location {
+            line: self.start.line,
+            column: self.start.column + c.chars,
+            offset: self.start.offset + c.raw,
+        }
+    }
+
+    /// One decoded character forward: the checkpoint after it.
+    fn step(&self, bytes: &[u8], c: Checkpoint) -> Checkpoint {
+        let lead = bytes[c.decoded];
+        let len = utf8_len(lead).min(bytes.len() - c.decoded);
+        let mut exception = c.exception;
+        let raw = match self.exceptions.get(exception) {
+            Some(&(at, raw)) if at as usize == c.decoded => {
+                exception += 1;
+                usize::from(raw)
+            }
+            _ => canonical_raw_len(lead, len),
+        };
+        // An escape is ASCII: as many characters as bytes; a character written as itself is one.
+        let chars = if raw == len { 1 } else { raw };
+        Checkpoint {
+            decoded: c.decoded + len,
+            raw: c.raw + raw,
+            chars: c.chars + chars,
+            exception,
+        }
+    }
+
+    fn build(&self, bytes: &[u8]) -> Vec<Checkpoint> {
+        let mut c = Checkpoint {
+            decoded: 0,
+            raw: 0,
+            chars: 0,
+            exception: 0,
+        };
+        let mut out = vec![c];
+        let mut last = 0;
+        while c.decoded < bytes.len() {
+            c = self.step(bytes, c);
+            if c.decoded - last >= CHECKPOINT_EVERY {
+                out.push(c);
+                last = c.decoded;
+            }
+        }
+        out
+    }
+}
+
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0..=0xF7 => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// The raw length of a character written the only way it can be: short escapes for `"`, `\` and
+/// five controls, `\u00XX` for the other controls, the character itself otherwise.
+fn canonical_raw_len(lead: u8, len: usize) -> usize {
+    match lead {
+        b'"' | b'\\' | 0x08 | 0x0C | b'\n' | b'\r' | b'\t' => 2,
+        0x00..=0x1F => 6,
+        _ => len,
+    }
+}
+
+/// Decodes the contents of a JSON string (`raw`, without its quotes, already checked by
+/// serde_json as a string), mapping positions to the file from `start` (its first character).
+///
+/// # Errors
+/// A lone surrogate escape (no Unicode string holds one), or a body too large for the map.
+pub(crate) fn decode_string(raw: &[u8], start: Location) -> Result<(Vec<u8>, PositionMap), String> {
+    if raw.len() > u32::MAX as usize {
+        return Err("the body is over 4 GiB".to_owned());
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut exceptions = Vec::new();
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'\\', &raw[i..]) {
+        out.extend_from_slice(&raw[i..i + k]);
+        let at = i + k;
+        let escape = raw.get(at + 1).copied().unwrap_or(0);
+        let decoded = out.len() as u32;
+        i = at + 2;
+        let byte = match escape {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'b' => 0x08,
+            b'f' => 0x0C,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'/' => {
+                exceptions.push((decoded, 2));
+                b'/'
+            }
+            b'u' => {
+                let (c, len) = unicode_escape(raw, at)?;
+                i = at + len;
+                let mut buf = [0u8; 4];
+                let encoded = c.encode_utf8(&mut buf).as_bytes();
+                if canonical_raw_len(encoded[0], encoded.len()) != len {
+                    exceptions.push((decoded, len as u8));
+                }
+                out.extend_from_slice(encoded);
+                continue;
+            }
+            _ => return Err(format!("an invalid escape at byte {at} of the text")),
+        };
+        out.push(byte);
+    }
+    out.extend_from_slice(&raw[i..]);
+    Ok((
+        out,
+        PositionMap {
+            start,
+            exceptions,
+            index: OnceLock::new(),
+        },
+    ))
+}
+
+/// The character of the `\uXXXX` escape at `at` (with its low surrogate when it is a high one),
+/// and the escape's raw length.
+fn unicode_escape(raw: &[u8], at: usize) -> Result<(char, usize), String> {
+    let hex = |from: usize| -> Option<u32> {
+        let digits = raw.get(from..from + 4)?;
+        u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    };
+    let bad = || format!("an invalid \\u escape at byte {at} of the text");
+    let first = hex(at + 2).ok_or_else(bad)?;
+    match first {
+        0xD800..=0xDBFF => {
+            let low = (raw.get(at + 6..at + 8) == Some(b"\\u"))
+                .then(|| hex(at + 8))
+                .flatten()
+                .filter(|low| (0xDC00..=0xDFFF).contains(low));
+            match low {
+                Some(low) => {
+                    let c = 0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00);
+                    Ok((char::from_u32(c).ok_or_else(bad)?, 12))
+                }
+                None => Err(format!(
+                    "a lone surrogate escape at byte {at} of the text (no Unicode text holds one)"
+                )),
+            }
+        }
+        0xDC00..=0xDFFF => Err(format!(
+            "a lone surrogate escape at byte {at} of the text (no Unicode text holds one)"
+        )),
+        _ => Ok((char::from_u32(first).ok_or_else(bad)?, 6)),
+    }
+}
+
+/// Decodes base64 as recorders write it: standard alphabet, padding optional, line breaks and
+/// spaces (MIME style) ignored.
+pub(crate) fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
+    const ENGINE: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    let result = if text.bytes().any(|b| b.is_ascii_whitespace()) {
+        let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        ENGINE.decode(compact)
+    } else {
+        ENGINE.decode(text)
+    };
+    // The error names a byte offset and, for an invalid symbol, its value: nothing a reader of
+    // the message could not already see in a response body, which is not a secret.
+    result.map_err(|e| format!("the base64 text does not decode: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start() -> Location {
+        Location {
+            line: 3,
+            column: 10,
+            offset: 100,
+        }
+    }
+
+    #[test]
+    fn canonical_escapes_are_not_recorded() {
+        let (bytes, map) = decode_string(br#"{\"a\":\n\t1}"#, start()).unwrap();
+        assert_eq!(bytes, b"{\"a\":\n\t1}");
+        assert_eq!(map.recorded_escapes(), 0);
+        // `1` is decoded byte 7; raw byte 11.
+        let at = map.locate(&bytes, 7);
+        assert_eq!((at.line, at.column, at.offset), (3, 21, 111));
+    }
+
+    #[test]
+    fn other_escapes_are_recorded_and_located() {
+        let raw = "a\\/\\u00e9\\ud83d\\ude00é\\u000a!".as_bytes();
+        let (bytes, map) = decode_string(raw, start()).unwrap();
+        assert_eq!(bytes, "a/é😀é\n!".as_bytes());
+        assert_eq!(map.recorded_escapes(), 4);
+        let col = |d| map.locate(&bytes, d).column - 10;
+        assert_eq!(col(0), 0); // a
+        assert_eq!(col(1), 1); // \/
+        assert_eq!(col(2), 3); // \u00e9
+        assert_eq!(col(3), 3); // inside é
+        assert_eq!(col(4), 9); // surrogate pair
+        assert_eq!(col(8), 21); // é itself, one character
+        assert_eq!(col(10), 22); // \u000a
+        assert_eq!(col(11), 28); // !
+        assert_eq!(col(12), 29); // closing quote
+        assert_eq!(map.locate(&bytes, 8).offset - 100, 21);
+        assert_eq!(map.locate(&bytes, 10).offset - 100, 23);
+    }
+
+    #[test]
+    fn lone_surrogates_are_refused() {
+        assert!(decode_string(br"\ud800", start()).is_err());
+        assert!(decode_string(br"\udc00x", start()).is_err());
+        assert!(decode_string(br"\ud800\u0041", start()).is_err());
+    }
+
+    #[test]
+    fn base64_with_and_without_padding_and_line_breaks() {
+        assert_eq!(decode_base64("eyJhIjoxfQ==").unwrap(), b"{\"a\":1}");
+        assert_eq!(decode_base64("eyJhIjoxfQ").unwrap(), b"{\"a\":1}");
+        assert_eq!(decode_base64("eyJhIjox\r\nfQ==").unwrap(), b"{\"a\":1}");
+        assert!(decode_base64("not base64!").is_err());
+    }
+}

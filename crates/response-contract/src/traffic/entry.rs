@@ -1,0 +1,616 @@
+//! One entry (a HAR entry, a log line) parsed in one pass into an [`Exchange`].
+//!
+//! The serde types are loose: every member may have any JSON type, and a wrong one becomes an
+//! [`EntryProblem`] in words of this crate. serde_json's own messages are never shown: they
+//! quote the values they reject, and a value may be a secret.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::body::{decode_base64, decode_string};
+use super::{Body, EntryProblem, Exchange, Unrecorded, url};
+use crate::report::{JsonType, Location};
+
+/// A member of any type: a string or number kept, anything else only named.
+#[derive(Debug)]
+pub(crate) enum Leaf<'a> {
+    Str(Cow<'a, str>),
+    Int(i64),
+    Float(f64),
+    Other(JsonType),
+}
+
+impl Leaf<'_> {
+    fn json_type(&self) -> JsonType {
+        match self {
+            Leaf::Str(_) => JsonType::String,
+            Leaf::Int(_) | Leaf::Float(_) => JsonType::Number,
+            Leaf::Other(t) => *t,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Leaf<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Leaf<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Leaf<'a>, E> {
+                Ok(Leaf::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Leaf<'a>, E> {
+                Ok(Leaf::Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Leaf<'a>, E> {
+                Ok(Leaf::Str(Cow::Owned(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Leaf<'a>, E> {
+                Ok(Leaf::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Leaf<'a>, E> {
+                Ok(i64::try_from(v).map_or(Leaf::Float(v as f64), Leaf::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Leaf<'a>, E> {
+                Ok(Leaf::Float(v))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Leaf<'a>, E> {
+                Ok(Leaf::Other(JsonType::Boolean))
+            }
+            fn visit_unit<E>(self) -> Result<Leaf<'a>, E> {
+                Ok(Leaf::Other(JsonType::Null))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Leaf<'a>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Leaf::Other(JsonType::Object))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Leaf<'a>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Leaf::Other(JsonType::Array))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// An object read as `T`, or the type of whatever else is there.
+#[derive(Debug)]
+pub(crate) enum Loose<T> {
+    Obj(T),
+    Not(JsonType),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Loose<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Loose<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Loose<T>, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(Loose::Obj)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Loose<T>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Loose::Not(JsonType::Array))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Loose<T>, E> {
+                Ok(Loose::Not(JsonType::String))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Loose<T>, E> {
+                Ok(Loose::Not(JsonType::Number))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Loose<T>, E> {
+                Ok(Loose::Not(JsonType::Number))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Loose<T>, E> {
+                Ok(Loose::Not(JsonType::Number))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Loose<T>, E> {
+                Ok(Loose::Not(JsonType::Boolean))
+            }
+            fn visit_unit<E>(self) -> Result<Loose<T>, E> {
+                Ok(Loose::Not(JsonType::Null))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// A HAR entry: only what an [`Exchange`] keeps is read; the rest (headers, cookies, query
+/// strings, `postData`, timings, custom `_` fields) is skipped unread.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct HarEntry<'a> {
+    #[serde(borrow)]
+    request: Option<Loose<HarRequest<'a>>>,
+    #[serde(borrow)]
+    response: Option<Loose<HarResponse<'a>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HarRequest<'a> {
+    #[serde(borrow)]
+    method: Option<Leaf<'a>>,
+    #[serde(borrow)]
+    url: Option<Leaf<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HarResponse<'a> {
+    #[serde(borrow)]
+    status: Option<Leaf<'a>>,
+    #[serde(borrow)]
+    content: Option<Loose<HarContent<'a>>>,
+    /// Chrome, Firefox and mitmproxy: why the request failed (never kept).
+    #[serde(rename = "_error")]
+    error: Option<IgnoredAny>,
+    /// Playwright: why the request failed (never kept).
+    #[serde(rename = "_failureText")]
+    failure_text: Option<IgnoredAny>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HarContent<'a> {
+    #[serde(borrow)]
+    size: Option<Leaf<'a>>,
+    #[serde(borrow, rename = "mimeType")]
+    mime_type: Option<Leaf<'a>>,
+    #[serde(borrow)]
+    text: Option<&'a RawValue>,
+    #[serde(borrow)]
+    encoding: Option<Leaf<'a>>,
+    /// Playwright's `content: "attach"`.
+    #[serde(borrow, rename = "_file")]
+    file: Option<Leaf<'a>>,
+    /// Playwright's `content: "attach"` inside a trace.
+    #[serde(borrow, rename = "_sha1")]
+    sha1: Option<Leaf<'a>>,
+}
+
+/// One line of an exchange log (`schemas/exchange.schema.json`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LogLine<'a> {
+    #[serde(borrow)]
+    method: Option<Leaf<'a>>,
+    #[serde(borrow)]
+    url: Option<Leaf<'a>>,
+    #[serde(borrow)]
+    path: Option<Leaf<'a>>,
+    #[serde(borrow)]
+    status: Option<Leaf<'a>>,
+    #[serde(borrow)]
+    content_type: Option<Leaf<'a>>,
+    #[serde(borrow)]
+    body: Option<&'a RawValue>,
+    #[serde(borrow)]
+    body_base64: Option<&'a RawValue>,
+}
+
+/// Where a member's raw text sits, as a byte offset into the parsed text.
+fn offset_in(base: &[u8], raw: &RawValue) -> usize {
+    (raw.get().as_ptr() as usize).saturating_sub(base.as_ptr() as usize)
+}
+
+/// The reason given for a text serde_json cannot read, without its message (which may quote a
+/// value).
+fn malformed_reason(error: &serde_json::Error) -> &'static str {
+    match error.classify() {
+        serde_json::error::Category::Data => "a member appears twice",
+        serde_json::error::Category::Eof => "not well-formed JSON (it ends early)",
+        _ => "not well-formed JSON (or nested deeper than 128 levels)",
+    }
+}
+
+/// The byte offset in `text` of serde_json's error position (1-based line, column in bytes).
+fn error_offset(text: &[u8], error: &serde_json::Error) -> usize {
+    let mut line_start = 0;
+    for _ in 1..error.line() {
+        match memchr::memchr(b'\n', &text[line_start..]) {
+            Some(k) => line_start += k + 1,
+            None => break,
+        }
+    }
+    (line_start + error.column().saturating_sub(1)).min(text.len())
+}
+
+/// The problem of bytes serde_json cannot read: not UTF-8 (anywhere in them), or not JSON where
+/// serde_json says.
+fn malformed(
+    text: &[u8],
+    error: &serde_json::Error,
+    locate: &mut dyn FnMut(usize) -> Location,
+) -> EntryProblem {
+    match std::str::from_utf8(text) {
+        Err(e) => EntryProblem::Malformed {
+            at: locate(e.valid_up_to()),
+            reason: "not UTF-8",
+        },
+        Ok(_) => EntryProblem::Malformed {
+            at: locate(error_offset(text, error)),
+            reason: malformed_reason(error),
+        },
+    }
+}
+
+/// Reads one HAR entry whose bytes are `text`. `locate` turns a byte offset in `text` into a
+/// file location (offsets come in increasing order).
+///
+/// Only the members read must be UTF-8 (as with the whole-in-buffer path, which parses the
+/// same way): invalid bytes in a skipped header do not make the entry unreadable.
+pub(crate) fn har_exchange(
+    index: u64,
+    at: Location,
+    text: &[u8],
+    locate: &mut dyn FnMut(usize) -> Location,
+) -> Exchange {
+    match serde_json::from_slice::<Loose<HarEntry<'_>>>(text) {
+        Ok(entry) => har_exchange_of(index, at, entry, text, locate),
+        Err(e) => {
+            let mut exchange = Exchange::unread(index, at);
+            exchange.problems.push(malformed(text, &e, locate));
+            exchange
+        }
+    }
+}
+
+/// Builds the exchange of a parsed HAR entry; `base` is the start of the bytes it was parsed
+/// from, `locate` as for [`har_exchange`].
+pub(crate) fn har_exchange_of(
+    index: u64,
+    at: Location,
+    entry: Loose<HarEntry<'_>>,
+    base: &[u8],
+    locate: &mut dyn FnMut(usize) -> Location,
+) -> Exchange {
+    let mut exchange = Exchange::unread(index, at);
+    let entry = match entry {
+        Loose::Obj(entry) => entry,
+        Loose::Not(found) => {
+            exchange.problems.push(EntryProblem::NotAnObject { found });
+            return exchange;
+        }
+    };
+    let problems = &mut exchange.problems;
+    match entry.request {
+        Some(Loose::Obj(request)) => {
+            exchange.method = method(request.method, "request.method", problems);
+            (exchange.origin, exchange.path) = url_of(request.url, "request.url", problems);
+        }
+        Some(Loose::Not(found)) => problems.push(wrong("request", JsonType::Object, found)),
+        None => problems.push(EntryProblem::Missing { member: "request" }),
+    }
+    exchange.body = match entry.response {
+        Some(Loose::Obj(response)) => {
+            let failure = response.error.is_some() || response.failure_text.is_some();
+            exchange.status = status(response.status, "response.status", failure, problems);
+            match response.content {
+                Some(Loose::Obj(mut content)) => {
+                    let mime_type = content.mime_type.take();
+                    exchange.media_type =
+                        media_type(mime_type, "response.content.mimeType", problems);
+                    har_body(content, base, locate, problems)
+                }
+                Some(Loose::Not(found)) => {
+                    problems.push(wrong("response.content", JsonType::Object, found));
+                    Body::Unrecorded(Unrecorded::NoContent)
+                }
+                None => Body::Unrecorded(Unrecorded::NoContent),
+            }
+        }
+        Some(Loose::Not(found)) => {
+            problems.push(wrong("response", JsonType::Object, found));
+            Body::Unrecorded(Unrecorded::NoContent)
+        }
+        None => {
+            problems.push(EntryProblem::Missing { member: "response" });
+            Body::Unrecorded(Unrecorded::NoContent)
+        }
+    };
+    exchange
+}
+
+fn har_body(
+    content: HarContent<'_>,
+    base: &[u8],
+    locate: &mut dyn FnMut(usize) -> Location,
+    problems: &mut Vec<EntryProblem>,
+) -> Body {
+    let size = match content.size {
+        Some(Leaf::Int(n)) => u64::try_from(n).ok(),
+        Some(Leaf::Float(n)) if n >= 1.0 => Some(n as u64),
+        _ => None,
+    };
+    let Some(raw) = content.text else {
+        let file = match (content.file, content.sha1) {
+            (Some(Leaf::Str(file)), _) | (None, Some(Leaf::Str(file))) => Some(file),
+            _ => None,
+        };
+        return Body::Unrecorded(match file {
+            Some(file) => Unrecorded::Attached {
+                file: file.into_owned(),
+            },
+            None => Unrecorded::NoText,
+        });
+    };
+    let at = locate(offset_in(base, raw));
+    let base64 = match content.encoding {
+        None => false,
+        Some(Leaf::Str(e))
+            if e.is_empty()
+                || e.eq_ignore_ascii_case("utf8")
+                || e.eq_ignore_ascii_case("utf-8") =>
+        {
+            false
+        }
+        Some(Leaf::Str(e)) if e.eq_ignore_ascii_case("base64") => true,
+        Some(Leaf::Str(_)) => {
+            return Body::Undecodable {
+                reason: "`response.content.encoding` names an encoding other than base64"
+                    .to_owned(),
+                at,
+            };
+        }
+        Some(other) => {
+            problems.push(wrong(
+                "response.content.encoding",
+                JsonType::String,
+                other.json_type(),
+            ));
+            return Body::Undecodable {
+                reason: "`response.content.encoding` is not a string".to_owned(),
+                at,
+            };
+        }
+    };
+    let body = string_body(raw, at, base64, "response.content.text", problems);
+    match (&body, size) {
+        (Body::Text { bytes, .. } | Body::Base64 { bytes, .. }, Some(size))
+            if bytes.is_empty() && size > 0 =>
+        {
+            Body::Unrecorded(Unrecorded::EmptyText { size })
+        }
+        _ => body,
+    }
+}
+
+/// A body written as a JSON string (`raw`, starting at `at`): text, or base64.
+fn string_body(
+    raw: &RawValue,
+    at: Location,
+    base64: bool,
+    member: &'static str,
+    problems: &mut Vec<EntryProblem>,
+) -> Body {
+    let raw = raw.get();
+    if !raw.starts_with('"') {
+        let found = raw_type(raw);
+        if found == JsonType::Null {
+            return Body::Unrecorded(Unrecorded::NoText);
+        }
+        problems.push(wrong(member, JsonType::String, found));
+        return Body::Undecodable {
+            reason: format!("`{member}` is not a string"),
+            at,
+        };
+    }
+    if base64 {
+        return match serde_json::from_str::<Cow<'_, str>>(raw)
+            .map_err(|_| "the base64 text is not a JSON string".to_owned())
+            .and_then(|text| decode_base64(&text))
+        {
+            Ok(bytes) => Body::Base64 { bytes, at },
+            Err(reason) => Body::Undecodable { reason, at },
+        };
+    }
+    let first = Location {
+        line: at.line,
+        column: at.column + 1,
+        offset: at.offset + 1,
+    };
+    match decode_string(&raw.as_bytes()[1..raw.len() - 1], first) {
+        Ok((bytes, map)) => Body::Text { bytes, map },
+        Err(reason) => Body::Undecodable { reason, at },
+    }
+}
+
+fn raw_type(raw: &str) -> JsonType {
+    match raw.as_bytes().first() {
+        Some(b'{') => JsonType::Object,
+        Some(b'[') => JsonType::Array,
+        Some(b'"') => JsonType::String,
+        Some(b't' | b'f') => JsonType::Boolean,
+        Some(b'n') => JsonType::Null,
+        _ => JsonType::Number,
+    }
+}
+
+fn wrong(member: &'static str, expected: JsonType, found: JsonType) -> EntryProblem {
+    EntryProblem::WrongType {
+        member,
+        expected,
+        found,
+    }
+}
+
+fn method(
+    leaf: Option<Leaf<'_>>,
+    member: &'static str,
+    problems: &mut Vec<EntryProblem>,
+) -> Option<String> {
+    match leaf {
+        Some(Leaf::Str(m)) if !m.is_empty() => Some(m.to_ascii_uppercase()),
+        Some(Leaf::Str(_)) | None => {
+            problems.push(EntryProblem::Missing { member });
+            None
+        }
+        Some(other) => {
+            problems.push(wrong(member, JsonType::String, other.json_type()));
+            None
+        }
+    }
+}
+
+fn url_of(
+    leaf: Option<Leaf<'_>>,
+    member: &'static str,
+    problems: &mut Vec<EntryProblem>,
+) -> (Option<String>, Option<String>) {
+    match leaf {
+        Some(Leaf::Str(u)) => url::reduce(&u).unwrap_or_else(|()| {
+            problems.push(EntryProblem::BadUrl { member });
+            (None, None)
+        }),
+        None => {
+            problems.push(EntryProblem::Missing { member });
+            (None, None)
+        }
+        Some(other) => {
+            problems.push(wrong(member, JsonType::String, other.json_type()));
+            (None, None)
+        }
+    }
+}
+
+fn status(
+    leaf: Option<Leaf<'_>>,
+    member: &'static str,
+    failure_recorded: bool,
+    problems: &mut Vec<EntryProblem>,
+) -> Option<u16> {
+    let recorded = match leaf {
+        Some(Leaf::Int(n)) => n,
+        Some(Leaf::Float(n)) if n.fract() == 0.0 && n.abs() < 1e15 => n as i64,
+        None | Some(Leaf::Other(JsonType::Null)) => {
+            problems.push(EntryProblem::Missing { member });
+            return None;
+        }
+        Some(other) => {
+            problems.push(wrong(member, JsonType::Integer, other.json_type()));
+            return None;
+        }
+    };
+    match recorded {
+        100..=599 => Some(recorded as u16),
+        ..=0 => {
+            problems.push(EntryProblem::NoResponse {
+                recorded,
+                failure_recorded,
+            });
+            None
+        }
+        _ => {
+            problems.push(EntryProblem::StatusOutOfRange { status: recorded });
+            None
+        }
+    }
+}
+
+fn media_type(
+    leaf: Option<Leaf<'_>>,
+    member: &'static str,
+    problems: &mut Vec<EntryProblem>,
+) -> Option<String> {
+    match leaf {
+        Some(Leaf::Str(m)) if !m.trim().is_empty() => Some(m.trim().to_owned()),
+        Some(Leaf::Str(_)) | None | Some(Leaf::Other(JsonType::Null)) => None,
+        Some(other) => {
+            problems.push(wrong(member, JsonType::String, other.json_type()));
+            None
+        }
+    }
+}
+
+/// Reads one exchange log line (see [`LogLine`]), UTF-8 checked as [`har_exchange`] does.
+pub(crate) fn log_exchange(
+    index: u64,
+    at: Location,
+    text: &[u8],
+    locate: &mut dyn FnMut(usize) -> Location,
+) -> Exchange {
+    let mut exchange = Exchange::unread(index, at);
+    let line = match serde_json::from_slice::<Loose<LogLine<'_>>>(text) {
+        Ok(Loose::Obj(line)) => line,
+        Ok(Loose::Not(found)) => {
+            exchange.problems.push(EntryProblem::NotAnObject { found });
+            return exchange;
+        }
+        Err(e) => {
+            exchange.problems.push(malformed(text, &e, locate));
+            return exchange;
+        }
+    };
+    let problems = &mut exchange.problems;
+    exchange.method = method(line.method, "method", problems);
+    (exchange.origin, exchange.path) = match (line.url, line.path) {
+        (Some(url), None) => url_of(Some(url), "url", problems),
+        (None, Some(path)) => {
+            let (_, path) = url_of(Some(path), "path", problems);
+            (None, path)
+        }
+        (Some(url), Some(_)) => {
+            problems.push(EntryProblem::Conflict {
+                what: "both `url` and `path` are given; `url` was read",
+            });
+            url_of(Some(url), "url", problems)
+        }
+        (None, None) => {
+            problems.push(EntryProblem::Missing { member: "url" });
+            (None, None)
+        }
+    };
+    exchange.status = status(line.status, "status", false, problems);
+    exchange.media_type = media_type(line.content_type, "content_type", problems);
+    exchange.body = match (line.body, line.body_base64) {
+        (Some(body), None) => {
+            string_body(body, locate(offset_in(text, body)), false, "body", problems)
+        }
+        (None, Some(body)) => string_body(
+            body,
+            locate(offset_in(text, body)),
+            true,
+            "body_base64",
+            problems,
+        ),
+        (None, None) => Body::Unrecorded(Unrecorded::NoText),
+        (Some(body), Some(_)) => {
+            problems.push(EntryProblem::Conflict {
+                what: "both `body` and `body_base64` are given",
+            });
+            Body::Undecodable {
+                reason: "both `body` and `body_base64` are given".to_owned(),
+                at: locate(offset_in(text, body)),
+            }
+        }
+    };
+    exchange
+}
+
+impl Exchange {
+    pub(crate) fn unread(index: u64, at: Location) -> Exchange {
+        Exchange {
+            index,
+            at,
+            method: None,
+            origin: None,
+            path: None,
+            status: None,
+            media_type: None,
+            body: Body::Unread,
+            problems: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! A URL reduced to what routing needs and nothing secret: origin and path.
+
+/// The origin (`scheme://host[:port]`, lower-cased, no user information) and path (no query, no
+/// fragment, no `;jsessionid=` parameter) of an absolute URL or of a path (`/orders?x`, which has
+/// no origin). A URL without an authority (`data:`, `about:blank`) has neither. `Err` for
+/// anything else; the caller must not show the text.
+pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> {
+    let url = url.trim();
+    if url.starts_with('/') && !url.starts_with("//") {
+        return Ok((None, Some(path_of(url))));
+    }
+    let colon = url.find(':').ok_or(())?;
+    let scheme = &url[..colon];
+    let valid_scheme = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    if !valid_scheme {
+        return Err(());
+    }
+    let Some(rest) = url[colon + 1..].strip_prefix("//") else {
+        return Ok((None, None));
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    if host.is_empty() || host.starts_with(':') {
+        return Err(());
+    }
+    let mut origin = String::with_capacity(scheme.len() + 3 + host.len());
+    origin.push_str(scheme);
+    origin.push_str("://");
+    origin.push_str(host);
+    origin.make_ascii_lowercase();
+    Ok((Some(origin), Some(path_of(&rest[end..]))))
+}
+
+/// The path of `rest` (which starts at the path, or at `?`/`#`, or is empty).
+fn path_of(rest: &str) -> String {
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let path = &rest[..end];
+    let mut out = if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path.to_owned()
+    };
+    // A Java servlet session id rides in the path: drop it as a query string would be dropped.
+    while let Some(at) = find_ignoring_case(&out, ";jsessionid=") {
+        let stop = out[at..].find('/').map_or(out.len(), |k| at + k);
+        out.replace_range(at..stop, "");
+    }
+    out
+}
+
+/// Where ASCII `needle` (which starts with `;`) first occurs in `haystack`, ignoring ASCII case.
+fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    memchr::memchr_iter(b';', haystack).find(|&at| {
+        haystack
+            .get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reduce;
+
+    fn ok(url: &str) -> (Option<String>, Option<String>) {
+        reduce(url).unwrap()
+    }
+
+    #[test]
+    fn origin_and_path_without_secrets() {
+        assert_eq!(
+            ok("HTTPS://user:pw@API.Example.com:8443/v1/Orders?token=x#frag"),
+            (
+                Some("https://api.example.com:8443".into()),
+                Some("/v1/Orders".into())
+            )
+        );
+        assert_eq!(
+            ok("http://example.com"),
+            (Some("http://example.com".into()), Some("/".into()))
+        );
+        assert_eq!(
+            ok("http://example.com?q=1"),
+            (Some("http://example.com".into()), Some("/".into()))
+        );
+        assert_eq!(ok("/orders/7?x=1"), (None, Some("/orders/7".into())));
+        assert_eq!(
+            ok("https://h/app;JSESSIONID=abc/x;jsessionid=def"),
+            (Some("https://h".into()), Some("/app/x".into()))
+        );
+        assert_eq!(ok("data:application/json;base64,e30="), (None, None));
+        assert!(reduce("orders/7").is_err());
+        assert!(reduce("https:///x").is_err());
+        assert!(reduce("1http://x/").is_err());
+    }
+}
