@@ -225,8 +225,31 @@ pub(crate) struct CheckArgs {
 
     /// Read every input as JSON Lines (one payload per line), whatever its name; also for standard
     /// input.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "input")]
     pub(crate) lines: bool,
+
+    /// Read every input as recorded traffic, whatever its name: `har` (HAR 1.2, as browsers'
+    /// devtools, Playwright, mitmproxy, Charles or Fiddler write it; *.har files are read so
+    /// without this flag) or `exchanges` (JSON Lines, one exchange per line, see
+    /// `response-contract schema exchange`). Each recorded response is routed by its method,
+    /// path, status and media type through the description (--openapi, else the embedded Bare
+    /// Metal Server description) and gets one outcome: valid, invalid, unmatched (a warning; an
+    /// error with --strict), skipped (not JSON, no response, or left out by --only), unrecorded
+    /// (a warning) or unreadable (exit status 2). Header values, query strings and request
+    /// bodies are never read into memory, so no output can show them.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub(crate) input: Option<InputArg>,
+
+    /// Recorded traffic: check only the exchanges of this operation, as `METHOD:PATH` with the
+    /// documented path template (`GET:/v1/{project_id}/jobs/{job_id}`) or a request path; `*`
+    /// for any method. Repeatable; the others are skipped (and counted).
+    #[arg(long, value_name = "METHOD:PATH")]
+    pub(crate) only: Vec<String>,
+
+    /// Recorded traffic: fail (exit status 1) when fewer than PERCENT of the documented
+    /// responses (operation and status) were exercised.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub(crate) min_coverage: Option<f64>,
 
     /// Colour in the human format: `auto` colours only when standard output is a terminal and
     /// NO_COLOR is unset.
@@ -318,6 +341,14 @@ pub(crate) enum FormatArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InputArg {
+    /// HAR 1.2 files.
+    Har,
+    /// Exchange logs: JSON Lines, one exchange per line.
+    Exchanges,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ColorArg {
     /// Colour when standard output is a terminal and NO_COLOR is unset.
     Auto,
@@ -325,6 +356,14 @@ pub(crate) enum ColorArg {
     Always,
     /// Never colour.
     Never,
+}
+
+/// A percentage from 0 to 100.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 /// A depth limit within what the library allows.

@@ -5,7 +5,50 @@ use std::path::PathBuf;
 
 use response_contract::{Expect, Limits, OpenApi, Report, Route, Schema, Validator};
 
-use super::args::{CheckArgs, ColorArg, ExpectArg, FormatArg};
+use response_contract::traffic;
+
+use super::args::{CheckArgs, ColorArg, ExpectArg, FormatArg, InputArg};
+use super::input::Kind;
+
+/// Recorded traffic: the description its exchanges are routed through, and what is checked.
+#[derive(Debug)]
+pub(crate) struct Traffic {
+    pub(crate) api: OpenApi,
+    pub(crate) options: traffic::Options,
+    /// `--only`: the operations to check (none: all).
+    pub(crate) only: Vec<Only>,
+    pub(crate) min_coverage: Option<f64>,
+}
+
+/// One `--only METHOD:PATH`.
+#[derive(Debug)]
+pub(crate) struct Only {
+    /// `None`: any method.
+    method: Option<String>,
+    path: String,
+}
+
+impl Only {
+    fn parse(text: &str) -> Result<Only, String> {
+        match text.split_once(':') {
+            Some((method, path)) if path.starts_with('/') && !method.is_empty() => Ok(Only {
+                method: (method != "*").then(|| method.to_ascii_uppercase()),
+                path: path.to_owned(),
+            }),
+            _ => Err(format!(
+                "--only {text}: expected METHOD:PATH, e.g. GET:/v1/{{project_id}}/jobs/{{job_id}} (`*` for any method)"
+            )),
+        }
+    }
+
+    /// Whether an exchange (its request, and the template it was routed to) is one to check.
+    pub(crate) fn admits(&self, method: &str, path: &str, template: Option<&str>) -> bool {
+        self.method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && (self.path == path || Some(self.path.as_str()) == template)
+    }
+}
 
 /// The check applied to every payload: the built-in contract or a user's schema.
 #[derive(Debug)]
@@ -14,7 +57,13 @@ pub(crate) enum Checker {
     Schema(Schema),
     /// An OpenAPI description, with the one documented response every payload is.
     OpenApi(Box<(OpenApi, Route)>),
+    /// An OpenAPI description without an operation for lone payloads: only recorded traffic
+    /// (which carries its own requests) can be checked.
+    Unrouted,
 }
+
+/// Why a lone payload cannot be checked under [`Checker::Unrouted`].
+pub(crate) const UNROUTED: &str = "with --openapi, a payload on its own needs its operation: --operation OPERATION_ID or --method METHOD --path PATH, and --status (recorded traffic, *.har or --input, carries its own)";
 
 impl Checker {
     /// The full report of one payload (the library takes its fast path when the payload is clean).
@@ -24,6 +73,8 @@ impl Checker {
             Checker::Contract(validator) => validator.validate(payload),
             Checker::Schema(schema) => schema.validate(payload),
             Checker::OpenApi(routed) => routed.0.check(&routed.1, payload),
+            // The run fails such inputs before reading them.
+            Checker::Unrouted => Report::default(),
         }
     }
 }
@@ -38,8 +89,10 @@ pub(crate) struct Config {
     pub(crate) color: bool,
     pub(crate) redact: bool,
     pub(crate) quiet: bool,
-    /// Read every input as JSON Lines.
-    pub(crate) lines: bool,
+    /// Every input is of this kind (`--lines`, `--input`).
+    pub(crate) force: Option<Kind>,
+    /// How recorded traffic is checked.
+    pub(crate) traffic: Traffic,
     pub(crate) paths: Vec<PathBuf>,
     /// Whether a progress bar may be drawn (standard error is a terminal, not in CI).
     pub(crate) progress: bool,
@@ -57,15 +110,25 @@ impl Config {
             .max_size(args.max_size)
             .max_depth(args.max_depth)
             .max_violations(args.max_violations);
-        let mut problems = Vec::new();
-        let routed = args.openapi.is_some() || args.operation.is_some() || args.method.is_some();
+        // The description: the user's, else the Bare Metal Server API's own (for recorded
+        // traffic, and for --operation/--method without --openapi).
+        let description = match &args.openapi {
+            Some(path) => Some(OpenApi::from_path(path).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let problems = description
+            .as_ref()
+            .map(|api| api.problems().to_vec())
+            .unwrap_or_default();
+        let api = description
+            .clone()
+            .unwrap_or_else(OpenApi::bms)
+            .limits(limits)
+            .redact(args.redact)
+            .assert_formats(args.assert_formats);
+        let routes = args.operation.is_some() || args.method.is_some();
         let checker = match &args.schema {
-            None if routed => {
-                let api = match &args.openapi {
-                    Some(path) => OpenApi::from_path(path).map_err(|e| e.to_string())?,
-                    None => OpenApi::bms(),
-                };
-                problems = api.problems().to_vec();
+            None if routes => {
                 let Some(status) = args.status else {
                     return Err(
                         "--status is needed to tell which documented response the payloads are"
@@ -76,17 +139,12 @@ impl Config {
                 let route = match (&args.operation, &args.method, &args.path) {
                     (Some(id), _, _) => api.route_operation(id, status, content_type),
                     (None, Some(method), Some(path)) => api.route(method, path, status, content_type),
-                    _ => {
-                        return Err("name the payloads' operation: --operation OPERATION_ID, or --method METHOD --path PATH".to_owned());
-                    }
+                    _ => unreachable!("clap requires --path with --method"),
                 }
                 .map_err(|unmatched| unmatched.to_string())?;
-                let api = api
-                    .limits(limits)
-                    .redact(args.redact)
-                    .assert_formats(args.assert_formats);
-                Checker::OpenApi(Box::new((api, route)))
+                Checker::OpenApi(Box::new((api.clone(), route)))
             }
+            None if description.is_some() => Checker::Unrouted,
             Some(path) => {
                 let schema = Schema::from_path(path).map_err(|e| e.to_string())?;
                 Checker::Schema(
@@ -134,7 +192,18 @@ impl Config {
             color,
             redact: args.redact,
             quiet: args.quiet,
-            lines: args.lines,
+            force: match (args.lines, args.input) {
+                (true, _) => Some(Kind::Lines),
+                (false, Some(InputArg::Har)) => Some(Kind::Har),
+                (false, Some(InputArg::Exchanges)) => Some(Kind::Exchanges),
+                (false, None) => None,
+            },
+            traffic: Traffic {
+                api,
+                options: traffic::Options::default().strict(args.strict),
+                only: args.only.iter().map(|o| Only::parse(o)).collect::<Result<_, _>>()?,
+                min_coverage: args.min_coverage,
+            },
             paths: args.paths,
             progress,
             problems,

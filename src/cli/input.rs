@@ -16,8 +16,20 @@ pub(crate) struct Input {
     /// How outputs name it: the path as given (joined with the walked part), or `<stdin>`.
     pub(crate) name: String,
     pub(crate) origin: Origin,
-    /// JSON Lines (one payload per line) rather than one payload.
-    pub(crate) lines: bool,
+    pub(crate) kind: Kind,
+}
+
+/// What an input holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// One payload.
+    Payload,
+    /// JSON Lines: one payload per line.
+    Lines,
+    /// A HAR file: recorded exchanges.
+    Har,
+    /// An exchange log: one recorded exchange per line.
+    Exchanges,
 }
 
 #[derive(Debug)]
@@ -29,51 +41,55 @@ pub(crate) enum Origin {
     Failed(String),
 }
 
-/// Whether a walked file is checked, and how: `Some(true)` for JSON Lines.
-fn walked_kind(path: &Path) -> Option<bool> {
+/// What a walked (or named) file holds, by its extension; `None` for a file a walk skips.
+fn walked_kind(path: &Path) -> Option<Kind> {
     match path.extension()?.to_str()? {
-        "json" => Some(false),
-        "jsonl" | "ndjson" => Some(true),
+        "json" => Some(Kind::Payload),
+        "jsonl" | "ndjson" => Some(Kind::Lines),
+        "har" => Some(Kind::Har),
         _ => None,
     }
 }
 
 /// Resolves the command line's paths; no path means standard input. Directories are walked
 /// depth-first in file-name order, following symbolic links; problems found while walking become
-/// [`Origin::Failed`] inputs in place.
-pub(crate) fn resolve(paths: &[PathBuf], force_lines: bool) -> Vec<Input> {
+/// [`Origin::Failed`] inputs in place. `force`: every input is of this kind (`--lines`,
+/// `--input`).
+pub(crate) fn resolve(paths: &[PathBuf], force: Option<Kind>) -> Vec<Input> {
     if paths.is_empty() {
-        return vec![stdin(force_lines)];
+        return vec![stdin(force)];
     }
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            inputs.push(stdin(force_lines));
+            inputs.push(stdin(force));
         } else if path.is_dir() {
-            walk(path, force_lines, &mut inputs);
+            walk(path, force, &mut inputs);
         } else {
             // Named explicitly: checked whatever its extension; a missing or unreadable file
             // fails when opened, with the system's reason.
-            let lines = force_lines || walked_kind(path) == Some(true);
+            let kind = force
+                .or_else(|| walked_kind(path))
+                .unwrap_or(Kind::Payload);
             inputs.push(Input {
                 name: path.display().to_string(),
                 origin: Origin::File(path.clone()),
-                lines,
+                kind,
             });
         }
     }
     inputs
 }
 
-fn stdin(lines: bool) -> Input {
+fn stdin(force: Option<Kind>) -> Input {
     Input {
         name: STDIN_NAME.to_owned(),
         origin: Origin::Stdin,
-        lines,
+        kind: force.unwrap_or(Kind::Payload),
     }
 }
 
-fn walk(root: &Path, force_lines: bool, inputs: &mut Vec<Input>) {
+fn walk(root: &Path, force: Option<Kind>, inputs: &mut Vec<Input>) {
     let walker = WalkDir::new(root).follow_links(true).sort_by_file_name();
     for entry in walker {
         match entry {
@@ -81,11 +97,11 @@ fn walk(root: &Path, force_lines: bool, inputs: &mut Vec<Input>) {
                 if !entry.file_type().is_file() {
                     continue;
                 }
-                if let Some(lines) = walked_kind(entry.path()) {
+                if let Some(kind) = walked_kind(entry.path()) {
                     inputs.push(Input {
                         name: entry.path().display().to_string(),
                         origin: Origin::File(entry.into_path()),
-                        lines: lines || force_lines,
+                        kind: force.unwrap_or(kind),
                     });
                 }
             }
@@ -109,7 +125,7 @@ fn walk(root: &Path, force_lines: bool, inputs: &mut Vec<Input>) {
                 inputs.push(Input {
                     name: path.display().to_string(),
                     origin: Origin::Failed(message),
-                    lines: false,
+                    kind: Kind::Payload,
                 });
             }
         }

@@ -73,7 +73,7 @@ fn finish_output(result: io::Result<u8>) -> u8 {
 }
 
 fn check(config: &Config) -> u8 {
-    let inputs = input::resolve(&config.paths, config.lines);
+    let inputs = input::resolve(&config.paths, config.force);
     if config.paths.is_empty() && io::stdin().is_terminal() {
         // Most likely a forgotten path rather than a payload about to be typed.
         let _ = writeln!(

@@ -15,9 +15,13 @@ use rayon::prelude::*;
 use response_contract::Report;
 use response_contract::lines::{Batch, Batches, LineKind};
 
-use super::config::{Checker, Config};
-use super::input::{self, Input, Origin, Whole};
-use super::render::{Failure, Payload, Printer};
+use response_contract::traffic::{
+    self, Checked, Coverage, Exchange, ExchangeReader, HarReader, TrafficError,
+};
+
+use super::config::{Checker, Config, UNROUTED};
+use super::input::{self, Input, Kind, Origin, Whole};
+use super::render::{CoverageView, Failure, Payload, Printer};
 use super::tally::Tally;
 
 /// Whole-file inputs checked together in one parallel step.
@@ -46,6 +50,8 @@ pub(crate) struct Run<'c, W: Write> {
     /// Standard output is a terminal: flush it before writing to standard error, so that the two
     /// keep their order on screen.
     interleave: bool,
+    /// The documented responses recorded traffic exercised (once some traffic was read).
+    coverage: Option<Coverage>,
 }
 
 impl<'c> Run<'c, BufWriter<io::StdoutLock<'static>>> {
@@ -60,6 +66,7 @@ impl<'c> Run<'c, BufWriter<io::StdoutLock<'static>>> {
             tally: Tally::default(),
             progress: Progress::new(config.progress),
             interleave,
+            coverage: None,
         }
     }
 }
@@ -71,26 +78,41 @@ impl<W: Write> Run<'_, W> {
     /// Only failures to write the output: failures to read inputs are results.
     pub(crate) fn run(mut self, inputs: &[Input]) -> io::Result<Tally> {
         self.printer.begin(&mut self.out)?;
+        self.tally.strict = self.config.traffic.options.strict;
         for problem in &self.config.problems {
             self.fail(&problem.file, &problem.to_string())?;
             self.tally.problems += 1;
         }
         let mut rest = inputs;
         while let Some(first) = rest.first() {
-            if first.lines {
+            if first.kind == Kind::Lines {
                 self.lines(first)?;
+                rest = &rest[1..];
+            } else if matches!(first.kind, Kind::Har | Kind::Exchanges) {
+                self.traffic(first)?;
                 rest = &rest[1..];
             } else {
                 let group = rest
                     .iter()
                     .take(FILES_PER_GROUP)
-                    .take_while(|input| !input.lines)
+                    .take_while(|input| input.kind == Kind::Payload)
                     .count();
                 self.singles(&rest[..group])?;
                 rest = &rest[group..];
             }
         }
         self.progress.finish();
+        if let Some(coverage) = &self.coverage {
+            let api = &self.config.traffic.api;
+            let view = CoverageView {
+                rows: coverage.documented(api),
+                percent: coverage.percent(api),
+                undocumented: coverage.undocumented(),
+                min: self.config.traffic.min_coverage,
+            };
+            self.printer.coverage(&mut self.out, &view)?;
+            self.tally.coverage_below = view.below();
+        }
         self.printer.end(&mut self.out, &self.tally)?;
         self.out.flush()?;
         Ok(self.tally)
@@ -131,6 +153,9 @@ impl<W: Write> Run<'_, W> {
             inputs: 1,
             ..Tally::default()
         };
+        if let Checker::Unrouted = self.config.checker {
+            return self.fail_input(input, tally, &format!("cannot check {}: {UNROUTED}", input.name));
+        }
         let reader: Box<dyn Read + Send> = match &input.origin {
             Origin::Stdin => Box::new(io::stdin()),
             Origin::File(path) => match File::open(path) {
@@ -172,6 +197,73 @@ impl<W: Write> Run<'_, W> {
             so_far += tally;
             self.progress.update(&so_far, Some(&input.name));
         }
+        self.emit(|printer, out| printer.end_input(out, &input.name, &tally))?;
+        self.tally += tally;
+        Ok(())
+    }
+
+    /// One recording (a HAR file or an exchange log), exchange by exchange: read in batches on
+    /// one thread while the previous batch is checked in parallel, results in file order.
+    fn traffic(&mut self, input: &Input) -> io::Result<()> {
+        self.printer.begin_input(&input.name);
+        let mut tally = Tally {
+            inputs: 1,
+            ..Tally::default()
+        };
+        let reader: Box<dyn Read + Send> = match &input.origin {
+            Origin::Stdin => Box::new(io::stdin()),
+            Origin::File(path) => match File::open(path) {
+                Ok(file) => Box::new(file),
+                Err(source) => {
+                    let message = read_error(&input.name, source);
+                    return self.fail_input(input, tally, &message);
+                }
+            },
+            Origin::Failed(message) => return self.fail_input(input, tally, message),
+        };
+        let mut exchanges: Box<dyn Iterator<Item = Result<Exchange, TrafficError>> + Send> =
+            match input.kind {
+                Kind::Exchanges => Box::new(ExchangeReader::new(reader)),
+                _ => Box::new(HarReader::new(reader)),
+            };
+        let config = self.config;
+        let mut coverage = self.coverage.take().unwrap_or_default();
+        let mut next = read_exchanges(&mut *exchanges);
+        loop {
+            let (batch, failure) = next;
+            if batch.is_empty() && failure.is_none() {
+                break;
+            }
+            let printer: &dyn Printer = &*self.printer;
+            let (chunks, following) = rayon::join(
+                || check_exchanges(config, printer, &input.name, &batch),
+                || {
+                    if failure.is_some() {
+                        (Vec::new(), None)
+                    } else {
+                        read_exchanges(&mut *exchanges)
+                    }
+                },
+            );
+            for chunk in chunks {
+                let (rendered, chunk_tally, chunk_coverage) = chunk?;
+                self.emit(|printer, out| printer.write_chunk(out, &rendered))?;
+                tally += chunk_tally;
+                coverage.merge(chunk_coverage);
+            }
+            let mut so_far = self.tally;
+            so_far += tally;
+            self.progress.update(&so_far, Some(&input.name));
+            if let Some(error) = failure {
+                // Every entry before it was checked; what is wrong with the file comes last.
+                let message = format!("{}: {error}", input.name);
+                self.fail(&input.name, &message)?;
+                tally.unreadable = 1;
+                break;
+            }
+            next = following;
+        }
+        self.coverage = Some(coverage);
         self.emit(|printer, out| printer.end_input(out, &input.name, &tally))?;
         self.tally += tally;
         Ok(())
@@ -238,6 +330,10 @@ fn single(config: &Config, printer: &dyn Printer, input: &Input) -> io::Result<S
         tally: Tally::default(),
         failure: None,
     };
+    if let Checker::Unrouted = config.checker {
+        out.failure = Some(format!("cannot check {}: {UNROUTED}", input.name));
+        return Ok(out);
+    }
     let whole = match &input.origin {
         Origin::Stdin => input::read_stdin(config.max_size),
         Origin::File(path) => input::read_file(path, config.max_size),
@@ -266,6 +362,7 @@ fn single(config: &Config, printer: &dyn Printer, input: &Input) -> io::Result<S
             line: None,
             bytes: &bytes,
             report: &report,
+            exchange: None,
         },
     )?;
     Ok(out)
@@ -308,12 +405,88 @@ fn check_batch(
                         line: Some(line.number),
                         bytes,
                         report: &report,
+                        exchange: None,
                     },
                 )?;
             }
             Ok((rendered, tally))
         })
         .collect()
+}
+
+/// Exchanges read together (and checked in parallel) in one step.
+const EXCHANGES_PER_BATCH: usize = 4096;
+/// Body bytes a batch holds at most (a batch of large bodies is cut early: memory stays bounded).
+const EXCHANGE_BATCH_BYTES: usize = 8 << 20;
+/// Exchanges checked (and rendered) together by one task.
+const EXCHANGES_PER_TASK: usize = 256;
+
+/// The next batch of exchanges, and the failure that ended the recording, if it ended so.
+fn read_exchanges(
+    exchanges: &mut (dyn Iterator<Item = Result<Exchange, TrafficError>> + Send),
+) -> (Vec<Exchange>, Option<TrafficError>) {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < EXCHANGES_PER_BATCH && bytes < EXCHANGE_BATCH_BYTES {
+        match exchanges.next() {
+            Some(Ok(exchange)) => {
+                bytes += exchange.body.bytes().map_or(0, <[u8]>::len);
+                batch.push(exchange);
+            }
+            Some(Err(error)) => return (batch, Some(error)),
+            None => break,
+        }
+    }
+    (batch, None)
+}
+
+/// Routes, checks and renders a batch of exchanges, in parallel chunks, in order.
+fn check_exchanges(
+    config: &Config,
+    printer: &dyn Printer,
+    source: &str,
+    batch: &[Exchange],
+) -> Vec<io::Result<(Vec<u8>, Tally, Coverage)>> {
+    let traffic = &config.traffic;
+    batch
+        .par_chunks(EXCHANGES_PER_TASK)
+        .map(|exchanges| {
+            let mut rendered = Vec::new();
+            let mut tally = Tally::default();
+            let mut coverage = Coverage::default();
+            for exchange in exchanges {
+                let mut checked = traffic::check(&traffic.api, exchange, traffic.options);
+                if !traffic.only.is_empty() && !admitted(config, exchange, &checked) {
+                    checked = Checked::skipped("left out by --only");
+                }
+                tally.exchange(checked.outcome, &checked.report);
+                coverage.record(exchange, &checked);
+                printer.payload(
+                    &mut rendered,
+                    &Payload {
+                        source,
+                        line: None,
+                        bytes: &[],
+                        report: &checked.report,
+                        exchange: Some((exchange, &checked)),
+                    },
+                )?;
+            }
+            Ok((rendered, tally, coverage))
+        })
+        .collect()
+}
+
+/// Whether `--only` lets an exchange through: by its request, or the template it was routed to.
+fn admitted(config: &Config, exchange: &Exchange, checked: &Checked) -> bool {
+    let method = exchange.method.as_deref().unwrap_or("");
+    let path = exchange.path.as_deref().unwrap_or("");
+    let template = checked.report.endpoint().map(|e| e.operation().path.as_str());
+    config
+        .traffic
+        .only
+        .iter()
+        .any(|only| only.admits(method, path, template))
 }
 
 /// A progress bar on standard error, shown only once a run has gone on for a while, and only

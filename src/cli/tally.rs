@@ -2,6 +2,7 @@
 
 use std::ops::AddAssign;
 
+use response_contract::traffic::Outcome;
 use response_contract::{Report, Severity};
 use serde::Serialize;
 
@@ -28,6 +29,29 @@ pub(crate) struct Tally {
     /// Problems of the OpenAPI description (each a tool error, located in the description).
     #[serde(skip_serializing_if = "is_zero")]
     pub(crate) problems: u64,
+    /// Recorded exchanges read (HAR entries, exchange-log lines): each has one outcome, so
+    /// `exchanges = exchanges_valid + exchanges_invalid + unmatched + skipped + unrecorded +
+    /// unreadable_entries`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) exchanges: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) exchanges_valid: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) exchanges_invalid: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) unmatched: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) skipped: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) unrecorded: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) unreadable_entries: u64,
+    /// Unmatched exchanges are errors (`--strict`).
+    #[serde(skip)]
+    pub(crate) strict: bool,
+    /// The coverage of documented responses is below `--min-coverage`.
+    #[serde(skip)]
+    pub(crate) coverage_below: bool,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -58,12 +82,39 @@ impl Tally {
         self.warnings += warnings;
     }
 
+    /// Counts one recorded exchange's outcome (a checked one as a payload too).
+    pub(crate) fn exchange(&mut self, outcome: Outcome, report: &Report) {
+        self.exchanges += 1;
+        match outcome {
+            Outcome::Valid => {
+                self.exchanges_valid += 1;
+                self.payload(report);
+            }
+            Outcome::Invalid => {
+                self.exchanges_invalid += 1;
+                self.payload(report);
+            }
+            Outcome::Unmatched => self.unmatched += 1,
+            Outcome::Skipped => self.skipped += 1,
+            Outcome::Unrecorded => self.unrecorded += 1,
+            _ => self.unreadable_entries += 1,
+        }
+        if !matches!(outcome, Outcome::Valid | Outcome::Invalid) {
+            for violation in report.violations() {
+                match violation.severity {
+                    Severity::Error => self.errors += 1,
+                    _ => self.warnings += 1,
+                }
+            }
+        }
+    }
+
     /// The exit status this tally calls for: 2 when some input could not be read, 1 when some
     /// payload is invalid, else 0.
     pub(crate) fn exit_status(&self) -> u8 {
-        if self.unreadable > 0 || self.problems > 0 {
+        if self.unreadable > 0 || self.problems > 0 || self.unreadable_entries > 0 {
             2
-        } else if self.invalid > 0 {
+        } else if self.invalid > 0 || (self.strict && self.unmatched > 0) || self.coverage_below {
             1
         } else {
             0
@@ -102,6 +153,21 @@ impl Tally {
                 plural(self.problems)
             ));
         }
+        if self.exchanges > 0 {
+            line.push_str(&format!(
+                "; {} recorded exchange{}: {} valid, {} invalid, {} unmatched, {} skipped, {} unrecorded",
+                self.exchanges,
+                plural(self.exchanges),
+                self.exchanges_valid,
+                self.exchanges_invalid,
+                self.unmatched,
+                self.skipped,
+                self.unrecorded
+            ));
+            if self.unreadable_entries > 0 {
+                line.push_str(&format!(", {} unreadable", self.unreadable_entries));
+            }
+        }
         line
     }
 }
@@ -121,6 +187,15 @@ impl AddAssign for Tally {
         self.blank_lines += other.blank_lines;
         self.unreadable += other.unreadable;
         self.problems += other.problems;
+        self.exchanges += other.exchanges;
+        self.exchanges_valid += other.exchanges_valid;
+        self.exchanges_invalid += other.exchanges_invalid;
+        self.unmatched += other.unmatched;
+        self.skipped += other.skipped;
+        self.unrecorded += other.unrecorded;
+        self.unreadable_entries += other.unreadable_entries;
+        self.strict |= other.strict;
+        self.coverage_below |= other.coverage_below;
     }
 }
 

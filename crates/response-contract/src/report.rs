@@ -287,6 +287,13 @@ pub enum ViolationKind {
     },
     /// A body where the documented response has none (an OpenAPI response without `content`).
     UnexpectedBody,
+    /// A recorded exchange that no documented operation or response covers: a warning, an
+    /// error in strict mode.
+    Unmatched,
+    /// A recorded exchange whose body the recorder did not keep: a warning.
+    Unrecorded,
+    /// A recorded entry that cannot be read (malformed, oversized, without a status).
+    UnreadableEntry,
 }
 
 impl ViolationKind {
@@ -311,6 +318,9 @@ impl ViolationKind {
             ViolationKind::Keyword { .. } => "keyword",
             ViolationKind::WriteOnlyMember { .. } => "write_only_member",
             ViolationKind::UnexpectedBody => "unexpected_body",
+            ViolationKind::Unmatched => "unmatched",
+            ViolationKind::Unrecorded => "unrecorded",
+            ViolationKind::UnreadableEntry => "unreadable_entry",
         }
     }
 
@@ -364,6 +374,18 @@ impl ViolationKind {
             (
                 "unexpected_body",
                 "A body where the documented response has no content.",
+            ),
+            (
+                "unmatched",
+                "A recorded exchange no documented operation or response covers.",
+            ),
+            (
+                "unrecorded",
+                "A recorded exchange whose body was not recorded.",
+            ),
+            (
+                "unreadable_entry",
+                "A recorded entry that cannot be read.",
             ),
         ]
     }

@@ -45,8 +45,8 @@ impl Printer for Github {
         }
         let file = escape_property(payload.source);
         let under = payload
-            .endpoint()
-            .map(|e| format!(" (checked as {e})"))
+            .heading()
+            .map(|h| format!(" ({h})"))
             .unwrap_or_default();
         for v in violations {
             let command = match v.severity {

@@ -14,7 +14,7 @@ use std::io::{self, Write};
 
 use response_contract::{Severity, Violation};
 
-use super::{Failure, Payload, Printer, clean, displayable};
+use super::{CoverageView, Failure, Payload, Printer, clean, displayable};
 use crate::cli::tally::Tally;
 
 /// Characters of the source line shown before and after the caret; the rest is cut with `…`.
@@ -213,7 +213,7 @@ fn token_len(rest: &[u8]) -> usize {
 
 impl Printer for Human {
     fn payload(&self, buf: &mut Vec<u8>, payload: &Payload<'_>) -> io::Result<()> {
-        if let Some(endpoint) = payload.endpoint()
+        if let Some(heading) = payload.heading()
             && !payload.report.violations().is_empty()
         {
             let (b, r) = self.paint(BOLD);
@@ -221,7 +221,7 @@ impl Printer for Human {
                 Some(line) => format!("{}:{line}", clean(payload.source)),
                 None => clean(payload.source).into_owned(),
             };
-            writeln!(buf, "{b}{at}:{r} checked as {}", clean(&endpoint))?;
+            writeln!(buf, "{b}{at}:{r} {}", clean(&heading))?;
         }
         for violation in payload.report.violations() {
             self.finding(buf, payload, violation)?;
@@ -232,6 +232,31 @@ impl Printer for Human {
     fn failure(&mut self, _out: &mut dyn Write, _failure: &Failure<'_>) -> io::Result<()> {
         // Standard error has it already; the summary counts it.
         Ok(())
+    }
+
+    fn coverage(&mut self, out: &mut dyn Write, coverage: &CoverageView) -> io::Result<()> {
+        let (b, r) = self.paint(BOLD);
+        writeln!(out, "{b}{}{r}", coverage.headline())?;
+        for row in &coverage.rows {
+            writeln!(
+                out,
+                "  {:>6}  {} → {}",
+                row.count,
+                clean(&row.operation.to_string()),
+                row.response
+            )?;
+        }
+        let (undocumented, others) = &coverage.undocumented;
+        if !undocumented.is_empty() {
+            writeln!(out, "{b}undocumented requests seen:{r}")?;
+            for (request, count) in undocumented {
+                writeln!(out, "  {count:>6}  {}", clean(request))?;
+            }
+            if *others > 0 {
+                writeln!(out, "  {others:>6}  (others, not listed)")?;
+            }
+        }
+        writeln!(out)
     }
 
     fn end(&mut self, out: &mut dyn Write, summary: &Tally) -> io::Result<()> {

@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use response_contract::{Report, Variant};
 use serde::Serialize;
 
-use super::{Failure, Payload, Printer, Separated};
+use super::{CoverageView, Failure, Payload, Printer, Separated};
 use crate::cli::tally::Tally;
 
 /// The wire format's version: bumped only when a consumer could break.
@@ -23,6 +23,8 @@ const VERSION: u32 = 1;
 #[derive(Debug, Default)]
 pub(crate) struct Json {
     results: Separated,
+    /// The coverage, written with the summary at the end.
+    coverage: Option<Vec<u8>>,
 }
 
 /// One payload's verdict: its source, then the report's own fields (`valid`, `variant`,
@@ -33,6 +35,53 @@ struct ResultOut<'a> {
     line: Option<u64>,
     #[serde(flatten)]
     report: &'a Report,
+    /// For a recorded exchange: the entry, and its outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entry: Option<EntryOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<&'a str>,
+}
+
+/// A recorded exchange as results name it: nothing secret (no query, no headers).
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    index: u64,
+    line: usize,
+    column: usize,
+    method: Option<&'a str>,
+    origin: Option<&'a str>,
+    path: Option<&'a str>,
+    status: Option<u16>,
+}
+
+/// `coverage`: the documented responses recorded traffic exercised.
+#[derive(Serialize)]
+struct CoverageOut<'a> {
+    percent: f64,
+    #[serde(rename = "minCoverage")]
+    min_coverage: Option<f64>,
+    documented: Vec<DocumentedOut<'a>>,
+    undocumented: Vec<UndocumentedOut<'a>>,
+    #[serde(rename = "otherUndocumented")]
+    other_undocumented: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DocumentedOut<'a> {
+    method: &'a str,
+    path: &'a str,
+    operation_id: Option<&'a str>,
+    response: &'a str,
+    count: u64,
+}
+
+#[derive(Serialize)]
+struct UndocumentedOut<'a> {
+    request: &'a str,
+    count: u64,
 }
 
 /// An input that could not be read: no verdict, and `error` says why.
@@ -97,7 +146,10 @@ impl Printer for Json {
     }
 
     fn payload(&self, buf: &mut Vec<u8>, payload: &Payload<'_>) -> io::Result<()> {
-        if payload.report.violations().is_empty() && payload.report.endpoint().is_none() {
+        if payload.report.violations().is_empty()
+            && payload.report.endpoint().is_none()
+            && payload.exchange.is_none()
+        {
             clean_result(buf, payload);
             return Ok(());
         }
@@ -105,6 +157,17 @@ impl Printer for Json {
             source: payload.source,
             line: payload.line,
             report: payload.report,
+            entry: payload.exchange.map(|(e, _)| EntryOut {
+                index: e.index,
+                line: e.at.line,
+                column: e.at.column,
+                method: e.method.as_deref(),
+                origin: e.origin.as_deref(),
+                path: e.path.as_deref(),
+                status: e.status,
+            }),
+            outcome: payload.exchange.map(|(_, c)| c.outcome.as_str()),
+            skipped: payload.exchange.and_then(|(_, c)| c.skipped.as_deref()),
         };
         buf.extend_from_slice(b",\n");
         serde_json::to_writer(&mut *buf, &result)?;
@@ -129,8 +192,43 @@ impl Printer for Json {
         self.results.write(out, &buf)
     }
 
+    fn coverage(&mut self, _out: &mut dyn Write, coverage: &CoverageView) -> io::Result<()> {
+        let view = CoverageOut {
+            percent: (coverage.percent * 10.0).round() / 10.0,
+            min_coverage: coverage.min,
+            documented: coverage
+                .rows
+                .iter()
+                .map(|r| DocumentedOut {
+                    method: &r.operation.method,
+                    path: &r.operation.path,
+                    operation_id: r.operation.operation_id.as_deref(),
+                    response: &r.response,
+                    count: r.count,
+                })
+                .collect(),
+            undocumented: coverage
+                .undocumented
+                .0
+                .iter()
+                .map(|(request, count)| UndocumentedOut {
+                    request,
+                    count: *count,
+                })
+                .collect(),
+            other_undocumented: coverage.undocumented.1,
+        };
+        self.coverage = Some(serde_json::to_vec(&view)?);
+        Ok(())
+    }
+
     fn end(&mut self, out: &mut dyn Write, summary: &Tally) -> io::Result<()> {
-        out.write_all(b"\n],\"summary\":")?;
+        out.write_all(b"\n]")?;
+        if let Some(coverage) = &self.coverage {
+            out.write_all(b",\"coverage\":")?;
+            out.write_all(coverage)?;
+        }
+        out.write_all(b",\"summary\":")?;
         serde_json::to_writer(&mut *out, summary)?;
         out.write_all(b"}\n")
     }

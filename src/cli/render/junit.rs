@@ -99,8 +99,8 @@ impl Printer for Junit {
             Some(n) => (format!("{source}:{n}"), n.to_string()),
             None => (source.to_string(), String::new()),
         };
-        if let Some(endpoint) = payload.endpoint() {
-            name = format!("{name} ({})", xml_safe(&endpoint));
+        if let Some(heading) = payload.heading() {
+            name = format!("{name} ({})", xml_safe(&heading));
         }
         buf.extend_from_slice(b"    ");
         let mut writer = Writer::new(&mut *buf);

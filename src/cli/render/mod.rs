@@ -18,6 +18,7 @@ mod sarif;
 
 use std::io::{self, Write};
 
+use response_contract::traffic::{Checked, Exchange, Exercised};
 use response_contract::{Location, Report};
 
 use super::args::FormatArg;
@@ -32,9 +33,12 @@ pub(crate) struct Payload<'a> {
     pub(crate) source: &'a str,
     /// For JSON Lines, the payload's line number in the input.
     pub(crate) line: Option<u64>,
-    /// The payload's bytes (empty when it was over the size limit and not read).
+    /// The payload's bytes (empty when it was over the size limit and not read, and for a
+    /// recorded exchange, whose locations are in the recording).
     pub(crate) bytes: &'a [u8],
     pub(crate) report: &'a Report,
+    /// A recorded exchange: the entry, and its outcome.
+    pub(crate) exchange: Option<(&'a Exchange, &'a Checked)>,
 }
 
 impl Payload<'_> {
@@ -54,6 +58,20 @@ impl Payload<'_> {
     /// `GET /v1/{project_id}/jobs/{job_id} (queryingTaskStatuses) → 200`.
     pub(crate) fn endpoint(&self) -> Option<String> {
         self.report.endpoint().map(ToString::to_string)
+    }
+
+    /// What a finding's heading names: the exchange (`entry 3 (line 120): GET … → 200`) and
+    /// the documented response it was checked as, for a recorded exchange; the documented
+    /// response alone for a routed payload.
+    pub(crate) fn heading(&self) -> Option<String> {
+        match (self.exchange, self.endpoint()) {
+            (Some((exchange, _)), Some(endpoint)) => {
+                Some(format!("{exchange}, checked as {endpoint}"))
+            }
+            (Some((exchange, _)), None) => Some(exchange.to_string()),
+            (None, Some(endpoint)) => Some(format!("checked as {endpoint}")),
+            (None, None) => None,
+        }
     }
 }
 
@@ -92,8 +110,50 @@ pub(crate) trait Printer: Send + Sync {
         Ok(())
     }
 
+    /// After the last input, when recorded traffic was read: the documented responses it
+    /// exercised.
+    fn coverage(&mut self, _out: &mut dyn Write, _coverage: &CoverageView) -> io::Result<()> {
+        Ok(())
+    }
+
     /// After the last input, with the run's counts.
     fn end(&mut self, out: &mut dyn Write, summary: &Tally) -> io::Result<()>;
+}
+
+/// The coverage of a run's recorded traffic, as printers show it.
+#[derive(Debug)]
+pub(crate) struct CoverageView {
+    /// Every documented response, in description order, with its count.
+    pub(crate) rows: Vec<Exercised>,
+    pub(crate) percent: f64,
+    /// Undocumented requests (`METHOD /path`, count), and the count of those not listed.
+    pub(crate) undocumented: (Vec<(String, u64)>, u64),
+    /// `--min-coverage`.
+    pub(crate) min: Option<f64>,
+}
+
+impl CoverageView {
+    /// Whether the coverage is below `--min-coverage`.
+    pub(crate) fn below(&self) -> bool {
+        self.min.is_some_and(|min| self.percent < min)
+    }
+
+    /// `5 of 18 documented responses exercised (27.8%)`.
+    pub(crate) fn headline(&self) -> String {
+        let hit = self.rows.iter().filter(|r| r.count > 0).count();
+        let mut line = format!(
+            "coverage: {hit} of {} documented responses exercised ({:.1}%)",
+            self.rows.len(),
+            self.percent
+        );
+        if let Some(min) = self.min {
+            line.push_str(&format!(
+                ", {} the --min-coverage of {min}%",
+                if self.below() { "below" } else { "meeting" }
+            ));
+        }
+        line
+    }
 }
 
 /// The printer for a format.

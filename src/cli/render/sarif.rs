@@ -184,9 +184,10 @@ impl Printer for Sarif {
         let uri = uri(payload.source);
         let catalogue = ViolationKind::catalogue();
         let endpoint = payload.endpoint();
+        let heading = payload.heading();
         for v in violations {
-            let text = match &endpoint {
-                Some(e) => std::borrow::Cow::Owned(format!("{} (checked as {e})", v.message)),
+            let text = match &heading {
+                Some(h) => std::borrow::Cow::Owned(format!("{} ({h})", v.message)),
                 None => std::borrow::Cow::Borrowed(v.message.as_str()),
             };
             let rule_id = v.kind.code();

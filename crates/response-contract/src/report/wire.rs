@@ -92,7 +92,10 @@ impl<'a> Facts<'a> {
             | ViolationKind::NumberOutOfRange
             | ViolationKind::AmbiguousResponse
             | ViolationKind::NoVariant
-            | ViolationKind::UnexpectedBody => Facts::default(),
+            | ViolationKind::UnexpectedBody
+            | ViolationKind::Unmatched
+            | ViolationKind::Unrecorded
+            | ViolationKind::UnreadableEntry => Facts::default(),
         }
     }
 }
@@ -253,6 +256,9 @@ impl FactsIn {
             "ambiguous_response" => ViolationKind::AmbiguousResponse,
             "no_variant" => ViolationKind::NoVariant,
             "unexpected_body" => ViolationKind::UnexpectedBody,
+            "unmatched" => ViolationKind::Unmatched,
+            "unrecorded" => ViolationKind::Unrecorded,
+            "unreadable_entry" => ViolationKind::UnreadableEntry,
             "write_only_member" => ViolationKind::WriteOnlyMember {
                 name: self.name.ok_or_else(|| need("name"))?,
             },

@@ -51,6 +51,7 @@ mod body;
 mod entry;
 mod exchanges;
 mod har;
+mod outcome;
 mod url;
 
 use std::fmt;
@@ -61,6 +62,7 @@ use crate::report::{JsonType, Location};
 pub use body::PositionMap;
 pub use exchanges::ExchangeReader;
 pub use har::{DEFAULT_MAX_ENTRY, HarReader};
+pub use outcome::{Checked, Coverage, Exercised, Options, Outcome, check};
 
 /// `schemas/exchange.schema.json`: the JSON Schema 2020-12 document of one exchange log line,
 /// published so that other tools can write logs [`ExchangeReader`] reads.

@@ -1,0 +1,331 @@
+//! Recorded exchanges checked against a description: each routed by its method, path, status
+//! and media type, and given exactly one [`Outcome`]; and the [`Coverage`] of the documented
+//! responses the traffic exercised.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{Body, EntryProblem, Exchange};
+use crate::openapi::{OpenApi, Unmatched};
+use crate::report::{Location, Operation, Report, Severity, Violation, ViolationKind};
+
+/// What became of one recorded exchange: exactly one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Routed, checked, no error (warnings allowed).
+    Valid,
+    /// Routed, checked, with errors.
+    Invalid,
+    /// No documented operation, or no response for its status (or media type): a warning, an
+    /// error in strict mode.
+    Unmatched,
+    /// Not checked on purpose: not a JSON body, no response received, or filtered out.
+    Skipped,
+    /// The recorder did not keep the body: a warning.
+    Unrecorded,
+    /// The entry itself cannot be read (malformed, oversized, without a status): a failure of
+    /// the recording, not of the API.
+    Unreadable,
+}
+
+impl Outcome {
+    /// `"valid"`, `"invalid"`, `"unmatched"`, `"skipped"`, `"unrecorded"` or `"unreadable"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Valid => "valid",
+            Outcome::Invalid => "invalid",
+            Outcome::Unmatched => "unmatched",
+            Outcome::Skipped => "skipped",
+            Outcome::Unrecorded => "unrecorded",
+            Outcome::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// One exchange's outcome and its report. The report's locations are in the recording (the
+/// HAR file's line and column of the offending value), and its endpoint names the documented
+/// response when the exchange was routed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Checked {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The findings: the body's violations, or one violation saying why the exchange was not
+    /// checked (none for a skipped one).
+    pub report: Report,
+    /// For a skipped exchange, why.
+    pub skipped: Option<String>,
+}
+
+impl Checked {
+    /// An exchange not checked on purpose (filtered out by its caller, say), and why.
+    pub fn skipped(why: impl Into<String>) -> Checked {
+        Checked {
+            outcome: Outcome::Skipped,
+            report: Report::default(),
+            skipped: Some(why.into()),
+        }
+    }
+}
+
+/// How [`check`] treats what it cannot check.
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct Options {
+    /// Unmatched exchanges are errors, not warnings.
+    pub strict: bool,
+}
+
+impl Options {
+    /// Unmatched exchanges are errors, not warnings.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+}
+
+/// One violation at `at`, saying why an exchange was not checked.
+fn one(severity: Severity, kind: ViolationKind, at: Location, message: String) -> Report {
+    let mut report = Report::default();
+    report.violations.push(Violation {
+        severity,
+        kind,
+        pointer: String::new(),
+        keyword: None,
+        location: at,
+        message,
+    });
+    report
+}
+
+/// Routes and checks one exchange against `api`.
+pub fn check(api: &OpenApi, exchange: &Exchange, options: Options) -> Checked {
+    let at = exchange.at;
+    let done = |outcome, report| Checked {
+        outcome,
+        report,
+        skipped: None,
+    };
+    let skip = Checked::skipped;
+    // A request that got no response (status 0 or -1) is a fact of the recording, not a breach.
+    if let Some(EntryProblem::NoResponse { .. }) = exchange.problems.first() {
+        return skip(exchange.problems[0].to_string());
+    }
+    let (Some(method), Some(path), Some(status)) = (
+        exchange.method.as_deref(),
+        exchange.path.as_deref(),
+        exchange.status,
+    ) else {
+        let why = match exchange.problems.first() {
+            Some(problem) => problem.to_string(),
+            None => "the entry lacks a method, a URL or a status".to_owned(),
+        };
+        return done(
+            Outcome::Unreadable,
+            one(
+                Severity::Error,
+                ViolationKind::UnreadableEntry,
+                at,
+                format!("(entry): {why}"),
+            ),
+        );
+    };
+    if let Some(problem) = exchange.problems.first() {
+        return done(
+            Outcome::Unreadable,
+            one(
+                Severity::Error,
+                ViolationKind::UnreadableEntry,
+                at,
+                format!("(entry): {problem}"),
+            ),
+        );
+    }
+    let route = match api.route(method, path, status, exchange.media_type.as_deref()) {
+        Ok(route) => route,
+        Err(Unmatched::NotJson { media_type, .. }) => {
+            return skip(format!("the body is {media_type}, not JSON"));
+        }
+        Err(Unmatched::Broken { problem, .. }) => {
+            return done(
+                Outcome::Unreadable,
+                one(
+                    Severity::Error,
+                    ViolationKind::Unmatched,
+                    at,
+                    format!("(entry): cannot be checked: the description has a problem: {problem}"),
+                ),
+            );
+        }
+        Err(unmatched) => {
+            let severity = if options.strict {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let mut report = one(
+                severity,
+                ViolationKind::Unmatched,
+                at,
+                format!("(entry): {unmatched}"),
+            );
+            report.endpoint = None;
+            return done(Outcome::Unmatched, report);
+        }
+    };
+    let bytes = match &exchange.body {
+        Body::Text { bytes, .. } | Body::Base64 { bytes, .. } => bytes.as_slice(),
+        Body::Unrecorded(why) => {
+            let mut report = one(
+                Severity::Warning,
+                ViolationKind::Unrecorded,
+                at,
+                format!("(entry): {why}; not checked"),
+            );
+            report.endpoint = Some(route.endpoint().clone());
+            return done(Outcome::Unrecorded, report);
+        }
+        Body::Undecodable { reason, at } => {
+            let mut report = one(
+                Severity::Error,
+                ViolationKind::UnreadableEntry,
+                *at,
+                format!("(entry): the body cannot be decoded: {reason}"),
+            );
+            report.endpoint = Some(route.endpoint().clone());
+            return done(Outcome::Unreadable, report);
+        }
+        // A body the reader could not reach is an entry problem, handled above; an empty one
+        // is what a response without content sends.
+        _ => &[],
+    };
+    let mut report = api.check(&route, bytes);
+    for v in &mut report.violations {
+        v.location = exchange.locate(v.location);
+        if let ViolationKind::DuplicateMember { first, .. } = &mut v.kind {
+            *first = exchange.locate(*first);
+        }
+    }
+    let outcome = if report.is_valid() {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid
+    };
+    done(outcome, report)
+}
+
+/// Which documented responses (operation and response key) a recording exercised, how often,
+/// and which requests no operation documents.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    /// (operation, response key) → exchanges routed there.
+    seen: HashMap<(Arc<Operation>, Arc<str>), u64>,
+    /// Undocumented requests: `METHOD /path` → count, at most [`Coverage::MAX_UNDOCUMENTED`]
+    /// distinct ones (the rest are counted in `other_undocumented`).
+    undocumented: HashMap<String, u64>,
+    other_undocumented: u64,
+}
+
+/// One documented response and how many exchanges exercised it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Exercised {
+    /// The operation.
+    pub operation: Arc<Operation>,
+    /// The response key (`200`, `2XX`, `default`).
+    pub response: String,
+    /// Exchanges routed to it.
+    pub count: u64,
+}
+
+impl Coverage {
+    /// Distinct undocumented requests listed; more are only counted (a recording of millions
+    /// of requests to ever-new paths must not grow this without bound).
+    pub const MAX_UNDOCUMENTED: usize = 1000;
+
+    /// Counts one exchange's outcome.
+    pub fn record(&mut self, exchange: &Exchange, checked: &Checked) {
+        if let Some(endpoint) = checked.report.endpoint() {
+            *self
+                .seen
+                .entry((Arc::clone(&endpoint.operation), Arc::clone(&endpoint.response)))
+                .or_default() += 1;
+        } else if checked.outcome == Outcome::Unmatched {
+            let key = format!(
+                "{} {}",
+                exchange.method.as_deref().unwrap_or("?"),
+                exchange.path.as_deref().unwrap_or("?")
+            );
+            if let Some(n) = self.undocumented.get_mut(&key) {
+                *n += 1;
+            } else if self.undocumented.len() < Self::MAX_UNDOCUMENTED {
+                self.undocumented.insert(key, 1);
+            } else {
+                self.other_undocumented += 1;
+            }
+        }
+    }
+
+    /// Adds another coverage (of another part of the same run).
+    pub fn merge(&mut self, other: Coverage) {
+        for (key, n) in other.seen {
+            *self.seen.entry(key).or_default() += n;
+        }
+        for (key, n) in other.undocumented {
+            if let Some(mine) = self.undocumented.get_mut(&key) {
+                *mine += n;
+            } else if self.undocumented.len() < Self::MAX_UNDOCUMENTED {
+                self.undocumented.insert(key, n);
+            } else {
+                self.other_undocumented += n;
+            }
+        }
+        self.other_undocumented += other.other_undocumented;
+    }
+
+    /// Every documented response of `api`, in description order, with its count (0 when the
+    /// traffic never reached it).
+    pub fn documented(&self, api: &OpenApi) -> Vec<Exercised> {
+        let mut out = Vec::new();
+        for (operation, keys) in api.operations() {
+            for key in keys {
+                let count = self
+                    .seen
+                    .iter()
+                    .filter(|((op, response), _)| **op == **operation && &**response == key)
+                    .map(|(_, n)| *n)
+                    .sum();
+                out.push(Exercised {
+                    operation: Arc::clone(operation),
+                    response: key.to_owned(),
+                    count,
+                });
+            }
+        }
+        out
+    }
+
+    /// The share of documented responses exercised at least once, in percent (100 for a
+    /// description that documents none).
+    pub fn percent(&self, api: &OpenApi) -> f64 {
+        let rows = self.documented(api);
+        if rows.is_empty() {
+            return 100.0;
+        }
+        let hit = rows.iter().filter(|r| r.count > 0).count();
+        hit as f64 * 100.0 / rows.len() as f64
+    }
+
+    /// Undocumented requests seen (`METHOD /path`, count), most frequent first, and how many
+    /// more exchanges went to requests not listed.
+    pub fn undocumented(&self) -> (Vec<(String, u64)>, u64) {
+        let mut rows: Vec<(String, u64)> = self
+            .undocumented
+            .iter()
+            .map(|(k, n)| (k.clone(), *n))
+            .collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        (rows, self.other_undocumented)
+    }
+}
