@@ -268,8 +268,9 @@ pub(crate) struct SchemaArgs {
     /// The document to print: a contract's name (`order-id-response`, the default;
     /// `task-id-response`; `job-status`) for its whole response, a file name with or without
     /// `.schema.json` (`error`, `job-status/sub-job`, …), `report` (the schema of
-    /// `check --format json` output), or `bms-openapi` (the OpenAPI 3.1 description of the
-    /// Bare Metal Server operations whose responses the contracts are).
+    /// `check --format json` output), `bms-openapi` (the OpenAPI 3.1 description of the Bare
+    /// Metal Server operations whose responses the contracts are), or `exchange` (one line of an
+    /// exchange log, `check --input exchanges`).
     #[arg(value_name = "NAME")]
     pub(crate) name: Option<String>,
 

@@ -138,7 +138,9 @@ impl Config {
                 let content_type = args.content_type.as_deref();
                 let route = match (&args.operation, &args.method, &args.path) {
                     (Some(id), _, _) => api.route_operation(id, status, content_type),
-                    (None, Some(method), Some(path)) => api.route(method, path, status, content_type),
+                    (None, Some(method), Some(path)) => {
+                        api.route(method, path, status, content_type)
+                    }
                     _ => unreachable!("clap requires --path with --method"),
                 }
                 .map_err(|unmatched| unmatched.to_string())?;
@@ -201,7 +203,11 @@ impl Config {
             traffic: Traffic {
                 api,
                 options: traffic::Options::default().strict(args.strict),
-                only: args.only.iter().map(|o| Only::parse(o)).collect::<Result<_, _>>()?,
+                only: args
+                    .only
+                    .iter()
+                    .map(|o| Only::parse(o))
+                    .collect::<Result<_, _>>()?,
                 min_coverage: args.min_coverage,
             },
             paths: args.paths,

@@ -68,9 +68,7 @@ pub(crate) fn resolve(paths: &[PathBuf], force: Option<Kind>) -> Vec<Input> {
         } else {
             // Named explicitly: checked whatever its extension; a missing or unreadable file
             // fails when opened, with the system's reason.
-            let kind = force
-                .or_else(|| walked_kind(path))
-                .unwrap_or(Kind::Payload);
+            let kind = force.or_else(|| walked_kind(path)).unwrap_or(Kind::Payload);
             inputs.push(Input {
                 name: path.display().to_string(),
                 origin: Origin::File(path.clone()),

@@ -109,6 +109,7 @@ fn schema(args: &SchemaArgs) -> u8 {
         names.extend(response_contract::documents().iter().map(|d| d.file));
         names.push(REPORT_SCHEMA_FILE);
         names.push(BMS_OPENAPI);
+        names.push("exchange.schema.json");
         names
             .iter()
             .try_for_each(|name| writeln!(stdout, "{name}"))
@@ -121,6 +122,8 @@ fn schema(args: &SchemaArgs) -> u8 {
             REPORT_SCHEMA
         } else if name == BMS_OPENAPI || name == "bms-openapi.json" {
             response_contract::openapi::BMS_SOURCE
+        } else if name == "exchange" || name == "exchange.schema.json" {
+            response_contract::traffic::EXCHANGE_SCHEMA
         } else if let Some(document) = response_contract::document(name) {
             document.source
         } else {

@@ -154,7 +154,11 @@ impl<W: Write> Run<'_, W> {
             ..Tally::default()
         };
         if let Checker::Unrouted = self.config.checker {
-            return self.fail_input(input, tally, &format!("cannot check {}: {UNROUTED}", input.name));
+            return self.fail_input(
+                input,
+                tally,
+                &format!("cannot check {}: {UNROUTED}", input.name),
+            );
         }
         let reader: Box<dyn Read + Send> = match &input.origin {
             Origin::Stdin => Box::new(io::stdin()),
@@ -481,7 +485,10 @@ fn check_exchanges(
 fn admitted(config: &Config, exchange: &Exchange, checked: &Checked) -> bool {
     let method = exchange.method.as_deref().unwrap_or("");
     let path = exchange.path.as_deref().unwrap_or("");
-    let template = checked.report.endpoint().map(|e| e.operation().path.as_str());
+    let template = checked
+        .report
+        .endpoint()
+        .map(|e| e.operation().path.as_str());
     config
         .traffic
         .only

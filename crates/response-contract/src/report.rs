@@ -383,10 +383,7 @@ impl ViolationKind {
                 "unrecorded",
                 "A recorded exchange whose body was not recorded.",
             ),
-            (
-                "unreadable_entry",
-                "A recorded entry that cannot be read.",
-            ),
+            ("unreadable_entry", "A recorded entry that cannot be read."),
         ]
     }
 }

@@ -243,6 +243,9 @@ mod tests {
             source: payload.source,
             line: payload.line,
             report: payload.report,
+            entry: None,
+            outcome: None,
+            skipped: None,
         };
         let mut buf = b",\n".to_vec();
         serde_json::to_writer(&mut buf, &result).expect("serialises");
@@ -277,6 +280,7 @@ mod tests {
                         line,
                         bytes: b"",
                         report,
+                        exchange: None,
                     };
                     let mut fast = Vec::new();
                     clean_result(&mut fast, &payload);

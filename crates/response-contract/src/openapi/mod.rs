@@ -307,6 +307,13 @@ impl fmt::Display for Unmatched {
 
 impl std::error::Error for Unmatched {}
 
+/// Whether a `Content-Type` (parameters allowed) says JSON: `application/json` or a `+json`
+/// suffix, in any case.
+pub(crate) fn is_json_media_type(content_type: &str) -> bool {
+    let essence = essence_of(content_type);
+    !essence.is_empty() && is_json(essence) && essence != "*/*"
+}
+
 /// Lower case, without parameters: `Application/JSON; charset=utf-8` → `application/json`.
 fn essence(media_type: &str) -> String {
     essence_of(media_type).to_ascii_lowercase()

@@ -142,6 +142,13 @@ pub fn check(api: &OpenApi, exchange: &Exchange, options: Options) -> Checked {
             ),
         );
     }
+    // Not JSON by its own media type (an image, a page, a script): nothing to check, whether
+    // documented or not.
+    if let Some(media_type) = exchange.media_type.as_deref()
+        && !crate::openapi::is_json_media_type(media_type)
+    {
+        return skip(format!("the body is {media_type}, not JSON"));
+    }
     let route = match api.route(method, path, status, exchange.media_type.as_deref()) {
         Ok(route) => route,
         Err(Unmatched::NotJson { media_type, .. }) => {
@@ -249,7 +256,10 @@ impl Coverage {
         if let Some(endpoint) = checked.report.endpoint() {
             *self
                 .seen
-                .entry((Arc::clone(&endpoint.operation), Arc::clone(&endpoint.response)))
+                .entry((
+                    Arc::clone(&endpoint.operation),
+                    Arc::clone(&endpoint.response),
+                ))
                 .or_default() += 1;
         } else if checked.outcome == Outcome::Unmatched {
             let key = format!(
