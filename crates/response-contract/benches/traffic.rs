@@ -9,6 +9,7 @@
 //! | `floor` | `serde_json::from_slice::<IgnoredAny>` over the whole file: the issue's floor |
 //! | `read` | `traffic::HarReader` over the bytes: every entry to an `Exchange` (bodies decoded) |
 //! | `read_validate` | `read`, then `Validator::validate` on each recorded body and, for an invalid one, its first violation located in the file: reading plus checking, without routing |
+//! | `read_route_check` | what `check` does per entry, single thread: read, route through an OpenAPI description (`/v1/orders/{id}` → the Order ID Response documents), check, locate every finding in the file — the issue's end-to-end figure |
 //! | `read_one_line` | `read` over the same entries written on one line (columns counted all the way) |
 //!
 //! After the criterion group the methods take turns (9 rounds, so that all see the same load on a
@@ -41,8 +42,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use response_contract::Validator;
-use response_contract::traffic::{Body, HarReader};
+use response_contract::traffic::{self, Body, HarReader};
+use response_contract::{OpenApi, Validator};
 use serde::de::IgnoredAny;
 
 const ENTRIES: usize = 20_000;
@@ -215,10 +216,44 @@ fn read_validate(bytes: &[u8], validator: &Validator) -> usize {
     invalid
 }
 
+/// The description the generated traffic is routed through: the orders of the HAR answer with
+/// the Order ID Response (200, 202) or its error body (`default`), as the built-in documents say.
+fn description() -> OpenApi {
+    let response = |doc: &str| {
+        serde_json::json!({"description": "r", "content": {"application/json": {"schema": {
+            "$ref": format!("https://response-contract.invalid/schemas/bms/{doc}.schema.json")}}}})
+    };
+    let operation = |id: &str| {
+        serde_json::json!({"operationId": id, "responses": {
+            "200": response("order-id-response"), "202": response("order-id-response"),
+            "default": response("abnormal-response")}})
+    };
+    let doc = serde_json::json!({
+        "openapi": "3.1.0", "info": {"title": "orders", "version": "1"},
+        "servers": [{"url": "https://api.example.com"}],
+        "paths": {"/v1/orders/{id}": {"get": operation("getOrder"), "post": operation("postOrder")}}
+    });
+    OpenApi::from_source(&serde_json::to_vec(&doc).unwrap(), "orders.json").unwrap()
+}
+
+/// Everything a recording run does per entry, single thread: read, route, check, locate.
+fn read_route_check(bytes: &[u8], api: &OpenApi) -> usize {
+    let options = traffic::Options::default();
+    HarReader::new(bytes)
+        .map(|e| {
+            let exchange = e.unwrap();
+            let checked = traffic::check(api, &exchange, options);
+            black_box(&checked);
+            usize::from(checked.outcome == traffic::Outcome::Invalid)
+        })
+        .sum()
+}
+
 fn traffic(c: &mut Criterion) {
     let pretty = har(true);
     let one_line = har(false);
     let validator = Validator::new();
+    let api = description();
     eprintln!(
         "traffic: {ENTRIES} entries, {} bytes pretty-printed, {} bytes on one line",
         pretty.len(),
@@ -235,11 +270,14 @@ fn traffic(c: &mut Criterion) {
     group.bench_function("read_validate", |b| {
         b.iter(|| read_validate(black_box(&pretty), &validator));
     });
+    group.bench_function("read_route_check", |b| {
+        b.iter(|| read_route_check(black_box(&pretty), &api));
+    });
     group.throughput(Throughput::Bytes(one_line.len() as u64));
     group.bench_function("floor_one_line", |b| b.iter(|| floor(black_box(&one_line))));
     group.bench_function("read_one_line", |b| b.iter(|| read(black_box(&one_line))));
     group.finish();
-    paired(&pretty, &one_line, &validator);
+    paired(&pretty, &one_line, &validator, &api);
 }
 
 fn once<T>(f: impl FnOnce() -> T) -> f64 {
@@ -254,29 +292,31 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// The methods take turns, 9 rounds; medians and ratios to the floor of the same bytes.
-fn paired(pretty: &[u8], one_line: &[u8], validator: &Validator) {
+fn paired(pretty: &[u8], one_line: &[u8], validator: &Validator, api: &OpenApi) {
     if !std::env::args().any(|a| a == "--bench") {
         return; // not under `cargo bench` (e.g. `cargo test --benches`)
     }
-    let mut samples: [Vec<f64>; 5] = Default::default();
+    let mut samples: [Vec<f64>; 6] = Default::default();
     for _ in 0..9 {
         samples[0].push(once(|| floor(pretty)));
         samples[1].push(once(|| read(pretty)));
         samples[2].push(once(|| read_validate(pretty, validator)));
-        samples[3].push(once(|| floor(one_line)));
-        samples[4].push(once(|| read(one_line)));
+        samples[3].push(once(|| read_route_check(pretty, api)));
+        samples[4].push(once(|| floor(one_line)));
+        samples[5].push(once(|| read(one_line)));
     }
     let labels = [
         "floor",
         "read",
         "read_validate",
+        "read_route_check",
         "floor_one_line",
         "read_one_line",
     ];
     let medians: Vec<f64> = samples.into_iter().map(median).collect();
     let mut out = String::from("method\tmedian_ms\tratio_to_floor\n");
     for (k, label) in labels.iter().enumerate() {
-        let floor = if k >= 3 { medians[3] } else { medians[0] };
+        let floor = if k >= 4 { medians[4] } else { medians[0] };
         let line = format!(
             "{label}\t{:.1}\t{:.2}\n",
             medians[k] * 1e3,

@@ -128,6 +128,23 @@ fn table() -> Vec<Report> {
         openapi_report(200, br#"{"id": 1, "password": "hunter2"}"#),
         openapi_report(204, b"{}"),
     ]
+    .into_iter()
+    .chain(traffic_reports())
+    .collect()
+}
+
+/// Reports of recorded exchanges: unmatched, unrecorded, an unreadable entry.
+fn traffic_reports() -> Vec<Report> {
+    use response_contract::traffic::{self, HarReader};
+    let har = br#"{"log": {"version": "1.2", "entries": [
+      {"request": {"method": "GET", "url": "https://x.test/nowhere"}, "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{}"}}},
+      {"request": {"method": "GET", "url": "https://x.test/v1/p/jobs/j"}, "response": {"status": 200, "content": {"mimeType": "application/json"}}},
+      {"request": {"method": "GET", "url": "https://x.test/v1/p/jobs/j"}, "response": {"content": {"mimeType": "application/json", "text": "{}"}}}
+    ]}}"#;
+    let api = response_contract::OpenApi::bms();
+    HarReader::new(&har[..])
+        .map(|e| traffic::check(&api, &e.expect("an entry"), traffic::Options::default()).report)
+        .collect()
 }
 
 /// A report from an OpenAPI description: routed, with its endpoint, and OpenAPI's own kinds.
