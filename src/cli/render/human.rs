@@ -226,6 +226,11 @@ impl Printer for Human {
         for violation in payload.report.violations() {
             self.finding(buf, payload, violation)?;
         }
+        // A recorded exchange shows no source window (its locations are in a recording that
+        // may be a gigabyte on one line): a blank line sets it apart.
+        if payload.exchange.is_some() && !payload.report.violations().is_empty() {
+            buf.push(b'\n');
+        }
         Ok(())
     }
 
