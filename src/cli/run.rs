@@ -15,9 +15,7 @@ use rayon::prelude::*;
 use response_contract::Report;
 use response_contract::lines::{Batch, Batches, LineKind};
 
-use response_contract::traffic::{
-    self, Checked, Coverage, Exchange, ExchangeReader, HarReader, TrafficError,
-};
+use response_contract::traffic::{self, Checked, Coverage, Exchange, HarReader, TrafficError};
 
 use super::config::{Checker, Config, UNROUTED};
 use super::input::{self, Input, Kind, Origin, Whole};
@@ -88,8 +86,11 @@ impl<W: Write> Run<'_, W> {
             if first.kind == Kind::Lines {
                 self.lines(first)?;
                 rest = &rest[1..];
-            } else if matches!(first.kind, Kind::Har | Kind::Exchanges) {
+            } else if first.kind == Kind::Har {
                 self.traffic(first)?;
+                rest = &rest[1..];
+            } else if first.kind == Kind::Exchanges {
+                self.exchange_log(first)?;
                 rest = &rest[1..];
             } else {
                 let group = rest
@@ -206,7 +207,7 @@ impl<W: Write> Run<'_, W> {
         Ok(())
     }
 
-    /// One recording (a HAR file or an exchange log), exchange by exchange: read in batches on
+    /// One HAR file, entry by entry: read in batches on
     /// one thread while the previous batch is checked in parallel, results in file order.
     fn traffic(&mut self, input: &Input) -> io::Result<()> {
         self.printer.begin_input(&input.name);
@@ -226,10 +227,7 @@ impl<W: Write> Run<'_, W> {
             Origin::Failed(message) => return self.fail_input(input, tally, message),
         };
         let mut exchanges: Box<dyn Iterator<Item = Result<Exchange, TrafficError>> + Send> =
-            match input.kind {
-                Kind::Exchanges => Box::new(ExchangeReader::new(reader)),
-                _ => Box::new(HarReader::new(reader)),
-            };
+            Box::new(HarReader::new(reader));
         let config = self.config;
         let mut coverage = self.coverage.take().unwrap_or_default();
         let mut next = read_exchanges(&mut *exchanges);
@@ -266,6 +264,64 @@ impl<W: Write> Run<'_, W> {
                 break;
             }
             next = following;
+        }
+        self.coverage = Some(coverage);
+        self.emit(|printer, out| printer.end_input(out, &input.name, &tally))?;
+        self.tally += tally;
+        Ok(())
+    }
+
+    /// One exchange log, batch by batch as JSON Lines are: its lines are parsed into exchanges
+    /// in parallel too (a log is mostly body text to decode), results in file order.
+    fn exchange_log(&mut self, input: &Input) -> io::Result<()> {
+        self.printer.begin_input(&input.name);
+        let mut tally = Tally {
+            inputs: 1,
+            ..Tally::default()
+        };
+        let reader: Box<dyn Read + Send> = match &input.origin {
+            Origin::Stdin => Box::new(io::stdin()),
+            Origin::File(path) => match File::open(path) {
+                Ok(file) => Box::new(file),
+                Err(source) => {
+                    let message = read_error(&input.name, source);
+                    return self.fail_input(input, tally, &message);
+                }
+            },
+            Origin::Failed(message) => return self.fail_input(input, tally, message),
+        };
+        let config = self.config;
+        let mut coverage = self.coverage.take().unwrap_or_default();
+        let mut batches = Batches::new(reader, traffic::DEFAULT_MAX_ENTRY).batch_bytes(BATCH_BYTES);
+        let mut next = batches.next();
+        let mut index = 0u64;
+        while let Some(batch) = next {
+            let batch = match batch {
+                Ok(batch) => batch,
+                Err(source) => {
+                    let message = read_error(&input.name, source);
+                    self.fail(&input.name, &message)?;
+                    tally.unreadable = 1;
+                    break;
+                }
+            };
+            let printer: &dyn Printer = &*self.printer;
+            let first = index;
+            let (chunks, following) = rayon::join(
+                || check_log_batch(config, printer, &input.name, &batch, first),
+                || batches.next(),
+            );
+            index += batch.lines.len() as u64;
+            for chunk in chunks {
+                let (rendered, chunk_tally, chunk_coverage) = chunk?;
+                self.emit(|printer, out| printer.write_chunk(out, &rendered))?;
+                tally += chunk_tally;
+                coverage.merge(chunk_coverage);
+            }
+            next = following;
+            let mut so_far = self.tally;
+            so_far += tally;
+            self.progress.update(&so_far, Some(&input.name));
         }
         self.coverage = Some(coverage);
         self.emit(|printer, out| printer.end_input(out, &input.name, &tally))?;
@@ -451,34 +507,73 @@ fn check_exchanges(
     source: &str,
     batch: &[Exchange],
 ) -> Vec<io::Result<(Vec<u8>, Tally, Coverage)>> {
-    let traffic = &config.traffic;
     batch
         .par_chunks(EXCHANGES_PER_TASK)
         .map(|exchanges| {
-            let mut rendered = Vec::new();
-            let mut tally = Tally::default();
-            let mut coverage = Coverage::default();
+            let mut out = (Vec::new(), Tally::default(), Coverage::default());
             for exchange in exchanges {
-                let mut checked = traffic::check(&traffic.api, exchange, traffic.options);
-                if !traffic.only.is_empty() && !admitted(config, exchange, &checked) {
-                    checked = Checked::skipped("left out by --only");
-                }
-                tally.exchange(checked.outcome, &checked.report);
-                coverage.record(exchange, &checked);
-                printer.payload(
-                    &mut rendered,
-                    &Payload {
-                        source,
-                        line: None,
-                        bytes: &[],
-                        report: &checked.report,
-                        exchange: Some((exchange, &checked)),
-                    },
-                )?;
+                check_one(config, printer, source, exchange, &mut out)?;
             }
-            Ok((rendered, tally, coverage))
+            Ok(out)
         })
         .collect()
+}
+
+/// Parses, routes, checks and renders a batch of exchange-log lines, in parallel chunks, in
+/// order; `first` is the index of the batch's first exchange.
+fn check_log_batch(
+    config: &Config,
+    printer: &dyn Printer,
+    source: &str,
+    batch: &Batch,
+    first: u64,
+) -> Vec<io::Result<(Vec<u8>, Tally, Coverage)>> {
+    batch
+        .lines
+        .par_chunks(LINES_PER_TASK)
+        .enumerate()
+        .map(|(chunk, lines)| {
+            let mut out = (Vec::new(), Tally::default(), Coverage::default());
+            let base = first + (chunk * LINES_PER_TASK) as u64;
+            for (i, line) in lines.iter().enumerate() {
+                let exchange = traffic::exchange_of_line(
+                    base + i as u64,
+                    batch,
+                    line,
+                    traffic::DEFAULT_MAX_ENTRY,
+                );
+                check_one(config, printer, source, &exchange, &mut out)?;
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+/// Routes, checks and renders one exchange into a task's output, tally and coverage.
+fn check_one(
+    config: &Config,
+    printer: &dyn Printer,
+    source: &str,
+    exchange: &Exchange,
+    (rendered, tally, coverage): &mut (Vec<u8>, Tally, Coverage),
+) -> io::Result<()> {
+    let traffic = &config.traffic;
+    let mut checked = traffic::check(&traffic.api, exchange, traffic.options);
+    if !traffic.only.is_empty() && !admitted(config, exchange, &checked) {
+        checked = Checked::skipped("left out by --only");
+    }
+    tally.exchange(checked.outcome, &checked.report);
+    coverage.record(exchange, &checked);
+    printer.payload(
+        rendered,
+        &Payload {
+            source,
+            line: None,
+            bytes: &[],
+            report: &checked.report,
+            exchange: Some((exchange, &checked)),
+        },
+    )
 }
 
 /// Whether `--only` lets an exchange through: by its request, or the template it was routed to.

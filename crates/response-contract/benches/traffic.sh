@@ -42,7 +42,12 @@ def body(i):
         "job_id": "ff80808288d41e1b0189902497546869", "job_type": "baremetalBatchCreate",
         "begin_time": "2023-07-21T11:59:54.312Z", "end_time": "2023-07-21T12:08:51.141Z",
         "error_code": None, "fail_reason": None}, separators=(", ", ": "))
+import os
 N = 1_000_000
+# A kept directory (RC_BENCH_DIR, RC_BENCH_KEEP=1) is reused: the inputs are deterministic.
+done = lambda name: os.path.exists(f"{out}/{name}")
+if done("exchanges.jsonl") and done("session.har") and (done("big.har") or not big):
+    sys.exit(0)
 with open(f"{out}/bodies.jsonl", "w") as b, open(f"{out}/exchanges.jsonl", "w") as e:
     for i in range(N):
         text = body(i)
@@ -84,9 +89,9 @@ done
 bodies=$(median < "$DIR/bodies.ns"); log=$(median < "$DIR/log.ns"); har=$(median < "$DIR/har.ns")
 {
   printf 'run\tmedian_s\tratio_to_bodies\n'
-  printf 'bodies (--lines, routed)\t%.3f\t1.00\n' "$(echo "$bodies / 1e9" | bc -l)"
-  printf 'exchange log (--input exchanges)\t%.3f\t%.2f\n' "$(echo "$log / 1e9" | bc -l)" "$(echo "$log / $bodies" | bc -l)"
-  printf 'HAR, pretty-printed\t%.3f\t%.2f\n' "$(echo "$har / 1e9" | bc -l)" "$(echo "$har / $bodies" | bc -l)"
+  printf 'bodies (--lines, routed)\t%.3f\t1.00\n' "$(echo "$bodies / 1000000000" | bc -l)"
+  printf 'exchange log (--input exchanges)\t%.3f\t%.2f\n' "$(echo "$log / 1000000000" | bc -l)" "$(echo "$log / $bodies" | bc -l)"
+  printf 'HAR, pretty-printed\t%.3f\t%.2f\n' "$(echo "$har / 1000000000" | bc -l)" "$(echo "$har / $bodies" | bc -l)"
 } | tee "$OUT"
 ls -l "$DIR"/*.jsonl "$DIR"/*.har | awk '{print $5, $9}'
 

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use super::entry::log_exchange;
 use super::{EntryProblem, Exchange, TrafficError};
-use crate::lines::{Batches, LineKind};
+use crate::lines::{Batch, Batches, Line, LineKind};
 use crate::report::Location;
 
 /// Reads an exchange log: each non-blank line is one [`Exchange`] (numbered from 0 among the
@@ -71,38 +71,46 @@ impl<R: Read> Iterator for ExchangeReader<R> {
             for line in &batch.lines {
                 let index = self.index;
                 self.index += 1;
-                let offset = usize::try_from(line.offset).unwrap_or(usize::MAX);
-                let number = usize::try_from(line.number).unwrap_or(usize::MAX);
-                let at = Location {
-                    line: number,
-                    column: 1,
-                    offset,
-                };
-                let exchange = match line.kind {
-                    LineKind::Payload => {
-                        let bytes = batch.payload(line);
-                        // A line holds no newline: a position in it is a column of the line.
-                        let mut locate = |off: usize| Location {
-                            line: number,
-                            column: 1 + bytes[..off.min(bytes.len())]
-                                .iter()
-                                .filter(|&&b| (b as i8) >= -0x40)
-                                .count(),
-                            offset: offset + off,
-                        };
-                        log_exchange(index, at, bytes, &mut locate)
-                    }
-                    LineKind::Oversized { len } => {
-                        let mut exchange = Exchange::unread(index, at);
-                        exchange.problems.push(EntryProblem::Oversized {
-                            len: Some(len),
-                            max: self.max_line,
-                        });
-                        exchange
-                    }
-                };
+                let exchange = exchange_of_line(index, &batch, line, self.max_line);
                 self.pending.push_back(exchange);
             }
+        }
+    }
+}
+
+/// One line of an exchange log, read into an [`Exchange`] numbered `index` (its position among
+/// the log's non-blank lines). What [`ExchangeReader`] does line by line, for callers that read
+/// the log in [`Batches`] themselves and parse its lines in parallel.
+pub fn exchange_of_line(index: u64, batch: &Batch, line: &Line, max_line: usize) -> Exchange {
+    let offset = usize::try_from(line.offset).unwrap_or(usize::MAX);
+    let number = usize::try_from(line.number).unwrap_or(usize::MAX);
+    let at = Location {
+        line: number,
+        column: 1,
+        offset,
+    };
+    match line.kind {
+        LineKind::Oversized { len } => {
+            let mut exchange = Exchange::unread(index, at);
+            exchange.problems.push(EntryProblem::Oversized {
+                len: Some(len),
+                max: max_line,
+            });
+            exchange
+        }
+        // A kind of line the reader may tell apart later: read as a line.
+        _ => {
+            let bytes = batch.payload(line);
+            // A line holds no newline: a position in it is a column of the line.
+            let mut locate = |off: usize| Location {
+                line: number,
+                column: 1 + bytes[..off.min(bytes.len())]
+                    .iter()
+                    .filter(|&&b| (b as i8) >= -0x40)
+                    .count(),
+                offset: offset + off,
+            };
+            log_exchange(index, at, bytes, &mut locate)
         }
     }
 }

@@ -60,7 +60,7 @@ use std::io;
 use crate::report::{JsonType, Location};
 
 pub use body::PositionMap;
-pub use exchanges::ExchangeReader;
+pub use exchanges::{ExchangeReader, exchange_of_line};
 pub use har::{DEFAULT_MAX_ENTRY, HarReader};
 pub use outcome::{Checked, Coverage, Exercised, Options, Outcome, check};
 
