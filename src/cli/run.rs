@@ -161,16 +161,9 @@ impl<W: Write> Run<'_, W> {
                 &format!("cannot check {}: {UNROUTED}", input.name),
             );
         }
-        let reader: Box<dyn Read + Send> = match &input.origin {
-            Origin::Stdin => Box::new(io::stdin()),
-            Origin::File(path) => match File::open(path) {
-                Ok(file) => Box::new(file),
-                Err(source) => {
-                    let message = read_error(&input.name, source);
-                    return self.fail_input(input, tally, &message);
-                }
-            },
-            Origin::Failed(message) => return self.fail_input(input, tally, message),
+        let reader = match open(input) {
+            Ok(reader) => reader,
+            Err(message) => return self.fail_input(input, tally, &message),
         };
         let config = self.config;
         let mut batches = Batches::new(reader, config.max_size).batch_bytes(BATCH_BYTES);
@@ -215,16 +208,9 @@ impl<W: Write> Run<'_, W> {
             inputs: 1,
             ..Tally::default()
         };
-        let reader: Box<dyn Read + Send> = match &input.origin {
-            Origin::Stdin => Box::new(io::stdin()),
-            Origin::File(path) => match File::open(path) {
-                Ok(file) => Box::new(file),
-                Err(source) => {
-                    let message = read_error(&input.name, source);
-                    return self.fail_input(input, tally, &message);
-                }
-            },
-            Origin::Failed(message) => return self.fail_input(input, tally, message),
+        let reader = match open(input) {
+            Ok(reader) => reader,
+            Err(message) => return self.fail_input(input, tally, &message),
         };
         let mut exchanges: Box<dyn Iterator<Item = Result<Exchange, TrafficError>> + Send> =
             Box::new(HarReader::new(reader));
@@ -279,16 +265,9 @@ impl<W: Write> Run<'_, W> {
             inputs: 1,
             ..Tally::default()
         };
-        let reader: Box<dyn Read + Send> = match &input.origin {
-            Origin::Stdin => Box::new(io::stdin()),
-            Origin::File(path) => match File::open(path) {
-                Ok(file) => Box::new(file),
-                Err(source) => {
-                    let message = read_error(&input.name, source);
-                    return self.fail_input(input, tally, &message);
-                }
-            },
-            Origin::Failed(message) => return self.fail_input(input, tally, message),
+        let reader = match open(input) {
+            Ok(reader) => reader,
+            Err(message) => return self.fail_input(input, tally, &message),
         };
         let config = self.config;
         let mut coverage = self.coverage.take().unwrap_or_default();
@@ -372,6 +351,17 @@ impl<W: Write> Run<'_, W> {
             let _ = writeln!(stderr, "response-contract: error: {message}");
         });
         self.emit(|printer, out| printer.failure(out, &Failure { source, message }))
+    }
+}
+
+/// An input streamed (JSON Lines, a recording): standard input or the file, opened; why not.
+fn open(input: &Input) -> Result<Box<dyn Read + Send>, String> {
+    match &input.origin {
+        Origin::Stdin => Ok(Box::new(io::stdin())),
+        Origin::File(path) => File::open(path)
+            .map(|file| Box::new(file) as Box<dyn Read + Send>)
+            .map_err(|source| read_error(&input.name, source)),
+        Origin::Failed(message) => Err(message.clone()),
     }
 }
 

@@ -10,26 +10,11 @@ use serde_json::{Map, Value};
 use super::source::Source;
 use super::{Problem, Version, resolve_ref};
 
-/// Keywords whose value is a schema, an array of schemas, or an object of schemas.
-const ONE: &[&str] = &[
-    "additionalProperties",
-    "propertyNames",
-    "items",
-    "contains",
-    "not",
-    "if",
-    "then",
-    "else",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-];
-const MANY: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
-const MAP: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "dependentSchemas",
-    "$defs",
-];
+// Keywords whose value is a schema, an array of schemas, or an object of schemas: the
+// compiler's, so that a schema walked here is one the compiler reads.
+use crate::plan::compile::{
+    SCHEMA_ARRAY_KEYWORDS as MANY, SCHEMA_KEYWORDS as ONE, SCHEMA_MAP_KEYWORDS as MAP,
+};
 
 /// The dialects a 3.1 schema may name in `$schema` (or the description in `jsonSchemaDialect`).
 pub(crate) const DIALECTS: &[&str] = &[
