@@ -7,6 +7,13 @@
 //!   alone.
 //! - `openapi/load/500-operations-2000-schemas`: a generated description (JSON) read, resolved
 //!   and compiled; the target is ≤ 100 ms.
+//!
+//! Times on a shared machine are noisy; instruction counts are not: `RC_OPENAPI_LOOP=<method>/<n>`
+//! (`check_only`, `route_and_check` or `route_only`) runs one method n times without criterion,
+//! for `valgrind --tool=callgrind` (subtract a run with n = 1 from one with a larger n).
+
+// A benchmark binary: its loop mode exits before criterion starts.
+#![allow(clippy::exit)]
 
 use std::hint::black_box;
 
@@ -23,6 +30,41 @@ fn routing(c: &mut Criterion) {
         .route("GET", path, 200, Some("application/json;charset=utf-8"))
         .expect("routed");
     assert!(api.check(&route, JOB_STATUS).is_valid());
+    if let Ok(spec) = std::env::var("RC_OPENAPI_LOOP") {
+        let (method, n) = spec.split_once('/').expect("RC_OPENAPI_LOOP=<method>/<n>");
+        let n: usize = n.parse().expect("a count");
+        for _ in 0..n {
+            match method {
+                "check_only" => {
+                    black_box(api.check(black_box(&route), black_box(JOB_STATUS)));
+                }
+                "route_and_check" => {
+                    let route = api
+                        .route(
+                            black_box("GET"),
+                            black_box(path),
+                            200,
+                            Some("application/json;charset=utf-8"),
+                        )
+                        .expect("routed");
+                    black_box(api.check(&route, black_box(JOB_STATUS)));
+                }
+                "route_only" => {
+                    black_box(
+                        api.route(
+                            black_box("GET"),
+                            black_box(path),
+                            200,
+                            Some("application/json;charset=utf-8"),
+                        )
+                        .ok(),
+                    );
+                }
+                other => panic!("no method {other}"),
+            }
+        }
+        std::process::exit(0);
+    }
     let mut group = c.benchmark_group("openapi/route");
     group.bench_function("check_only", |b| {
         b.iter(|| api.check(black_box(&route), black_box(JOB_STATUS)))

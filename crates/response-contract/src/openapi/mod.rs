@@ -487,37 +487,36 @@ impl OpenApi {
                 .find(|(m, _)| m.eq_ignore_ascii_case(method))
                 .map(|&(_, e)| e)
         };
+        let no_method = || Unmatched::NoMethod {
+            method: method.to_ascii_uppercase(),
+            template: t.path.clone(),
+            documented: t
+                .methods
+                .iter()
+                .map(|(m, _)| m.to_ascii_uppercase())
+                .collect(),
+        };
         // Templates of the same shape are a problem of the description: rare, so the common
         // path allocates nothing.
-        let mut candidates = std::iter::once(t)
-            .chain(t.same_shape.iter().map(|&i| &d.templates[i]))
-            .filter_map(of);
-        let first = candidates.next();
-        let several: Vec<usize> = match (first, candidates.next()) {
-            (Some(a), Some(b)) => [a, b].into_iter().chain(candidates).collect(),
-            _ => Vec::new(),
-        };
-        let entry = match (first, several.as_slice()) {
-            (Some(entry), []) => entry,
-            (None, _) => {
-                return Err(Unmatched::NoMethod {
-                    method: method.to_ascii_uppercase(),
-                    template: t.path.clone(),
-                    documented: t
-                        .methods
-                        .iter()
-                        .map(|(m, _)| m.to_ascii_uppercase())
-                        .collect(),
-                });
-            }
-            (Some(_), several) => {
-                return Err(Unmatched::Ambiguous {
-                    path: request_path.to_owned(),
-                    operations: several
-                        .iter()
-                        .map(|&e| Arc::clone(&d.operations[e].operation))
-                        .collect(),
-                });
+        let entry = if t.same_shape.is_empty() {
+            of(t).ok_or_else(no_method)?
+        } else {
+            let all: Vec<usize> = std::iter::once(t)
+                .chain(t.same_shape.iter().map(|&i| &d.templates[i]))
+                .filter_map(of)
+                .collect();
+            match all.as_slice() {
+                [one] => *one,
+                [] => return Err(no_method()),
+                several => {
+                    return Err(Unmatched::Ambiguous {
+                        path: request_path.to_owned(),
+                        operations: several
+                            .iter()
+                            .map(|&e| Arc::clone(&d.operations[e].operation))
+                            .collect(),
+                    });
+                }
             }
         };
         self.respond(entry, status, content_type)
@@ -589,7 +588,7 @@ impl OpenApi {
         }
         let content = match content_type.map(essence_of) {
             Some(given) => {
-                let kind = given.split('/').next().unwrap_or("");
+                let kind = &given[..given.bytes().position(|b| b == b'/').unwrap_or(given.len())];
                 let found = response
                     .contents
                     .iter()
