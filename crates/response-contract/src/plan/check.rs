@@ -60,7 +60,10 @@ impl Policy {
         self.marks
             .iter()
             // Lengths first: this runs for every member of a root in the fast pass.
-            .find(|(m, _)| m.len() == name.len() && m.as_bytes() == name)
+            .find(|(m, _)| {
+                // Byte by byte: a call to `memcmp` costs more than comparing a member name.
+                m.len() == name.len() && m.bytes().zip(name).all(|(a, &b)| a == b)
+            })
             .map_or(0, |(_, bits)| *bits)
     }
 
@@ -147,8 +150,19 @@ struct Pending {
     message: String,
 }
 
+/// The `properties` of the first few schemas applied to one value are kept in place: a value
+/// is seldom checked against more, so listing its names allocates nothing.
+const LISTED_IN_PLACE: usize = 4;
+
+type Properties = [(Box<str>, Id)];
+
 #[derive(Default)]
 struct Listed<'p> {
+    /// The `properties` of applied schemas: the first few in place, the rest in `more`.
+    few: [&'p Properties; LISTED_IN_PLACE],
+    len: usize,
+    more: Vec<&'p Properties>,
+    /// Single names (members a `not` forbids, found present).
     names: Vec<&'p str>,
     /// Some applied schema had `properties`.
     named: bool,
@@ -157,10 +171,31 @@ struct Listed<'p> {
 }
 
 impl<'p> Listed<'p> {
+    fn add(&mut self, properties: &'p Properties) {
+        if self.len < LISTED_IN_PLACE {
+            self.few[self.len] = properties;
+            self.len += 1;
+        } else {
+            self.more.push(properties);
+        }
+    }
+
     fn merge(&mut self, other: Listed<'p>) {
+        for properties in other.few[..other.len].iter().chain(&other.more) {
+            self.add(properties);
+        }
         self.names.extend(other.names);
         self.named |= other.named;
         self.open |= other.open;
+    }
+
+    /// Whether some applied schema lists `key`.
+    fn lists(&self, key: &str) -> bool {
+        self.few[..self.len]
+            .iter()
+            .chain(&self.more)
+            .any(|properties| properties.iter().any(|(n, _)| **n == *key))
+            || self.names.contains(&key)
     }
 }
 
@@ -187,7 +222,7 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
         plan,
         payload,
         settings,
-        path: Pointer::default(),
+        path: Path::default(),
         quiet: 0,
         nesting: 0,
         judged: None,
@@ -222,7 +257,8 @@ struct Eval<'p, 's> {
     plan: &'p Plan,
     payload: &'p [u8],
     settings: &'s Settings<'s>,
-    path: Pointer,
+    /// Where the value being checked sits, written out as a JSON Pointer only for a finding.
+    path: Path<'p>,
     /// Above zero inside a trial whose findings are thrown away (`not`, `if`, `contains`): only
     /// the verdict counts there, so no message is built.
     quiet: u32,
@@ -245,6 +281,11 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 impl<'p> Eval<'p, '_> {
+    /// Whether members no applied schema lists are reported, so listed names must be kept.
+    fn listing(&self) -> bool {
+        self.settings.policy.is_some_and(|p| p.report_unlisted)
+    }
+
     fn found(&self, node: &Node<'_>) -> String {
         let mut s = String::new();
         found_into(self.payload, self.settings.redact, node, &mut s);
@@ -265,7 +306,7 @@ impl<'p> Eval<'p, '_> {
         out.push(Pending {
             severity: Severity::Error,
             kind,
-            pointer: self.path.as_str().to_owned(),
+            pointer: self.path.render(self.payload),
             keyword,
             offset,
             message,
@@ -417,17 +458,14 @@ impl<'p> Eval<'p, '_> {
         };
         let strict = self.settings.strict;
         if self.quiet > 0 {
-            return !strict
-                || members
-                    .iter()
-                    .all(|m| listed.names.iter().any(|n| *n == m.key));
+            return !strict || members.iter().all(|m| listed.lists(&m.key));
         }
         let mut ok = true;
         for m in members {
-            if listed.names.iter().any(|n| *n == m.key) {
+            if listed.lists(&m.key) {
                 continue;
             }
-            self.path.push_key(&m.key);
+            self.path.push_member(m);
             {
                 ok &= !strict;
                 out.push(Pending {
@@ -439,7 +477,7 @@ impl<'p> Eval<'p, '_> {
                     kind: ViolationKind::UnknownMember {
                         name: m.key.to_string(),
                     },
-                    pointer: self.path.as_str().to_owned(),
+                    pointer: self.path.render(self.payload),
                     keyword: None,
                     offset: m.key_start,
                     message: if strict {
@@ -532,10 +570,10 @@ impl<'p> Eval<'p, '_> {
                 return false;
             }
             let expected = type_list(allowed);
-            let found = self.found(node);
-            let mut message = String::new();
+            let mut message = String::with_capacity(64);
             expected_into(&mut message, &expected);
-            let _ = write!(message, ", found {found}");
+            message.push_str(", found ");
+            found_into(self.payload, self.settings.redact, node, &mut message);
             self.push(
                 out,
                 ViolationKind::TypeMismatch {
@@ -691,13 +729,16 @@ impl<'p> Eval<'p, '_> {
         let mut ok = true;
         if !r.properties.is_empty() {
             listed.named = true;
-            listed.names.extend(r.properties.iter().map(|(n, _)| &**n));
+            // The names matter only to a policy that reports unlisted members.
+            if self.listing() {
+                listed.add(&r.properties);
+            }
         }
         listed.open |= r.is_open_ended();
         for m in members {
             let key: &str = &m.key;
             let mut matched = false;
-            self.path.push_key(key);
+            self.path.push_member(m);
             if let Some(child) = r.property_lookup(key) {
                 matched = true;
                 ok &= self.instance(&m.value, child, out);
@@ -716,7 +757,7 @@ impl<'p> Eval<'p, '_> {
                         kind: ViolationKind::UnknownMember {
                             name: key.to_owned(),
                         },
-                        pointer: self.path.as_str().to_owned(),
+                        pointer: self.path.render(self.payload),
                         keyword: Some(r.at("additionalProperties")),
                         offset: m.key_start,
                         message: "a member the schema does not allow (`additionalProperties`)"
@@ -770,7 +811,7 @@ impl<'p> Eval<'p, '_> {
             }
             for need in needs {
                 if !members.iter().any(|m| m.key == **need) {
-                    self.path.push_key(need);
+                    self.path.push_name(need);
                     let message = format!(
                         "the member `{need}` is required when `{name}` is present, and is missing"
                     );
@@ -792,6 +833,7 @@ impl<'p> Eval<'p, '_> {
     }
 
     /// A count against its least and greatest allowed values (`minItems`/`maxItems`, …).
+    #[inline]
     fn counted(
         &self,
         out: &mut Vec<Pending>,
@@ -801,6 +843,9 @@ impl<'p> Eval<'p, '_> {
         [(min, min_keyword), (max, max_keyword)]: [(Option<u64>, &str); 2],
         (one, many): (&str, &str),
     ) -> bool {
+        if min.is_none_or(|min| count >= min) && max.is_none_or(|max| count <= max) {
+            return true;
+        }
         let mut ok = true;
         if let Some(min) = min
             && count < min
@@ -822,11 +867,17 @@ impl<'p> Eval<'p, '_> {
         ok
     }
 
-    fn missing(&mut self, out: &mut Vec<Pending>, object: &Node<'_>, name: &str, keyword: String) {
+    fn missing(
+        &mut self,
+        out: &mut Vec<Pending>,
+        object: &Node<'_>,
+        name: &'p str,
+        keyword: String,
+    ) {
         if self.quiet > 0 {
             return;
         }
-        self.path.push_key(name);
+        self.path.push_name(name);
         self.push(
             out,
             ViolationKind::MissingMember {
@@ -987,6 +1038,27 @@ impl<'p> Eval<'p, '_> {
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
     ) -> bool {
+        if self.quiet > 0 {
+            // Only the verdict counts: no findings to keep, so nothing to choose between.
+            let mut passing = 0usize;
+            let mut seen_passing = Listed::default();
+            for &branch in branches {
+                let mut seen = Listed::default();
+                if self.in_place(node, branch, &mut Vec::new(), &mut seen) {
+                    passing += 1;
+                    seen_passing.merge(seen);
+                }
+            }
+            let valid = if keyword == "oneOf" {
+                passing == 1
+            } else {
+                passing > 0
+            };
+            if valid {
+                listed.merge(seen_passing);
+            }
+            return valid;
+        }
         let mut tried = Vec::with_capacity(branches.len());
         for &branch in branches {
             let mut found = Vec::new();
@@ -995,20 +1067,6 @@ impl<'p> Eval<'p, '_> {
             tried.push((ok, found, seen));
         }
         let passing: Vec<usize> = (0..tried.len()).filter(|&i| tried[i].0).collect();
-        if self.quiet > 0 {
-            let valid = if keyword == "oneOf" {
-                passing.len() == 1
-            } else {
-                !passing.is_empty()
-            };
-            if valid {
-                for i in passing.iter().rev() {
-                    let (_, _, seen) = tried.swap_remove(*i);
-                    listed.merge(seen);
-                }
-            }
-            return valid;
-        }
         let valid = if keyword == "oneOf" {
             passing.len() == 1
         } else {
@@ -1044,7 +1102,8 @@ impl<'p> Eval<'p, '_> {
             return false;
         }
         // Every branch failed on the value's own type: one mismatch naming all the types.
-        let here = self.path.as_str();
+        let here = self.path.render(self.payload);
+        let here = here.as_str();
         let only_types: Option<Vec<JsonType>> =
             tried
                 .iter()
@@ -1193,7 +1252,7 @@ impl<'p> Eval<'p, '_> {
                     .find(|(i, v)| Some(*i) != self.judged && v.members.iter().any(|n| n == key))
                     .map(|(_, v)| (p, v))
             });
-            self.path.push_key(key);
+            self.path.push_member(m);
             match (other, self.judged) {
                 (Some((p, v)), Some(judged)) => {
                     let message = format!(
@@ -1269,7 +1328,7 @@ impl<'p> Eval<'p, '_> {
                 out.push(Pending {
                     severity: Severity::Error,
                     kind: ViolationKind::NumberOutOfRange,
-                    pointer: format!("{}{at}", self.path.as_str()),
+                    pointer: format!("{}{at}", self.path.render(self.payload)),
                     keyword: None,
                     offset,
                     message: "a number beyond the range of a 64-bit float, which this part of the schema cannot judge".to_owned(),
@@ -1296,7 +1355,7 @@ impl<'p> Eval<'p, '_> {
         }
         for f in findings {
             let target = nearest(node, &f.pointer);
-            let pointer = format!("{}{}", self.path.as_str(), f.pointer);
+            let pointer = format!("{}{}", self.path.render(self.payload), f.pointer);
             let keyword = Some(f.keyword_location);
             use super::engine::What;
             match f.what {
@@ -1373,7 +1432,7 @@ impl<'p> Eval<'p, '_> {
 }
 
 fn type_list(set: u8) -> Vec<JsonType> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(set.count_ones() as usize);
     for (bit, t) in [
         (types::OBJECT, JsonType::Object),
         (types::ARRAY, JsonType::Array),
@@ -1390,6 +1449,13 @@ fn type_list(set: u8) -> Vec<JsonType> {
     out
 }
 
+/// Whether a number's text (already known to be a JSON number) is an integer: one without a
+/// fraction or an exponent is, at once; others (`1.0`, `1e3`) are read exactly.
+#[inline]
+pub(crate) fn is_integer(text: &[u8]) -> bool {
+    !text.iter().any(|&b| matches!(b, b'.' | b'e' | b'E')) || number::is_integer(text)
+}
+
 /// Whether the node's type is in the set (`integer`: a number with no fractional part).
 pub(crate) fn has_type(set: u8, node: &Node<'_>, payload: &[u8]) -> bool {
     let bit = match node.value {
@@ -1400,8 +1466,7 @@ pub(crate) fn has_type(set: u8, node: &Node<'_>, payload: &[u8]) -> bool {
         Value::Object(_) => types::OBJECT,
         Value::Number => {
             return set & types::NUMBER != 0
-                || (set & types::INTEGER != 0
-                    && number::is_integer(&payload[node.start..node.end]));
+                || (set & types::INTEGER != 0 && is_integer(&payload[node.start..node.end]));
         }
     };
     set & bit != 0
@@ -1538,6 +1603,68 @@ fn nearest<'t, 'a>(root: &'t Node<'a>, pointer: &str) -> &'t Node<'a> {
         }
     }
     node
+}
+
+/// One step from the root to the value being checked: kept borrowed (a member name as its byte
+/// span in the payload, a name from the plan, an index) and written out as an escaped JSON
+/// Pointer only when a finding needs it, so a clean or quiet check builds no pointer strings.
+#[derive(Debug)]
+enum Segment<'p> {
+    /// A member name without escapes: the payload's bytes from `.0`, `.1` long.
+    Raw(usize, usize),
+    /// A member name the parser decoded (escapes, replaced bytes).
+    Decoded(Box<str>),
+    /// A member name from the plan (`required`, `dependentRequired`).
+    Name(&'p str),
+    Index(usize),
+}
+
+#[derive(Debug, Default)]
+struct Path<'p> {
+    segments: Vec<Segment<'p>>,
+}
+
+impl<'p> Path<'p> {
+    fn push_member(&mut self, m: &parse::Member<'_>) {
+        self.segments.push(match &m.key {
+            // A borrowed name is the text right after its opening quote.
+            Cow::Borrowed(key) => Segment::Raw(m.key_start + 1, key.len()),
+            Cow::Owned(key) => Segment::Decoded(key.as_str().into()),
+        });
+    }
+
+    fn push_name(&mut self, name: &'p str) {
+        self.segments.push(Segment::Name(name));
+    }
+
+    fn push_index(&mut self, index: usize) {
+        self.segments.push(Segment::Index(index));
+    }
+
+    fn pop(&mut self) {
+        self.segments.pop();
+    }
+
+    /// The JSON Pointer, escaped per RFC 6901.
+    #[cold]
+    fn render(&self, payload: &[u8]) -> String {
+        let mut out = String::with_capacity(self.segments.len() * 12);
+        for segment in &self.segments {
+            out.push('/');
+            match segment {
+                Segment::Raw(start, len) => {
+                    let text = std::str::from_utf8(&payload[*start..*start + *len]);
+                    pointer::escape_into(&mut out, text.unwrap_or_default());
+                }
+                Segment::Decoded(key) => pointer::escape_into(&mut out, key),
+                Segment::Name(name) => pointer::escape_into(&mut out, name),
+                Segment::Index(index) => {
+                    let _ = write!(out, "{index}");
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The located tree as the engine's value; duplicate members keep the last copy, as serde_json
