@@ -15,7 +15,7 @@
 //! whose warning depends on which branch passes, …): then the full check, the authority,
 //! decides. `tests/fast_path_agreement*.rs` check that the two never disagree.
 
-use super::check::{Judgement, Policy, Settings};
+use super::check::{Judgement, Policy, Settings, is_integer};
 use super::{Id, Plan, Rules, Schema, format, number, types};
 use crate::report::Variant;
 
@@ -35,6 +35,10 @@ enum Stop {
     Invalid,
     /// Only the full check can tell.
     Unsure,
+    /// The value fails a schema whose failure fails the whole payload (see [`Layout::decisive`]):
+    /// as good as `Invalid`, except at a contract's root, where it holds only if the guessed
+    /// variant is the one judged.
+    Fails,
 }
 
 type Step<T> = Result<T, Stop>;
@@ -101,6 +105,13 @@ pub(crate) struct Layout {
     rules: Vec<std::sync::Arc<Rules>>,
     /// One entry whose own result is the schema's (no formula to evaluate).
     simple: bool,
+    /// Entries (bits) whose own failure fails the schema: those the formula joins by `and`
+    /// only. A value that fails a schema which must hold stops the scan at once.
+    decisive: u64,
+    /// The formula as a conjunction of entries that must pass and entries that must fail, when
+    /// it is one (`allOf`, `$ref`, `not` of `required`, `not` of an `anyOf`, …): judged by two
+    /// masks instead of a walk of the tree.
+    conjunction: Option<(u64, u64)>,
     /// A schema whose only assertion is `type` (this set; `None` otherwise): a scalar is
     /// judged by its first byte.
     leaf: Option<u8>,
@@ -157,6 +168,18 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         })
         .collect();
     let simple = matches!(formula, Formula::Own(0));
+    let decisive = decisive(&formula);
+    // Entries with no keyword of their own (a `not` or `if` that only applies others) never
+    // fail: as `true` they leave more formulas a plain conjunction.
+    let trivial =
+        entries
+            .iter()
+            .enumerate()
+            .fold(0u64, |bits, (e, &id)| match &nodes[id as usize] {
+                Schema::Rules(r) if r.types.is_none() && type_only(r) => bits | 1 << e,
+                _ => bits,
+            });
+    let conjunction = conjunction(&formula, true, trivial);
     let leaf = match (&formula, &nodes[id as usize]) {
         (Formula::True, _) if !unsure => Some(0x7F),
         (Formula::Own(0), Schema::Rules(r)) if entries.len() == 1 && type_only(r) => {
@@ -168,6 +191,8 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         unsure,
         rules,
         simple,
+        decisive,
+        conjunction,
         leaf,
         required_of: vec![0; entries.len()],
         open: vec![false; entries.len()],
@@ -227,6 +252,56 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         }
     }
     layout
+}
+
+/// The entries whose failure alone fails `formula`.
+fn decisive(formula: &Formula) -> u64 {
+    match formula {
+        Formula::Own(e) => 1 << e,
+        Formula::And(parts) => parts.iter().fold(0, |bits, p| bits | decisive(p)),
+        _ => 0,
+    }
+}
+
+/// `formula` (negated unless `positive`) as (entries that must pass, entries that must fail),
+/// when it is a conjunction of such literals. Entries in `trivial` never fail.
+fn conjunction(formula: &Formula, positive: bool, trivial: u64) -> Option<(u64, u64)> {
+    let union = |parts: &[Formula], positive: bool| {
+        parts.iter().try_fold((0, 0), |(pass, fail), p| {
+            let (p_pass, p_fail) = conjunction(p, positive, trivial)?;
+            Some((pass | p_pass, fail | p_fail))
+        })
+    };
+    match (formula, positive) {
+        (Formula::Own(e), _) if trivial >> e & 1 == 1 => positive.then_some((0, 0)),
+        (Formula::Own(e), true) => Some((1 << e, 0)),
+        (Formula::Own(e), false) => Some((0, 1 << e)),
+        (Formula::True, true) | (Formula::False, false) => Some((0, 0)),
+        (Formula::Not(inner), _) => conjunction(inner, !positive, trivial),
+        // `and` of literals, and (De Morgan) the negation of an `or` of literals.
+        (Formula::And(parts), true) | (Formula::Or(parts), false) => union(parts, positive),
+        // The negation of an `and` whose parts but one always hold is that one's negation.
+        (Formula::And(parts), false) => {
+            let mut rest = parts.iter().filter(|p| !always(p, trivial));
+            match (rest.next(), rest.next()) {
+                (Some(only), None) => conjunction(only, false, trivial),
+                _ => None,
+            }
+        }
+        // An `or` of one part is that part.
+        (Formula::Or(parts), true) if parts.len() == 1 => conjunction(&parts[0], true, trivial),
+        _ => None,
+    }
+}
+
+/// Whether `formula` holds whatever the entries' results (entries in `trivial` never fail).
+fn always(formula: &Formula, trivial: u64) -> bool {
+    match formula {
+        Formula::True => true,
+        Formula::Own(e) => trivial >> e & 1 == 1,
+        Formula::And(parts) => parts.iter().all(|p| always(p, trivial)),
+        _ => false,
+    }
 }
 
 /// Whether `type` is the only assertion of a schema object.
@@ -352,21 +427,22 @@ pub(crate) fn scan(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_
         max_depth: limits.depth(),
         formats: settings.formats,
         unlisted_matter: settings.policy.is_some_and(|p| p.report_unlisted),
+        fails_depth: 0,
     };
     s.ws();
     if s.pos == payload.len() {
         return Verdict::Invalid;
     }
     let verdict = match settings.policy {
-        None => match s.value(&[root], 0, None) {
+        None => match s.value(&[root], 1, 0, None) {
             Ok(0) => Verdict::Clean(None),
             Ok(_) => Verdict::Invalid,
-            Err(Stop::Invalid) => return Verdict::Invalid,
+            Err(Stop::Invalid | Stop::Fails) => return Verdict::Invalid,
             Err(Stop::Unsure) => return Verdict::Unsure,
         },
         Some(policy) => match s.contract(policy, settings) {
             Ok(v) => v,
-            Err(Stop::Invalid) => return Verdict::Invalid,
+            Err(Stop::Invalid | Stop::Fails) => return Verdict::Invalid,
             Err(Stop::Unsure) => return Verdict::Unsure,
         },
     };
@@ -384,6 +460,8 @@ struct RootFacts {
     present: u32,
     /// Variants for which some member is unlisted.
     unlisted: u32,
+    /// The guessed variant (bit 0) fails: a member's value failed a schema it must meet.
+    failed: u32,
 }
 
 struct Scanner<'p> {
@@ -393,6 +471,8 @@ struct Scanner<'p> {
     max_depth: usize,
     formats: bool,
     unlisted_matter: bool,
+    /// Containers open where the last [`Stop::Fails`] was raised.
+    fails_depth: usize,
 }
 
 /// A member name or string: its raw bytes and whether they hold escapes.
@@ -437,11 +517,14 @@ impl<'p> Scanner<'p> {
         // one variant scans at half the cost of all. A wrong guess is scanned again in full.
         if let Some(guess) = self.guess(policy) {
             let mut facts = RootFacts::default();
+            // The one variant must hold if the guess is right: a member that fails it ends its
+            // scanning at once, and the rest of the root is only read.
             let fail = self.value(
                 &policy.schemas[guess..=guess],
+                1,
                 0,
                 Some((policy, &mut facts)),
-            )?;
+            )? | facts.failed;
             if let Some(chosen) = choose(policy, settings, facts.present)?
                 && chosen == guess
             {
@@ -456,7 +539,7 @@ impl<'p> Scanner<'p> {
             self.pos = start;
         }
         let mut facts = RootFacts::default();
-        let fail = self.value(&policy.schemas, 0, Some((policy, &mut facts)))?;
+        let fail = self.value(&policy.schemas, 0, 0, Some((policy, &mut facts)))?;
         match choose(policy, settings, facts.present)? {
             None => Ok(Verdict::Invalid),
             Some(chosen) => Ok(verdict(
@@ -479,7 +562,12 @@ impl<'p> Scanner<'p> {
             return None;
         }
         let name_start = at + 1;
-        let len = memchr::memchr2(b'"', b'\\', &self.bytes[name_start..])?;
+        // A short name: the word-at-a-time run beats a call to `memchr2`; a name with anything
+        // but plain ASCII is not guessed from.
+        let len = plain_run(&self.bytes[name_start..]);
+        if self.bytes.get(name_start + len) != Some(&b'"') {
+            return None;
+        }
         let name = &self.bytes[name_start..name_start + len];
         let bits = policy.marks_of(name);
         policy
@@ -491,10 +579,12 @@ impl<'p> Scanner<'p> {
     }
 
     /// Scans one value against every schema of `set`; bit `i` of the result is set when it
-    /// fails `set[i]`.
+    /// fails `set[i]`. Bit `i` of `must` says that failing `set[i]` fails the payload: then the
+    /// scan stops with [`Stop::Fails`] (except at a contract's root, which its caller judges).
     fn value(
         &mut self,
         set: &[Id],
+        must: u32,
         depth: usize,
         root: Option<(&Policy, &mut RootFacts)>,
     ) -> Step<u32> {
@@ -517,7 +607,7 @@ impl<'p> Scanner<'p> {
                     self.number()?;
                     if allowed & types::NUMBER == 0
                         && allowed & types::INTEGER != 0
-                        && number::is_integer(&self.bytes[start..self.pos])
+                        && is_integer(&self.bytes[start..self.pos])
                     {
                         types::INTEGER
                     } else {
@@ -532,7 +622,12 @@ impl<'p> Scanner<'p> {
                 _ => return Err(Stop::Invalid),
             };
             if found != 0 {
-                return Ok(u32::from(allowed & found == 0));
+                let failed = u32::from(allowed & found == 0);
+                if failed & must != 0 {
+                    self.fails_depth = depth;
+                    return Err(Stop::Fails);
+                }
+                return Ok(failed);
             }
         }
         let mut base = [0u8; MAX_SET + 1];
@@ -550,9 +645,10 @@ impl<'p> Scanner<'p> {
         }
         self.ws();
         let mut fail = 0u64;
+        let at_root = root.is_some();
         match self.byte()? {
-            b'{' => self.object(set, &base, depth + 1, &mut fail, root)?,
-            b'[' => self.array(set, &base, depth + 1, &mut fail)?,
+            b'{' => self.object(set, must, &base, depth + 1, &mut fail, root)?,
+            b'[' => self.array(set, must, &base, depth + 1, &mut fail)?,
             b'"' => {
                 let raw = self.string()?;
                 if total > 0 {
@@ -577,12 +673,18 @@ impl<'p> Scanner<'p> {
             let own = fail >> base[i];
             let holds = if layout.simple {
                 own & 1 == 0
+            } else if let Some((pass, fail)) = layout.conjunction {
+                own & pass == 0 && own & fail == fail
             } else {
                 layout.formula.holds(own)
             };
             if !holds {
                 result |= 1 << i;
             }
+        }
+        if result & must != 0 && !at_root {
+            self.fails_depth = depth;
+            return Err(Stop::Fails);
         }
         Ok(result)
     }
@@ -649,7 +751,7 @@ impl<'p> Scanner<'p> {
         self.each_entry(set, base, fail, |_, r| {
             if let Some(t) = r.types
                 && t & types::NUMBER == 0
-                && !(t & types::INTEGER != 0 && number::is_integer(text))
+                && !(t & types::INTEGER != 0 && is_integer(text))
             {
                 return Ok(false);
             }
@@ -737,6 +839,7 @@ impl<'p> Scanner<'p> {
     fn object(
         &mut self,
         set: &[Id],
+        must: u32,
         base: &[u8],
         depth: usize,
         fail: &mut u64,
@@ -751,6 +854,7 @@ impl<'p> Scanner<'p> {
             Self::container_entry(r, types::OBJECT)
         })?;
         let mut names = Names::default();
+        let mut root_failed = false;
         let mut seen = [0u64; MAX_SET];
         let mut count = 0u64;
         let mut child_set = [0 as Id; MAX_SET];
@@ -779,17 +883,24 @@ impl<'p> Scanner<'p> {
                 self.expect(b':')?;
                 let mut children = 0usize;
                 let mut backs = 0usize;
+                let mut child_must = 0u32;
                 if let Some((policy, facts)) = root.as_mut() {
                     facts.present |= policy.marks_of(name);
                 }
-                for (i, &schema) in set.iter().enumerate() {
+                // Once the root's guessed variant fails, the rest is only read (syntax, marks).
+                let active = if root_failed { &[][..] } else { set };
+                for (i, &schema) in active.iter().enumerate() {
                     let layout = &plan.layouts[schema as usize];
                     let found = layout.key(name);
+                    let needed = must >> i & 1 == 1;
                     if let Some(k) = found {
                         seen[i] |= k.required;
                         for &(e, child) in &k.children {
                             let at = push_child(&mut child_set, &mut children, child)?;
                             push_back(&mut back, &mut backs, (base[i] + e, at))?;
+                            if needed && layout.decisive >> e & 1 == 1 {
+                                child_must |= 1 << at;
+                            }
                         }
                     }
                     if self.unlisted_matter && layout.named || layout.conditional_listing {
@@ -823,15 +934,35 @@ impl<'p> Scanner<'p> {
                                 matched = true;
                                 let at = push_child(&mut child_set, &mut children, *child)?;
                                 push_back(&mut back, &mut backs, (base[i] + e as u8, at))?;
+                                if needed && layout.decisive >> e & 1 == 1 {
+                                    child_must |= 1 << at;
+                                }
                             }
                         }
                         if !matched && let Some(additional) = r.additional_properties {
                             let at = push_child(&mut child_set, &mut children, additional)?;
                             push_back(&mut back, &mut backs, (base[i] + e as u8, at))?;
+                            if needed && layout.decisive >> e & 1 == 1 {
+                                child_must |= 1 << at;
+                            }
                         }
                     }
                 }
-                let result = self.value(&child_set[..children], depth, None)?;
+                let result = match self.value(&child_set[..children], child_must, depth, None) {
+                    Ok(result) => result,
+                    Err(Stop::Fails) if root.is_some() => {
+                        // The guessed variant fails; whether that is the verdict depends on
+                        // which variant the root's members mark. The scan stopped inside this
+                        // member's value: skip to its end.
+                        if let Some((_, facts)) = root.as_mut() {
+                            facts.failed = 1;
+                        }
+                        root_failed = true;
+                        self.close(self.fails_depth - depth)?;
+                        0
+                    }
+                    Err(stop) => return Err(stop),
+                };
                 for &(g, at) in &back[..backs] {
                     if result >> at & 1 == 1 {
                         *fail |= 1 << g;
@@ -865,7 +996,14 @@ impl<'p> Scanner<'p> {
         Ok(())
     }
 
-    fn array(&mut self, set: &[Id], base: &[u8], depth: usize, fail: &mut u64) -> Step<()> {
+    fn array(
+        &mut self,
+        set: &[Id],
+        must: u32,
+        base: &[u8],
+        depth: usize,
+        fail: &mut u64,
+    ) -> Step<()> {
         if depth > self.max_depth {
             return Err(Stop::Invalid);
         }
@@ -884,15 +1022,20 @@ impl<'p> Scanner<'p> {
         } else {
             loop {
                 let mut children = 0usize;
+                let mut child_must = 0u32;
                 back.clear();
                 for i in 0..set.len() {
-                    let entries = self.plan.layouts[set[i] as usize].entries.len();
-                    for e in 0..entries {
+                    let layout = &self.plan.layouts[set[i] as usize];
+                    let needed = must >> i & 1 == 1;
+                    for e in 0..layout.entries.len() {
                         let r = self.rules(set, i, e);
                         let g = base[i] + e as u8;
                         if let Some(&child) = r.prefix_items.get(count).or(r.items.as_ref()) {
                             let at = push_child(&mut child_set, &mut children, child)?;
                             back.push((g, at, false));
+                            if needed && layout.decisive >> e & 1 == 1 {
+                                child_must |= 1 << at;
+                            }
                         }
                         if let Some(child) = r.contains {
                             let at = push_child(&mut child_set, &mut children, child)?;
@@ -903,7 +1046,7 @@ impl<'p> Scanner<'p> {
                         }
                     }
                 }
-                let result = self.value(&child_set[..children], depth, None)?;
+                let result = self.value(&child_set[..children], child_must, depth, None)?;
                 for &(g, at, counts) in &back {
                     let failed = result >> at & 1 == 1;
                     if counts {
@@ -939,6 +1082,30 @@ impl<'p> Scanner<'p> {
                 if bad {
                     *fail |= 1 << g;
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips to just after the end of the `levels` innermost open containers. Only the root's
+    /// member names matter after a failure (a wrong guess is scanned again in full, and a syntax
+    /// error makes the payload invalid either way), so brackets are counted, strings read.
+    fn close(&mut self, levels: usize) -> Step<()> {
+        let mut open = levels;
+        while open > 0 {
+            match self.byte()? {
+                b'"' => {
+                    self.string()?;
+                }
+                b'{' | b'[' => {
+                    open += 1;
+                    self.pos += 1;
+                }
+                b'}' | b']' => {
+                    open -= 1;
+                    self.pos += 1;
+                }
+                _ => self.pos += 1,
             }
         }
         Ok(())
