@@ -90,6 +90,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
     let mut parser = Parser {
         input,
+        text: None,
         pos: 0,
         max_depth,
         path: Vec::new(),
@@ -99,11 +100,15 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
         parser.hazards.push(Hazard::ByteOrderMark);
         parser.pos = BOM.len();
     }
-    if let Err(error) = std::str::from_utf8(input) {
-        // Only the first: after one bad byte the rest is seldom meaningful, and a CI log needs one.
-        parser.hazards.push(Hazard::InvalidUtf8 {
-            offset: error.valid_up_to(),
-        });
+    match std::str::from_utf8(input) {
+        Ok(text) => parser.text = Some(text),
+        Err(error) => {
+            // Only the first: after one bad byte the rest is seldom meaningful, and a CI log
+            // needs one.
+            parser.hazards.push(Hazard::InvalidUtf8 {
+                offset: error.valid_up_to(),
+            });
+        }
     }
     parser.skip_ws();
     if parser.pos == input.len() {
@@ -151,6 +156,9 @@ enum Step<'a> {
 
 struct Parser<'a> {
     input: &'a [u8],
+    /// The input as text when it is all valid UTF-8: strings are then sliced from it without
+    /// checking each one again.
+    text: Option<&'a str>,
     pos: usize,
     max_depth: usize,
     /// Kept as steps and written out as a JSON Pointer only when something is reported.
@@ -405,7 +413,9 @@ impl<'a> Parser<'a> {
         if let Some(i) = memchr::memchr2(b'"', b'\\', rest) {
             let run = &rest[..i];
             if rest[i] == b'"' && run.iter().all(|&b| b >= 0x20) {
-                if let Ok(text) = std::str::from_utf8(run) {
+                // Both ends sit next to ASCII quotes, so they are character boundaries.
+                let whole = self.text.and_then(|t| t.get(self.pos..self.pos + i));
+                if let Some(text) = whole.or_else(|| std::str::from_utf8(run).ok()) {
                     self.pos += i + 1;
                     return Ok(Cow::Borrowed(text));
                 }
