@@ -331,7 +331,14 @@ impl<'a> Parser<'a> {
                     }
                 }
             } else {
-                members.iter().find(|m| m.key == key).map(|m| m.key_start)
+                // Lengths first, then bytes: no call to `memcmp` per earlier member.
+                members
+                    .iter()
+                    .find(|m| {
+                        m.key.len() == key.len()
+                            && m.key.bytes().zip(key.bytes()).all(|(a, b)| a == b)
+                    })
+                    .map(|m| m.key_start)
             };
             if let Some(first) = duplicate_of {
                 self.hazards.push(Hazard::Duplicate {
@@ -409,16 +416,27 @@ impl<'a> Parser<'a> {
         let open = self.pos;
         self.pos += 1;
         let input: &'a [u8] = self.input;
-        let rest = &input[self.pos..];
-        if let Some(i) = memchr::memchr2(b'"', b'\\', rest) {
-            let run = &rest[..i];
-            if rest[i] == b'"' && run.iter().all(|&b| b >= 0x20) {
-                // Both ends sit next to ASCII quotes, so they are character boundaries.
-                let whole = self.text.and_then(|t| t.get(self.pos..self.pos + i));
-                if let Some(text) = whole.or_else(|| std::str::from_utf8(run).ok()) {
-                    self.pos += i + 1;
-                    return Ok(Cow::Borrowed(text));
+        // Most strings are plain runs up to the closing quote: read a word at a time, passing
+        // over non-ASCII bytes (the whole payload is checked as UTF-8 once).
+        let start = self.pos;
+        let mut end = start;
+        loop {
+            end += plain_run(&input[end..]);
+            match input.get(end) {
+                Some(b'"') => {
+                    // Both ends sit next to ASCII quotes, so they are character boundaries.
+                    let whole = self.text.and_then(|t| t.get(start..end));
+                    if let Some(text) =
+                        whole.or_else(|| std::str::from_utf8(&input[start..end]).ok())
+                    {
+                        self.pos = end + 1;
+                        return Ok(Cow::Borrowed(text));
+                    }
+                    break;
                 }
+                Some(&b) if b >= 0x80 => end += 1,
+                // An escape, a control character or the end: decoded below.
+                _ => break,
             }
         }
         let mut out: Vec<u8> = Vec::new();
@@ -596,4 +614,40 @@ impl<'a> Parser<'a> {
         }
         Ok(Value::Number)
     }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `word` that is zero. Borrows can flag bytes above the first
+/// true match, never below it, so the lowest flag is exact — all that is used here.
+#[inline(always)]
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(LO) & !word & HI
+}
+
+/// The length of the run at the start of `bytes` with no `"`, `\`, control character or
+/// non-ASCII byte, read eight bytes at a time.
+#[inline(always)]
+pub(crate) fn plain_run(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let stops = zero_bytes(word ^ (u64::from(b'"') * LO))
+            | zero_bytes(word ^ (u64::from(b'\\') * LO))
+            // Below 0x20: subtracting 0x20 borrows, and the byte's own high bit is clear.
+            | (word.wrapping_sub(0x20 * LO) & !word & HI)
+            | (word & HI);
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }

@@ -17,6 +17,7 @@
 
 use super::check::{Judgement, Policy, Settings, is_integer};
 use super::{Id, Plan, Rules, Schema, format, number, types};
+use crate::parse::plain_run;
 use crate::report::Variant;
 
 /// The fast pass's answer; see the module documentation.
@@ -132,6 +133,9 @@ pub(crate) struct Layout {
     any_open: bool,
     /// Some entry looks into a string's text (`enum`, `const`, lengths, `pattern`, `format`).
     string_content: bool,
+    /// Alone in a set, an object is scanned by [`Scanner::object_single`]: no entry decides
+    /// other members, and each name has at most one child schema.
+    single: bool,
 }
 
 impl Layout {
@@ -204,6 +208,7 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         conditional_listing: false,
         any_open: false,
         string_content: false,
+        single: false,
     };
     if layout.unsure {
         return layout;
@@ -251,6 +256,7 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
             layout.required_of[e] |= bit;
         }
     }
+    layout.single = !layout.any_open && layout.keys.iter().all(|k| k.children.len() <= 1);
     layout
 }
 
@@ -647,6 +653,9 @@ impl<'p> Scanner<'p> {
         let mut fail = 0u64;
         let at_root = root.is_some();
         match self.byte()? {
+            b'{' if set.len() == 1 && plan.layouts[set[0] as usize].single => {
+                self.object_single(set[0], must, depth + 1, &mut fail, root)?;
+            }
             b'{' => self.object(set, must, &base, depth + 1, &mut fail, root)?,
             b'[' => self.array(set, must, &base, depth + 1, &mut fail)?,
             b'"' => {
@@ -834,6 +843,122 @@ impl<'p> Scanner<'p> {
             return Err(Stop::Unsure);
         }
         Ok(r.types.is_none_or(|t| t & bit != 0))
+    }
+
+    /// [`Scanner::object`] for one schema whose names have one child schema each (most
+    /// objects): no child sets to build and map back.
+    fn object_single(
+        &mut self,
+        schema: Id,
+        must: u32,
+        depth: usize,
+        fail: &mut u64,
+        mut root: Option<(&Policy, &mut RootFacts)>,
+    ) -> Step<()> {
+        if depth > self.max_depth {
+            return Err(Stop::Invalid);
+        }
+        self.pos += 1;
+        let layout = &self.plan.layouts[schema as usize];
+        for (e, r) in layout.rules.iter().enumerate() {
+            if !Self::container_entry(r, types::OBJECT)? {
+                *fail |= 1 << e;
+            }
+        }
+        let needed = must & 1 == 1;
+        let mut names = Names::default();
+        let mut root_failed = false;
+        let mut seen = 0u64;
+        let mut count = 0u64;
+        self.ws();
+        if self.byte()? == b'}' {
+            self.pos += 1;
+        } else {
+            loop {
+                self.ws();
+                if self.byte()? != b'"' {
+                    return Err(Stop::Invalid);
+                }
+                let key = self.string()?;
+                if key.escaped {
+                    // An escape may spell a listed name, or repeat another: the full check
+                    // decodes names.
+                    return Err(Stop::Unsure);
+                }
+                let bytes = self.bytes;
+                let name = &bytes[key.start..key.end];
+                if !names.insert(bytes, key.start, key.end) {
+                    return Err(Stop::Invalid);
+                }
+                self.expect(b':')?;
+                if let Some((policy, facts)) = root.as_mut() {
+                    facts.present |= policy.marks_of(name);
+                }
+                // Once the root's guessed variant fails, the rest is only read (syntax, marks).
+                let mut child = None;
+                if !root_failed {
+                    let found = layout.key(name);
+                    if let Some(k) = found {
+                        seen |= k.required;
+                        child = k.children.first().copied();
+                    }
+                    if self.unlisted_matter && layout.named || layout.conditional_listing {
+                        let listed = found.is_some_and(|k| k.listed);
+                        if !listed && self.unlisted_matter {
+                            if layout.conditional_listing {
+                                return Err(Stop::Unsure);
+                            }
+                            if !layout.decides_others {
+                                match root.as_mut() {
+                                    Some((_, facts)) => facts.unlisted |= 1,
+                                    None => return Err(Stop::Unsure),
+                                }
+                            }
+                        }
+                    }
+                }
+                let scanned = match child {
+                    Some((e, id)) => {
+                        let child_must = u32::from(needed && layout.decisive >> e & 1 == 1);
+                        self.value(&[id], child_must, depth, None)
+                            .map(|result| u64::from(result & 1) << e)
+                    }
+                    None => self.value(&[], 0, depth, None).map(u64::from),
+                };
+                match scanned {
+                    Ok(failed) => *fail |= failed,
+                    Err(Stop::Fails) if root.is_some() => {
+                        // As in `object`: the guessed variant fails; read on for the marks.
+                        if let Some((_, facts)) = root.as_mut() {
+                            facts.failed = 1;
+                        }
+                        root_failed = true;
+                        self.close(self.fails_depth - depth)?;
+                    }
+                    Err(stop) => return Err(stop),
+                }
+                count += 1;
+                self.ws();
+                match self.byte()? {
+                    b',' => self.pos += 1,
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Stop::Invalid),
+                }
+            }
+        }
+        for (e, r) in layout.rules.iter().enumerate() {
+            let missing = layout.required_of[e] & !seen != 0;
+            if missing
+                || r.min_properties.is_some_and(|m| count < m)
+                || r.max_properties.is_some_and(|m| count > m)
+            {
+                *fail |= 1 << e;
+            }
+        }
+        Ok(())
     }
 
     fn object(
@@ -1393,40 +1518,4 @@ fn decode(raw: &[u8]) -> Option<String> {
         out.push(ch);
     }
     Some(out)
-}
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// High bit set in each byte of `word` that is zero. Borrows can flag bytes above the first
-/// true match, never below it, so the lowest flag is exact — all that is used here.
-#[inline(always)]
-fn zero_bytes(word: u64) -> u64 {
-    word.wrapping_sub(LO) & !word & HI
-}
-
-/// The length of the run at the start of `bytes` with no `"`, `\`, control character or
-/// non-ASCII byte, read eight bytes at a time.
-#[inline(always)]
-fn plain_run(bytes: &[u8]) -> usize {
-    let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let stops = zero_bytes(word ^ (u64::from(b'"') * LO))
-            | zero_bytes(word ^ (u64::from(b'\\') * LO))
-            // Below 0x20: subtracting 0x20 borrows, and the byte's own high bit is clear.
-            | (word.wrapping_sub(0x20 * LO) & !word & HI)
-            | (word & HI);
-        if stops != 0 {
-            return i + (stops.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80 {
-            break;
-        }
-        i += 1;
-    }
-    i
 }
