@@ -77,6 +77,47 @@ impl<'p> Collector<'p> {
         });
     }
 
+    /// [`Collector::push_with`] for a message already built: the pointer is put before it in
+    /// its own buffer, so no second buffer is allocated.
+    pub(crate) fn push_message(
+        &mut self,
+        severity: Severity,
+        kind: ViolationKind,
+        pointer: String,
+        keyword: Option<Cow<'static, str>>,
+        offset: usize,
+        mut message: String,
+    ) {
+        if self.violations.len() >= self.max {
+            self.dropped += 1;
+            self.dropped_error |= severity == Severity::Error;
+            return;
+        }
+        let shown = pointer::display(&pointer);
+        if message.capacity() - message.len() >= shown.len() + 2 {
+            message.insert_str(0, ": ");
+            message.insert_str(0, shown);
+        } else {
+            let mut whole = String::with_capacity(shown.len() + 2 + message.len());
+            whole.push_str(shown);
+            whole.push_str(": ");
+            whole.push_str(&message);
+            message = whole;
+        }
+        one_line(&mut message);
+        self.violations.push(Violation {
+            severity,
+            kind,
+            pointer,
+            keyword,
+            location: Location {
+                offset,
+                ..Location::default()
+            },
+            message,
+        });
+    }
+
     /// [`Collector::push_with`] for messages built as a whole (the rarer kinds).
     pub(crate) fn push(
         &mut self,

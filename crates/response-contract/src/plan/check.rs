@@ -194,7 +194,7 @@ impl<'p> Listed<'p> {
         self.few[..self.len]
             .iter()
             .chain(&self.more)
-            .any(|properties| properties.iter().any(|(n, _)| **n == *key))
+            .any(|properties| properties.iter().any(|(n, _)| same_name(n, key)))
             || self.names.contains(&key)
     }
 }
@@ -222,7 +222,9 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
         plan,
         payload,
         settings,
-        path: Path::default(),
+        path: Path {
+            segments: Vec::with_capacity(8),
+        },
         quiet: 0,
         nesting: 0,
         judged: None,
@@ -236,13 +238,13 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
         }
     };
     for p in pending {
-        out.push_with(
+        out.push_message(
             p.severity,
             p.kind,
             p.pointer,
             p.keyword.map(Cow::Owned),
             p.offset,
-            |_, m| m.push_str(&p.message),
+            p.message,
         );
     }
     out.finish(variant)
@@ -570,7 +572,8 @@ impl<'p> Eval<'p, '_> {
                 return false;
             }
             let expected = type_list(allowed);
-            let mut message = String::with_capacity(64);
+            // Room for the pointer the collector puts before it.
+            let mut message = String::with_capacity(96);
             expected_into(&mut message, &expected);
             message.push_str(", found ");
             found_into(self.payload, self.settings.redact, node, &mut message);
@@ -786,7 +789,7 @@ impl<'p> Eval<'p, '_> {
             self.path.pop();
         }
         for name in &r.required {
-            if !members.iter().any(|m| m.key == **name) {
+            if !members.iter().any(|m| same_name(&m.key, name)) {
                 ok = false;
                 if self.quiet > 0 {
                     continue;
@@ -806,11 +809,11 @@ impl<'p> Eval<'p, '_> {
             ("member", "members"),
         );
         for (name, needs) in &r.dependent_required {
-            if !members.iter().any(|m| m.key == **name) {
+            if !members.iter().any(|m| same_name(&m.key, name)) {
                 continue;
             }
             for need in needs {
-                if !members.iter().any(|m| m.key == **need) {
+                if !members.iter().any(|m| same_name(&m.key, need)) {
                     self.path.push_name(need);
                     let message = format!(
                         "the member `{need}` is required when `{name}` is present, and is missing"
@@ -988,7 +991,7 @@ impl<'p> Eval<'p, '_> {
         }
         if let Value::Object(members) = &node.value {
             for (name, sub) in &r.dependent_schemas {
-                if members.iter().any(|m| m.key == **name) {
+                if members.iter().any(|m| same_name(&m.key, name)) {
                     ok &= self.in_place(node, *sub, out, listed);
                 }
             }
@@ -1449,6 +1452,13 @@ fn type_list(set: u8) -> Vec<JsonType> {
     out
 }
 
+/// Whether two member names are the same, byte by byte: a call to `memcmp` costs more than
+/// comparing a short name, and names of different lengths differ at once.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// Whether a number's text (already known to be a JSON number) is an integer: one without a
 /// fraction or an exponent is, at once; others (`1.0`, `1e3`) are read exactly.
 #[inline]
@@ -1625,6 +1635,7 @@ struct Path<'p> {
 }
 
 impl<'p> Path<'p> {
+    #[inline]
     fn push_member(&mut self, m: &parse::Member<'_>) {
         self.segments.push(match &m.key {
             // A borrowed name is the text right after its opening quote.
