@@ -372,9 +372,12 @@ pub(crate) fn found_into(payload: &[u8], redact: bool, node: &Node<'_>, out: &mu
         Value::Number if redact => write!(out, "a number of {} characters", text.len()),
         Value::Number => {
             out.push_str("the number ");
-            // Number text is ASCII; a long one is cut like a long string.
-            let digits = String::from_utf8_lossy(text);
-            push_cut(out, &digits);
+            // Number text is ASCII (the grammar's digits, sign, point and exponent); a long one
+            // is cut like a long string.
+            out.extend(text.iter().take(MAX_QUOTED_CHARS).map(|&b| char::from(b)));
+            if text.len() > MAX_QUOTED_CHARS {
+                out.push('…');
+            }
             Ok(())
         }
         Value::String(s) if redact => {
@@ -474,17 +477,6 @@ pub(crate) fn expected_into(out: &mut String, expected: &[JsonType]) {
             }
             out.push_str(last.with_article());
         }
-    }
-}
-
-/// Appends `s`, cut with `…` past a readable length.
-fn push_cut(out: &mut String, s: &str) {
-    match s.char_indices().nth(MAX_QUOTED_CHARS) {
-        Some((cut, _)) => {
-            out.push_str(&s[..cut]);
-            out.push('…');
-        }
-        None => out.push_str(s),
     }
 }
 

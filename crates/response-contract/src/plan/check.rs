@@ -152,7 +152,7 @@ struct Pending {
 
 /// The `properties` of the first few schemas applied to one value are kept in place: a value
 /// is seldom checked against more, so listing its names allocates nothing.
-const LISTED_IN_PLACE: usize = 4;
+const LISTED_IN_PLACE: usize = 2;
 
 type Properties = [(Box<str>, Id)];
 
@@ -288,7 +288,7 @@ impl<'p> Eval<'p, '_> {
         self.settings.policy.is_some_and(|p| p.report_unlisted)
     }
 
-    fn found(&self, node: &Node<'_>) -> String {
+    fn found(&self, node: &Node<'p>) -> String {
         let mut s = String::new();
         found_into(self.payload, self.settings.redact, node, &mut s);
         s
@@ -308,7 +308,7 @@ impl<'p> Eval<'p, '_> {
         out.push(Pending {
             severity: Severity::Error,
             kind,
-            pointer: self.path.render(self.payload),
+            pointer: self.path.render(),
             keyword,
             offset,
             message,
@@ -320,7 +320,7 @@ impl<'p> Eval<'p, '_> {
         out: &mut Vec<Pending>,
         r: &Rules,
         keyword: &str,
-        node: &Node<'_>,
+        node: &Node<'p>,
         message: String,
     ) {
         if self.quiet > 0 {
@@ -341,7 +341,7 @@ impl<'p> Eval<'p, '_> {
     fn contract(
         &mut self,
         policy: &Policy,
-        root: &Node<'_>,
+        root: &Node<'p>,
         out: &mut Vec<Pending>,
     ) -> Option<Variant> {
         let expect = self.settings.expect;
@@ -440,7 +440,7 @@ impl<'p> Eval<'p, '_> {
 
     /// A value checked against a schema as a whole: its keywords, then (under a contract
     /// policy) the members no applied schema lists.
-    fn instance(&mut self, node: &Node<'_>, schema: Id, out: &mut Vec<Pending>) -> bool {
+    fn instance(&mut self, node: &Node<'p>, schema: Id, out: &mut Vec<Pending>) -> bool {
         let mut listed = Listed::default();
         let mut ok = self.in_place(node, schema, out, &mut listed);
         if let Some(policy) = self.settings.policy
@@ -454,7 +454,7 @@ impl<'p> Eval<'p, '_> {
         ok
     }
 
-    fn unlisted(&mut self, node: &Node<'_>, listed: &Listed<'_>, out: &mut Vec<Pending>) -> bool {
+    fn unlisted(&mut self, node: &Node<'p>, listed: &Listed<'_>, out: &mut Vec<Pending>) -> bool {
         let Value::Object(members) = &node.value else {
             return true;
         };
@@ -479,7 +479,7 @@ impl<'p> Eval<'p, '_> {
                     kind: ViolationKind::UnknownMember {
                         name: m.key.to_string(),
                     },
-                    pointer: self.path.render(self.payload),
+                    pointer: self.path.render(),
                     keyword: None,
                     offset: m.key_start,
                     message: if strict {
@@ -497,7 +497,7 @@ impl<'p> Eval<'p, '_> {
 
     fn in_place(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         schema: Id,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
@@ -529,7 +529,7 @@ impl<'p> Eval<'p, '_> {
 
     fn in_place_inner(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         schema: Id,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
@@ -560,7 +560,7 @@ impl<'p> Eval<'p, '_> {
 
     fn rules(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         r: &'p Rules,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
@@ -648,7 +648,7 @@ impl<'p> Eval<'p, '_> {
         }
     }
 
-    fn string(&mut self, node: &Node<'_>, s: &str, r: &Rules, out: &mut Vec<Pending>) -> bool {
+    fn string(&mut self, node: &Node<'p>, s: &str, r: &Rules, out: &mut Vec<Pending>) -> bool {
         let mut ok = true;
         if r.min_length.is_some() || r.max_length.is_some() {
             ok &= self.counted(
@@ -680,8 +680,16 @@ impl<'p> Eval<'p, '_> {
         ok
     }
 
-    fn number(&mut self, node: &Node<'_>, r: &Rules, out: &mut Vec<Pending>) -> bool {
+    fn number(&mut self, node: &Node<'p>, r: &Rules, out: &mut Vec<Pending>) -> bool {
         use std::cmp::Ordering::{Greater, Less};
+        if r.minimum.is_none()
+            && r.maximum.is_none()
+            && r.exclusive_minimum.is_none()
+            && r.exclusive_maximum.is_none()
+            && r.multiple_of.is_none()
+        {
+            return true;
+        }
         let text = &self.payload[node.start..node.end];
         let mut ok = true;
         let checks: [BoundCheck<'_>; 4] = [
@@ -721,7 +729,7 @@ impl<'p> Eval<'p, '_> {
 
     fn object(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         r: &'p Rules,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
@@ -760,7 +768,7 @@ impl<'p> Eval<'p, '_> {
                         kind: ViolationKind::UnknownMember {
                             name: key.to_owned(),
                         },
-                        pointer: self.path.render(self.payload),
+                        pointer: self.path.render(),
                         keyword: Some(r.at("additionalProperties")),
                         offset: m.key_start,
                         message: "a member the schema does not allow (`additionalProperties`)"
@@ -775,7 +783,7 @@ impl<'p> Eval<'p, '_> {
                 let name = Node {
                     start: m.key_start,
                     end: m.key_start,
-                    value: Value::String(Cow::Borrowed(key)),
+                    value: Value::String(m.key.clone()),
                 };
                 let mut found = Vec::new();
                 if !self.instance(&name, names, &mut found) {
@@ -836,19 +844,32 @@ impl<'p> Eval<'p, '_> {
     }
 
     /// A count against its least and greatest allowed values (`minItems`/`maxItems`, …).
-    #[inline]
+    #[inline(always)]
     fn counted(
         &self,
         out: &mut Vec<Pending>,
         r: &Rules,
-        node: &Node<'_>,
+        node: &Node<'p>,
+        count: u64,
+        bounds: [(Option<u64>, &str); 2],
+        nouns: (&str, &str),
+    ) -> bool {
+        let [(min, _), (max, _)] = bounds;
+        min.is_none_or(|min| count >= min) && max.is_none_or(|max| count <= max)
+            || self.miscounted(out, r, node, count, bounds, nouns)
+    }
+
+    /// [`Eval::counted`] out of bounds: the findings.
+    #[cold]
+    fn miscounted(
+        &self,
+        out: &mut Vec<Pending>,
+        r: &Rules,
+        node: &Node<'p>,
         count: u64,
         [(min, min_keyword), (max, max_keyword)]: [(Option<u64>, &str); 2],
         (one, many): (&str, &str),
     ) -> bool {
-        if min.is_none_or(|min| count >= min) && max.is_none_or(|max| count <= max) {
-            return true;
-        }
         let mut ok = true;
         if let Some(min) = min
             && count < min
@@ -873,7 +894,7 @@ impl<'p> Eval<'p, '_> {
     fn missing(
         &mut self,
         out: &mut Vec<Pending>,
-        object: &Node<'_>,
+        object: &Node<'p>,
         name: &'p str,
         keyword: String,
     ) {
@@ -895,8 +916,8 @@ impl<'p> Eval<'p, '_> {
 
     fn array(
         &mut self,
-        node: &Node<'_>,
-        items: &[Node<'_>],
+        node: &Node<'p>,
+        items: &[Node<'p>],
         r: &Rules,
         out: &mut Vec<Pending>,
     ) -> bool {
@@ -977,7 +998,7 @@ impl<'p> Eval<'p, '_> {
 
     fn applicators(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         r: &'p Rules,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
@@ -1034,7 +1055,7 @@ impl<'p> Eval<'p, '_> {
     /// `anyOf` / `oneOf`: every branch is tried; a failure reports the best branch only.
     fn branches(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         r: &Rules,
         branches: &[Id],
         keyword: &str,
@@ -1105,7 +1126,7 @@ impl<'p> Eval<'p, '_> {
             return false;
         }
         // Every branch failed on the value's own type: one mismatch naming all the types.
-        let here = self.path.render(self.payload);
+        let here = self.path.render();
         let here = here.as_str();
         let only_types: Option<Vec<JsonType>> =
             tried
@@ -1152,7 +1173,7 @@ impl<'p> Eval<'p, '_> {
 
     fn best_branch(
         &self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         branches: &[Id],
         tried: &[(bool, Vec<Pending>, Listed<'_>)],
     ) -> usize {
@@ -1227,7 +1248,7 @@ impl<'p> Eval<'p, '_> {
     /// each one present is reported at its name; otherwise the value as a whole.
     fn forbidden(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         r: &Rules,
         sub: Id,
         out: &mut Vec<Pending>,
@@ -1286,7 +1307,7 @@ impl<'p> Eval<'p, '_> {
         }
     }
 
-    fn not_matched(&mut self, node: &Node<'_>, r: &Rules, out: &mut Vec<Pending>) {
+    fn not_matched(&mut self, node: &Node<'p>, r: &Rules, out: &mut Vec<Pending>) {
         let found = self.found(node);
         self.keyword_error(
             out,
@@ -1317,7 +1338,7 @@ impl<'p> Eval<'p, '_> {
 
     /// A subschema the engine evaluates: the located value is handed over, and each finding
     /// comes back located at its node (or, failing that, the nearest located ancestor).
-    fn engine(&mut self, node: &Node<'_>, index: usize, out: &mut Vec<Pending>) -> bool {
+    fn engine(&mut self, node: &Node<'p>, index: usize, out: &mut Vec<Pending>) -> bool {
         let fallback = &self.plan.engines[index];
         let mut unrepresentable = Vec::new();
         let value = to_value(
@@ -1331,7 +1352,7 @@ impl<'p> Eval<'p, '_> {
                 out.push(Pending {
                     severity: Severity::Error,
                     kind: ViolationKind::NumberOutOfRange,
-                    pointer: format!("{}{at}", self.path.render(self.payload)),
+                    pointer: format!("{}{at}", self.path.render()),
                     keyword: None,
                     offset,
                     message: "a number beyond the range of a 64-bit float, which this part of the schema cannot judge".to_owned(),
@@ -1358,7 +1379,7 @@ impl<'p> Eval<'p, '_> {
         }
         for f in findings {
             let target = nearest(node, &f.pointer);
-            let pointer = format!("{}{}", self.path.render(self.payload), f.pointer);
+            let pointer = format!("{}{}", self.path.render(), f.pointer);
             let keyword = Some(f.keyword_location);
             use super::engine::What;
             match f.what {
@@ -1620,8 +1641,8 @@ fn nearest<'t, 'a>(root: &'t Node<'a>, pointer: &str) -> &'t Node<'a> {
 /// Pointer only when a finding needs it, so a clean or quiet check builds no pointer strings.
 #[derive(Debug)]
 enum Segment<'p> {
-    /// A member name without escapes: the payload's bytes from `.0`, `.1` long.
-    Raw(usize, usize),
+    /// A member name without escapes, borrowed from the payload.
+    Raw(&'p str),
     /// A member name the parser decoded (escapes, replaced bytes).
     Decoded(Box<str>),
     /// A member name from the plan (`required`, `dependentRequired`).
@@ -1636,10 +1657,9 @@ struct Path<'p> {
 
 impl<'p> Path<'p> {
     #[inline]
-    fn push_member(&mut self, m: &parse::Member<'_>) {
+    fn push_member(&mut self, m: &parse::Member<'p>) {
         self.segments.push(match &m.key {
-            // A borrowed name is the text right after its opening quote.
-            Cow::Borrowed(key) => Segment::Raw(m.key_start + 1, key.len()),
+            Cow::Borrowed(key) => Segment::Raw(key),
             Cow::Owned(key) => Segment::Decoded(key.as_str().into()),
         });
     }
@@ -1658,17 +1678,13 @@ impl<'p> Path<'p> {
 
     /// The JSON Pointer, escaped per RFC 6901.
     #[cold]
-    fn render(&self, payload: &[u8]) -> String {
+    fn render(&self) -> String {
         let mut out = String::with_capacity(self.segments.len() * 12);
         for segment in &self.segments {
             out.push('/');
             match segment {
-                Segment::Raw(start, len) => {
-                    let text = std::str::from_utf8(&payload[*start..*start + *len]);
-                    pointer::escape_into(&mut out, text.unwrap_or_default());
-                }
+                Segment::Raw(key) | Segment::Name(key) => pointer::escape_into(&mut out, key),
                 Segment::Decoded(key) => pointer::escape_into(&mut out, key),
-                Segment::Name(name) => pointer::escape_into(&mut out, name),
                 Segment::Index(index) => {
                     let _ = write!(out, "{index}");
                 }
