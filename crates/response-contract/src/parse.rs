@@ -412,7 +412,24 @@ impl<'a> Parser<'a> {
 
     /// Parses a string starting at its opening quote and returns it decoded: borrowed from the
     /// payload when it has no escapes and is valid UTF-8, as almost every string is.
+    #[inline(always)]
     fn string(&mut self) -> Result<Cow<'a, str>, Fatal> {
+        // A plain ASCII run up to the closing quote (most strings) is read inline.
+        let input: &'a [u8] = self.input;
+        let start = self.pos + 1;
+        let end = start + plain_run(&input[start..]);
+        if input.get(end) == Some(&b'"')
+            && let Some(text) = self.text.and_then(|t| t.get(start..end))
+        {
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(text));
+        }
+        self.string_rest()
+    }
+
+    /// [`Parser::string`] beyond a plain ASCII run: non-ASCII text, escapes, errors.
+    #[inline(never)]
+    fn string_rest(&mut self) -> Result<Cow<'a, str>, Fatal> {
         let open = self.pos;
         self.pos += 1;
         let input: &'a [u8] = self.input;

@@ -603,37 +603,9 @@ impl<'p> Scanner<'p> {
             && root.is_none()
         {
             self.ws();
-            let found = match self.byte()? {
-                b'"' => {
-                    self.string()?;
-                    types::STRING
-                }
-                b'-' | b'0'..=b'9' => {
-                    let start = self.pos;
-                    self.number()?;
-                    if allowed & types::NUMBER == 0
-                        && allowed & types::INTEGER != 0
-                        && is_integer(&self.bytes[start..self.pos])
-                    {
-                        types::INTEGER
-                    } else {
-                        types::NUMBER
-                    }
-                }
-                b't' => self.word(b"true", types::BOOLEAN)?,
-                b'f' => self.word(b"false", types::BOOLEAN)?,
-                b'n' => self.word(b"null", types::NULL)?,
-                // Containers have members to scan against nothing, and duplicates to find.
-                b'{' | b'[' => 0,
-                _ => return Err(Stop::Invalid),
-            };
-            if found != 0 {
-                let failed = u32::from(allowed & found == 0);
-                if failed & must != 0 {
-                    self.fails_depth = depth;
-                    return Err(Stop::Fails);
-                }
-                return Ok(failed);
+            // Containers go on below: members to scan against nothing, duplicates to find.
+            if !matches!(self.byte()?, b'{' | b'[') {
+                return self.leaf(*schema, allowed, must, depth);
             }
         }
         let mut base = [0u8; MAX_SET + 1];
@@ -696,6 +668,43 @@ impl<'p> Scanner<'p> {
             return Err(Stop::Fails);
         }
         Ok(result)
+    }
+
+    /// [`Scanner::value`] for one schema whose only assertion is `type` (`allowed`): a scalar
+    /// is judged by its first byte, in a function small enough to call cheaply.
+    #[inline]
+    fn leaf(&mut self, schema: Id, allowed: u8, must: u32, depth: usize) -> Step<u32> {
+        self.ws();
+        let found = match self.byte()? {
+            b'"' => {
+                self.string()?;
+                types::STRING
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = self.pos;
+                self.number()?;
+                if allowed & types::NUMBER == 0
+                    && allowed & types::INTEGER != 0
+                    && is_integer(&self.bytes[start..self.pos])
+                {
+                    types::INTEGER
+                } else {
+                    types::NUMBER
+                }
+            }
+            b't' => self.word(b"true", types::BOOLEAN)?,
+            b'f' => self.word(b"false", types::BOOLEAN)?,
+            b'n' => self.word(b"null", types::NULL)?,
+            // Containers have members to scan against nothing, and duplicates to find.
+            b'{' | b'[' => return self.value(&[schema], must, depth, None),
+            _ => return Err(Stop::Invalid),
+        };
+        let failed = u32::from(allowed & found == 0);
+        if failed & must != 0 {
+            self.fails_depth = depth;
+            return Err(Stop::Fails);
+        }
+        Ok(failed)
     }
 
     /// The rules of entry `e` of `set[i]`.
@@ -920,8 +929,11 @@ impl<'p> Scanner<'p> {
                 let scanned = match child {
                     Some((e, id)) => {
                         let child_must = u32::from(needed && layout.decisive >> e & 1 == 1);
-                        self.value(&[id], child_must, depth, None)
-                            .map(|result| u64::from(result & 1) << e)
+                        let scanned = match self.plan.layouts[id as usize].leaf {
+                            Some(allowed) => self.leaf(id, allowed, child_must, depth),
+                            None => self.value(&[id], child_must, depth, None),
+                        };
+                        scanned.map(|result| u64::from(result & 1) << e)
                     }
                     None => self.value(&[], 0, depth, None).map(u64::from),
                 };
@@ -1236,10 +1248,28 @@ impl<'p> Scanner<'p> {
         Ok(())
     }
 
-    /// A string at `"`: checked for control characters, escapes and surrogate pairs.
+    /// A string at `"`: checked for control characters, escapes and surrogate pairs. A plain
+    /// run up to the closing quote (most strings) is read inline; anything else out of line.
+    #[inline(always)]
     fn string(&mut self) -> Step<Raw> {
-        self.pos += 1;
-        let start = self.pos;
+        let start = self.pos + 1;
+        let end = start + plain_run(&self.bytes[start..]);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Raw {
+                start,
+                end,
+                escaped: false,
+            });
+        }
+        self.pos = end;
+        self.string_rest(start)
+    }
+
+    /// The rest of a string from `self.pos` on, which starts at `start`: escapes, non-ASCII
+    /// characters, control characters, the end of input.
+    #[inline(never)]
+    fn string_rest(&mut self, start: usize) -> Step<Raw> {
         let mut escaped = false;
         let mut wide = false;
         loop {
@@ -1360,7 +1390,20 @@ impl<'p> Scanner<'p> {
 /// comparison of a member name.
 #[inline(always)]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    if a.len() != b.len() {
+        return false;
+    }
+    // Eight bytes at a time, then the rest one by one.
+    let mut wide_a = a.chunks_exact(8);
+    let mut wide_b = b.chunks_exact(8);
+    for (x, y) in (&mut wide_a).zip(&mut wide_b) {
+        let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        if word(x) != word(y) {
+            return false;
+        }
+    }
+    let (rest_a, rest_b) = (wide_a.remainder(), wide_b.remainder());
+    rest_a.iter().zip(rest_b).all(|(x, y)| x == y)
 }
 
 /// The variant the full check judges the root as ([`Policy::judge`]); `None` for `no_variant`,
