@@ -133,9 +133,11 @@ pub(crate) struct Layout {
     any_open: bool,
     /// Some entry looks into a string's text (`enum`, `const`, lengths, `pattern`, `format`).
     string_content: bool,
-    /// Alone in a set, an object is scanned by [`Scanner::object_single`]: no entry decides
-    /// other members, and each name has at most one child schema.
+    /// Alone in a set, an object is scanned by [`Scanner::object_single`]: each name has at
+    /// most one child schema, and other names at most `additional`'s.
     single: bool,
+    /// The one entry with `additionalProperties` (and no `patternProperties`) and that schema.
+    additional: Option<(u8, Id)>,
 }
 
 impl Layout {
@@ -209,6 +211,7 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         any_open: false,
         string_content: false,
         single: false,
+        additional: None,
     };
     if layout.unsure {
         return layout;
@@ -256,7 +259,24 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
             layout.required_of[e] |= bit;
         }
     }
-    layout.single = !layout.any_open && layout.keys.iter().all(|k| k.children.len() <= 1);
+    // One open entry is allowed when it only has `additionalProperties` and names every child
+    // itself: then a name's child is its own, or else the additional schema.
+    let open: Vec<usize> = (0..layout.open.len()).filter(|&e| layout.open[e]).collect();
+    layout.additional = match open[..] {
+        [o] if layout.rules[o].pattern_properties.is_empty()
+            && layout
+                .keys
+                .iter()
+                .all(|k| k.children.iter().all(|&(e, _)| e as usize == o)) =>
+        {
+            layout.rules[o]
+                .additional_properties
+                .map(|id| (o as u8, id))
+        }
+        _ => None,
+    };
+    layout.single = (open.is_empty() || layout.additional.is_some())
+        && layout.keys.iter().all(|k| k.children.len() <= 1);
     layout
 }
 
@@ -434,6 +454,7 @@ pub(crate) fn scan(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_
         formats: settings.formats,
         unlisted_matter: settings.policy.is_some_and(|p| p.report_unlisted),
         fails_depth: 0,
+        text: None,
     };
     s.ws();
     if s.pos == payload.len() {
@@ -479,6 +500,8 @@ struct Scanner<'p> {
     unlisted_matter: bool,
     /// Containers open where the last [`Stop::Fails`] was raised.
     fails_depth: usize,
+    /// The payload as text, once a string's text was needed (`Some(None)`: not UTF-8).
+    text: Option<Option<&'p str>>,
 }
 
 /// A member name or string: its raw bytes and whether they hold escapes.
@@ -810,9 +833,19 @@ impl<'p> Scanner<'p> {
         } else {
             None
         };
+        // The whole payload is checked as UTF-8 once, the first time a string's text is
+        // needed; each string is then a slice of it (its ends sit next to ASCII quotes).
+        let whole = *self
+            .text
+            .get_or_insert_with(|| std::str::from_utf8(bytes).ok());
         let text: &str = match &decoded {
             Some(s) => s,
-            None => std::str::from_utf8(&bytes[raw.start..raw.end]).map_err(|_| Stop::Invalid)?,
+            None => match whole.and_then(|t| t.get(raw.start..raw.end)) {
+                Some(text) => text,
+                None => {
+                    std::str::from_utf8(&bytes[raw.start..raw.end]).map_err(|_| Stop::Invalid)?
+                }
+            },
         };
         let formats = self.formats;
         self.each_entry(set, base, fail, |_, r| {
@@ -910,6 +943,9 @@ impl<'p> Scanner<'p> {
                     if let Some(k) = found {
                         seen |= k.required;
                         child = k.children.first().copied();
+                    }
+                    if child.is_none() {
+                        child = layout.additional;
                     }
                     if self.unlisted_matter && layout.named || layout.conditional_listing {
                         let listed = found.is_some_and(|k| k.listed);
