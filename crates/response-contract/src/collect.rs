@@ -77,6 +77,47 @@ impl<'p> Collector<'p> {
         });
     }
 
+    /// [`Collector::push_with`] for a message already built: the pointer is put before it in
+    /// its own buffer, so no second buffer is allocated.
+    pub(crate) fn push_message(
+        &mut self,
+        severity: Severity,
+        kind: ViolationKind,
+        pointer: String,
+        keyword: Option<Cow<'static, str>>,
+        offset: usize,
+        mut message: String,
+    ) {
+        if self.violations.len() >= self.max {
+            self.dropped += 1;
+            self.dropped_error |= severity == Severity::Error;
+            return;
+        }
+        let shown = pointer::display(&pointer);
+        if message.capacity() - message.len() >= shown.len() + 2 {
+            message.insert_str(0, ": ");
+            message.insert_str(0, shown);
+        } else {
+            let mut whole = String::with_capacity(shown.len() + 2 + message.len());
+            whole.push_str(shown);
+            whole.push_str(": ");
+            whole.push_str(&message);
+            message = whole;
+        }
+        one_line(&mut message);
+        self.violations.push(Violation {
+            severity,
+            kind,
+            pointer,
+            keyword,
+            location: Location {
+                offset,
+                ..Location::default()
+            },
+            message,
+        });
+    }
+
     /// [`Collector::push_with`] for messages built as a whole (the rarer kinds).
     pub(crate) fn push(
         &mut self,
@@ -287,7 +328,7 @@ impl<'p> Locator<'p> {
             return Location::of_offset(self.payload, offset);
         }
         let span = &self.payload[self.pos..offset];
-        let chars = |bytes: &[u8]| bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        let chars = chars_in;
         match memchr::memrchr(b'\n', span) {
             Some(last) => {
                 self.line += memchr::memchr_iter(b'\n', span).count();
@@ -304,6 +345,23 @@ impl<'p> Locator<'p> {
     }
 }
 
+/// The characters in UTF-8 `bytes` (those that are not continuation bytes), eight bytes at a
+/// time: the locator counts them over the whole payload up to the last violation.
+fn chars_in(bytes: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut continuations = 0usize;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // A continuation byte is 0b10xx_xxxx: bit 7 set and bit 6 clear.
+        let marks = (word >> 7) & !(word >> 6) & LO;
+        continuations += marks.count_ones() as usize;
+    }
+    let rest = chunks.remainder();
+    continuations += rest.iter().filter(|&&b| (b & 0xC0) == 0x80).count();
+    bytes.len() - continuations
+}
+
 /// "the number 400", `the string "abc"`; with redaction only the type and length.
 pub(crate) fn found_into(payload: &[u8], redact: bool, node: &Node<'_>, out: &mut String) {
     let text = &payload[node.start..node.end];
@@ -315,9 +373,12 @@ pub(crate) fn found_into(payload: &[u8], redact: bool, node: &Node<'_>, out: &mu
         Value::Number if redact => write!(out, "a number of {} characters", text.len()),
         Value::Number => {
             out.push_str("the number ");
-            // Number text is ASCII; a long one is cut like a long string.
-            let digits = String::from_utf8_lossy(text);
-            push_cut(out, &digits);
+            // Number text is ASCII (the grammar's digits, sign, point and exponent); a long one
+            // is cut like a long string.
+            out.extend(text.iter().take(MAX_QUOTED_CHARS).map(|&b| char::from(b)));
+            if text.len() > MAX_QUOTED_CHARS {
+                out.push('…');
+            }
             Ok(())
         }
         Value::String(s) if redact => {
@@ -367,7 +428,9 @@ fn breaks_line(c: char) -> bool {
 /// characters, schema names): line-breaking characters are written as `\u{…}` escapes, so a
 /// hostile payload cannot forge extra log lines or terminal escapes.
 pub(crate) fn one_line(message: &mut String) {
-    if !message.chars().any(breaks_line) {
+    // Printable ASCII (almost every message) breaks nothing: checked a byte at a time, without
+    // decoding characters.
+    if printable_ascii(message.as_bytes()) || !message.chars().any(breaks_line) {
         return;
     }
     let mut out = String::with_capacity(message.len() + 8);
@@ -379,6 +442,23 @@ pub(crate) fn one_line(message: &mut String) {
         }
     }
     *message = out;
+}
+
+/// Whether `bytes` are all printable ASCII (0x20 to 0x7E), read eight at a time.
+fn printable_ascii(bytes: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // Below 0x20 (a borrow into the clear high bit), 0x7F (zero after the xor) or non-ASCII.
+        let below = word.wrapping_sub(0x20 * LO) & !word;
+        let del = (word ^ (0x7F * LO)).wrapping_sub(LO) & !(word ^ (0x7F * LO));
+        if (below | del | word) & HI != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|b| (0x20..0x7F).contains(b))
 }
 
 /// "expected a string" / "expected a string or null".
@@ -401,19 +481,19 @@ pub(crate) fn expected_into(out: &mut String, expected: &[JsonType]) {
     }
 }
 
-/// Appends `s`, cut with `…` past a readable length.
-fn push_cut(out: &mut String, s: &str) {
-    match s.char_indices().nth(MAX_QUOTED_CHARS) {
-        Some((cut, _)) => {
-            out.push_str(&s[..cut]);
-            out.push('…');
-        }
-        None => out.push_str(s),
-    }
-}
-
 /// A string as JSON would write it, cut to a readable length: one line, whatever it holds.
 pub(crate) fn quote_into(out: &mut String, s: &str) {
+    // Short printable ASCII with nothing to escape (most quoted values) is copied whole.
+    if s.len() <= MAX_QUOTED_CHARS
+        && s.bytes()
+            .all(|b| (0x20..0x7F).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let (cut, more) = match s.char_indices().nth(MAX_QUOTED_CHARS) {
         Some((cut, _)) => (&s[..cut], true),
         None => (s, false),

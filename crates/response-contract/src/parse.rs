@@ -90,6 +90,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
     let mut parser = Parser {
         input,
+        text: None,
         pos: 0,
         max_depth,
         path: Vec::new(),
@@ -99,11 +100,15 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
         parser.hazards.push(Hazard::ByteOrderMark);
         parser.pos = BOM.len();
     }
-    if let Err(error) = std::str::from_utf8(input) {
-        // Only the first: after one bad byte the rest is seldom meaningful, and a CI log needs one.
-        parser.hazards.push(Hazard::InvalidUtf8 {
-            offset: error.valid_up_to(),
-        });
+    match std::str::from_utf8(input) {
+        Ok(text) => parser.text = Some(text),
+        Err(error) => {
+            // Only the first: after one bad byte the rest is seldom meaningful, and a CI log
+            // needs one.
+            parser.hazards.push(Hazard::InvalidUtf8 {
+                offset: error.valid_up_to(),
+            });
+        }
     }
     parser.skip_ws();
     if parser.pos == input.len() {
@@ -151,6 +156,9 @@ enum Step<'a> {
 
 struct Parser<'a> {
     input: &'a [u8],
+    /// The input as text when it is all valid UTF-8: strings are then sliced from it without
+    /// checking each one again.
+    text: Option<&'a str>,
     pos: usize,
     max_depth: usize,
     /// Kept as steps and written out as a JSON Pointer only when something is reported.
@@ -323,7 +331,14 @@ impl<'a> Parser<'a> {
                     }
                 }
             } else {
-                members.iter().find(|m| m.key == key).map(|m| m.key_start)
+                // Lengths first, then bytes: no call to `memcmp` per earlier member.
+                members
+                    .iter()
+                    .find(|m| {
+                        m.key.len() == key.len()
+                            && m.key.bytes().zip(key.bytes()).all(|(a, b)| a == b)
+                    })
+                    .map(|m| m.key_start)
             };
             if let Some(first) = duplicate_of {
                 self.hazards.push(Hazard::Duplicate {
@@ -397,18 +412,48 @@ impl<'a> Parser<'a> {
 
     /// Parses a string starting at its opening quote and returns it decoded: borrowed from the
     /// payload when it has no escapes and is valid UTF-8, as almost every string is.
+    #[inline(always)]
     fn string(&mut self) -> Result<Cow<'a, str>, Fatal> {
+        // A plain ASCII run up to the closing quote (most strings) is read inline.
+        let input: &'a [u8] = self.input;
+        let start = self.pos + 1;
+        let end = start + plain_run(&input[start..]);
+        if input.get(end) == Some(&b'"')
+            && let Some(text) = self.text.and_then(|t| t.get(start..end))
+        {
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(text));
+        }
+        self.string_rest()
+    }
+
+    /// [`Parser::string`] beyond a plain ASCII run: non-ASCII text, escapes, errors.
+    #[inline(never)]
+    fn string_rest(&mut self) -> Result<Cow<'a, str>, Fatal> {
         let open = self.pos;
         self.pos += 1;
         let input: &'a [u8] = self.input;
-        let rest = &input[self.pos..];
-        if let Some(i) = memchr::memchr2(b'"', b'\\', rest) {
-            let run = &rest[..i];
-            if rest[i] == b'"' && run.iter().all(|&b| b >= 0x20) {
-                if let Ok(text) = std::str::from_utf8(run) {
-                    self.pos += i + 1;
-                    return Ok(Cow::Borrowed(text));
+        // Most strings are plain runs up to the closing quote: read a word at a time, passing
+        // over non-ASCII bytes (the whole payload is checked as UTF-8 once).
+        let start = self.pos;
+        let mut end = start;
+        loop {
+            end += plain_run(&input[end..]);
+            match input.get(end) {
+                Some(b'"') => {
+                    // Both ends sit next to ASCII quotes, so they are character boundaries.
+                    let whole = self.text.and_then(|t| t.get(start..end));
+                    if let Some(text) =
+                        whole.or_else(|| std::str::from_utf8(&input[start..end]).ok())
+                    {
+                        self.pos = end + 1;
+                        return Ok(Cow::Borrowed(text));
+                    }
+                    break;
                 }
+                Some(&b) if b >= 0x80 => end += 1,
+                // An escape, a control character or the end: decoded below.
+                _ => break,
             }
         }
         let mut out: Vec<u8> = Vec::new();
@@ -586,4 +631,40 @@ impl<'a> Parser<'a> {
         }
         Ok(Value::Number)
     }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `word` that is zero. Borrows can flag bytes above the first
+/// true match, never below it, so the lowest flag is exact — all that is used here.
+#[inline(always)]
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(LO) & !word & HI
+}
+
+/// The length of the run at the start of `bytes` with no `"`, `\`, control character or
+/// non-ASCII byte, read eight bytes at a time.
+#[inline(always)]
+pub(crate) fn plain_run(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let stops = zero_bytes(word ^ (u64::from(b'"') * LO))
+            | zero_bytes(word ^ (u64::from(b'\\') * LO))
+            // Below 0x20: subtracting 0x20 borrows, and the byte's own high bit is clear.
+            | (word.wrapping_sub(0x20 * LO) & !word & HI)
+            | (word & HI);
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }

@@ -60,7 +60,10 @@ impl Policy {
         self.marks
             .iter()
             // Lengths first: this runs for every member of a root in the fast pass.
-            .find(|(m, _)| m.len() == name.len() && m.as_bytes() == name)
+            .find(|(m, _)| {
+                // Byte by byte: a call to `memcmp` costs more than comparing a member name.
+                m.len() == name.len() && m.bytes().zip(name).all(|(a, &b)| a == b)
+            })
             .map_or(0, |(_, bits)| *bits)
     }
 
@@ -147,8 +150,19 @@ struct Pending {
     message: String,
 }
 
+/// The `properties` of the first few schemas applied to one value are kept in place: a value
+/// is seldom checked against more, so listing its names allocates nothing.
+const LISTED_IN_PLACE: usize = 2;
+
+type Properties = [(Box<str>, Id)];
+
 #[derive(Default)]
 struct Listed<'p> {
+    /// The `properties` of applied schemas: the first few in place, the rest in `more`.
+    few: [&'p Properties; LISTED_IN_PLACE],
+    len: usize,
+    more: Vec<&'p Properties>,
+    /// Single names (members a `not` forbids, found present).
     names: Vec<&'p str>,
     /// Some applied schema had `properties`.
     named: bool,
@@ -157,10 +171,31 @@ struct Listed<'p> {
 }
 
 impl<'p> Listed<'p> {
+    fn add(&mut self, properties: &'p Properties) {
+        if self.len < LISTED_IN_PLACE {
+            self.few[self.len] = properties;
+            self.len += 1;
+        } else {
+            self.more.push(properties);
+        }
+    }
+
     fn merge(&mut self, other: Listed<'p>) {
+        for properties in other.few[..other.len].iter().chain(&other.more) {
+            self.add(properties);
+        }
         self.names.extend(other.names);
         self.named |= other.named;
         self.open |= other.open;
+    }
+
+    /// Whether some applied schema lists `key`.
+    fn lists(&self, key: &str) -> bool {
+        self.few[..self.len]
+            .iter()
+            .chain(&self.more)
+            .any(|properties| properties.iter().any(|(n, _)| same_name(n, key)))
+            || self.names.contains(&key)
     }
 }
 
@@ -187,7 +222,9 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
         plan,
         payload,
         settings,
-        path: Pointer::default(),
+        path: Path {
+            segments: Vec::with_capacity(8),
+        },
         quiet: 0,
         nesting: 0,
         judged: None,
@@ -201,13 +238,13 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
         }
     };
     for p in pending {
-        out.push_with(
+        out.push_message(
             p.severity,
             p.kind,
             p.pointer,
             p.keyword.map(Cow::Owned),
             p.offset,
-            |_, m| m.push_str(&p.message),
+            p.message,
         );
     }
     out.finish(variant)
@@ -222,7 +259,8 @@ struct Eval<'p, 's> {
     plan: &'p Plan,
     payload: &'p [u8],
     settings: &'s Settings<'s>,
-    path: Pointer,
+    /// Where the value being checked sits, written out as a JSON Pointer only for a finding.
+    path: Path<'p>,
     /// Above zero inside a trial whose findings are thrown away (`not`, `if`, `contains`): only
     /// the verdict counts there, so no message is built.
     quiet: u32,
@@ -245,7 +283,12 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 impl<'p> Eval<'p, '_> {
-    fn found(&self, node: &Node<'_>) -> String {
+    /// Whether members no applied schema lists are reported, so listed names must be kept.
+    fn listing(&self) -> bool {
+        self.settings.policy.is_some_and(|p| p.report_unlisted)
+    }
+
+    fn found(&self, node: &Node<'p>) -> String {
         let mut s = String::new();
         found_into(self.payload, self.settings.redact, node, &mut s);
         s
@@ -265,7 +308,7 @@ impl<'p> Eval<'p, '_> {
         out.push(Pending {
             severity: Severity::Error,
             kind,
-            pointer: self.path.as_str().to_owned(),
+            pointer: self.path.render(),
             keyword,
             offset,
             message,
@@ -277,7 +320,7 @@ impl<'p> Eval<'p, '_> {
         out: &mut Vec<Pending>,
         r: &Rules,
         keyword: &str,
-        node: &Node<'_>,
+        node: &Node<'p>,
         message: String,
     ) {
         if self.quiet > 0 {
@@ -298,7 +341,7 @@ impl<'p> Eval<'p, '_> {
     fn contract(
         &mut self,
         policy: &Policy,
-        root: &Node<'_>,
+        root: &Node<'p>,
         out: &mut Vec<Pending>,
     ) -> Option<Variant> {
         let expect = self.settings.expect;
@@ -397,7 +440,7 @@ impl<'p> Eval<'p, '_> {
 
     /// A value checked against a schema as a whole: its keywords, then (under a contract
     /// policy) the members no applied schema lists.
-    fn instance(&mut self, node: &Node<'_>, schema: Id, out: &mut Vec<Pending>) -> bool {
+    fn instance(&mut self, node: &Node<'p>, schema: Id, out: &mut Vec<Pending>) -> bool {
         let mut listed = Listed::default();
         let mut ok = self.in_place(node, schema, out, &mut listed);
         if let Some(policy) = self.settings.policy
@@ -411,23 +454,20 @@ impl<'p> Eval<'p, '_> {
         ok
     }
 
-    fn unlisted(&mut self, node: &Node<'_>, listed: &Listed<'_>, out: &mut Vec<Pending>) -> bool {
+    fn unlisted(&mut self, node: &Node<'p>, listed: &Listed<'_>, out: &mut Vec<Pending>) -> bool {
         let Value::Object(members) = &node.value else {
             return true;
         };
         let strict = self.settings.strict;
         if self.quiet > 0 {
-            return !strict
-                || members
-                    .iter()
-                    .all(|m| listed.names.iter().any(|n| *n == m.key));
+            return !strict || members.iter().all(|m| listed.lists(&m.key));
         }
         let mut ok = true;
         for m in members {
-            if listed.names.iter().any(|n| *n == m.key) {
+            if listed.lists(&m.key) {
                 continue;
             }
-            self.path.push_key(&m.key);
+            self.path.push_member(m);
             {
                 ok &= !strict;
                 out.push(Pending {
@@ -439,7 +479,7 @@ impl<'p> Eval<'p, '_> {
                     kind: ViolationKind::UnknownMember {
                         name: m.key.to_string(),
                     },
-                    pointer: self.path.as_str().to_owned(),
+                    pointer: self.path.render(),
                     keyword: None,
                     offset: m.key_start,
                     message: if strict {
@@ -457,7 +497,7 @@ impl<'p> Eval<'p, '_> {
 
     fn in_place(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         schema: Id,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
@@ -489,7 +529,7 @@ impl<'p> Eval<'p, '_> {
 
     fn in_place_inner(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         schema: Id,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
@@ -520,7 +560,7 @@ impl<'p> Eval<'p, '_> {
 
     fn rules(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         r: &'p Rules,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
@@ -532,10 +572,11 @@ impl<'p> Eval<'p, '_> {
                 return false;
             }
             let expected = type_list(allowed);
-            let found = self.found(node);
-            let mut message = String::new();
+            // Room for the pointer the collector puts before it.
+            let mut message = String::with_capacity(96);
             expected_into(&mut message, &expected);
-            let _ = write!(message, ", found {found}");
+            message.push_str(", found ");
+            found_into(self.payload, self.settings.redact, node, &mut message);
             self.push(
                 out,
                 ViolationKind::TypeMismatch {
@@ -607,7 +648,7 @@ impl<'p> Eval<'p, '_> {
         }
     }
 
-    fn string(&mut self, node: &Node<'_>, s: &str, r: &Rules, out: &mut Vec<Pending>) -> bool {
+    fn string(&mut self, node: &Node<'p>, s: &str, r: &Rules, out: &mut Vec<Pending>) -> bool {
         let mut ok = true;
         if r.min_length.is_some() || r.max_length.is_some() {
             ok &= self.counted(
@@ -639,8 +680,16 @@ impl<'p> Eval<'p, '_> {
         ok
     }
 
-    fn number(&mut self, node: &Node<'_>, r: &Rules, out: &mut Vec<Pending>) -> bool {
+    fn number(&mut self, node: &Node<'p>, r: &Rules, out: &mut Vec<Pending>) -> bool {
         use std::cmp::Ordering::{Greater, Less};
+        if r.minimum.is_none()
+            && r.maximum.is_none()
+            && r.exclusive_minimum.is_none()
+            && r.exclusive_maximum.is_none()
+            && r.multiple_of.is_none()
+        {
+            return true;
+        }
         let text = &self.payload[node.start..node.end];
         let mut ok = true;
         let checks: [BoundCheck<'_>; 4] = [
@@ -680,7 +729,7 @@ impl<'p> Eval<'p, '_> {
 
     fn object(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         r: &'p Rules,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
@@ -691,13 +740,16 @@ impl<'p> Eval<'p, '_> {
         let mut ok = true;
         if !r.properties.is_empty() {
             listed.named = true;
-            listed.names.extend(r.properties.iter().map(|(n, _)| &**n));
+            // The names matter only to a policy that reports unlisted members.
+            if self.listing() {
+                listed.add(&r.properties);
+            }
         }
         listed.open |= r.is_open_ended();
         for m in members {
             let key: &str = &m.key;
             let mut matched = false;
-            self.path.push_key(key);
+            self.path.push_member(m);
             if let Some(child) = r.property_lookup(key) {
                 matched = true;
                 ok &= self.instance(&m.value, child, out);
@@ -716,7 +768,7 @@ impl<'p> Eval<'p, '_> {
                         kind: ViolationKind::UnknownMember {
                             name: key.to_owned(),
                         },
-                        pointer: self.path.as_str().to_owned(),
+                        pointer: self.path.render(),
                         keyword: Some(r.at("additionalProperties")),
                         offset: m.key_start,
                         message: "a member the schema does not allow (`additionalProperties`)"
@@ -735,7 +787,7 @@ impl<'p> Eval<'p, '_> {
                 let name = Node {
                     start: m.key_start,
                     end: m.key_start,
-                    value: Value::String(Cow::Borrowed(key)),
+                    value: Value::String(m.key.clone()),
                 };
                 let mut found = Vec::new();
                 if !self.instance(&name, names, &mut found) {
@@ -749,7 +801,7 @@ impl<'p> Eval<'p, '_> {
             self.path.pop();
         }
         for name in &r.required {
-            if !members.iter().any(|m| m.key == **name) {
+            if !members.iter().any(|m| same_name(&m.key, name)) {
                 ok = false;
                 if self.quiet > 0 {
                     continue;
@@ -769,12 +821,12 @@ impl<'p> Eval<'p, '_> {
             ("member", "members"),
         );
         for (name, needs) in &r.dependent_required {
-            if !members.iter().any(|m| m.key == **name) {
+            if !members.iter().any(|m| same_name(&m.key, name)) {
                 continue;
             }
             for need in needs {
-                if !members.iter().any(|m| m.key == **need) {
-                    self.path.push_key(need);
+                if !members.iter().any(|m| same_name(&m.key, need)) {
+                    self.path.push_name(need);
                     let message = format!(
                         "the member `{need}` is required when `{name}` is present, and is missing"
                     );
@@ -893,11 +945,28 @@ impl<'p> Eval<'p, '_> {
     }
 
     /// A count against its least and greatest allowed values (`minItems`/`maxItems`, …).
+    #[inline(always)]
     fn counted(
         &self,
         out: &mut Vec<Pending>,
         r: &Rules,
-        node: &Node<'_>,
+        node: &Node<'p>,
+        count: u64,
+        bounds: [(Option<u64>, &str); 2],
+        nouns: (&str, &str),
+    ) -> bool {
+        let [(min, _), (max, _)] = bounds;
+        min.is_none_or(|min| count >= min) && max.is_none_or(|max| count <= max)
+            || self.miscounted(out, r, node, count, bounds, nouns)
+    }
+
+    /// [`Eval::counted`] out of bounds: the findings.
+    #[cold]
+    fn miscounted(
+        &self,
+        out: &mut Vec<Pending>,
+        r: &Rules,
+        node: &Node<'p>,
         count: u64,
         [(min, min_keyword), (max, max_keyword)]: [(Option<u64>, &str); 2],
         (one, many): (&str, &str),
@@ -923,11 +992,17 @@ impl<'p> Eval<'p, '_> {
         ok
     }
 
-    fn missing(&mut self, out: &mut Vec<Pending>, object: &Node<'_>, name: &str, keyword: String) {
+    fn missing(
+        &mut self,
+        out: &mut Vec<Pending>,
+        object: &Node<'p>,
+        name: &'p str,
+        keyword: String,
+    ) {
         if self.quiet > 0 {
             return;
         }
-        self.path.push_key(name);
+        self.path.push_name(name);
         self.push(
             out,
             ViolationKind::MissingMember {
@@ -942,8 +1017,8 @@ impl<'p> Eval<'p, '_> {
 
     fn array(
         &mut self,
-        node: &Node<'_>,
-        items: &[Node<'_>],
+        node: &Node<'p>,
+        items: &[Node<'p>],
         r: &Rules,
         out: &mut Vec<Pending>,
     ) -> bool {
@@ -1024,7 +1099,7 @@ impl<'p> Eval<'p, '_> {
 
     fn applicators(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         r: &'p Rules,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
@@ -1038,7 +1113,7 @@ impl<'p> Eval<'p, '_> {
         }
         if let Value::Object(members) = &node.value {
             for (name, sub) in &r.dependent_schemas {
-                if members.iter().any(|m| m.key == **name) {
+                if members.iter().any(|m| same_name(&m.key, name)) {
                     ok &= self.in_place(node, *sub, out, listed);
                 }
             }
@@ -1089,13 +1164,34 @@ impl<'p> Eval<'p, '_> {
     /// `anyOf` / `oneOf`: every branch is tried; a failure reports the best branch only.
     fn branches(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         r: &Rules,
         branches: &[Id],
         keyword: &str,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
     ) -> bool {
+        if self.quiet > 0 {
+            // Only the verdict counts: no findings to keep, so nothing to choose between.
+            let mut passing = 0usize;
+            let mut seen_passing = Listed::default();
+            for &branch in branches {
+                let mut seen = Listed::default();
+                if self.in_place(node, branch, &mut Vec::new(), &mut seen) {
+                    passing += 1;
+                    seen_passing.merge(seen);
+                }
+            }
+            let valid = if keyword == "oneOf" {
+                passing == 1
+            } else {
+                passing > 0
+            };
+            if valid {
+                listed.merge(seen_passing);
+            }
+            return valid;
+        }
         let mut tried = Vec::with_capacity(branches.len());
         for &branch in branches {
             let mut found = Vec::new();
@@ -1104,20 +1200,6 @@ impl<'p> Eval<'p, '_> {
             tried.push((ok, found, seen));
         }
         let passing: Vec<usize> = (0..tried.len()).filter(|&i| tried[i].0).collect();
-        if self.quiet > 0 {
-            let valid = if keyword == "oneOf" {
-                passing.len() == 1
-            } else {
-                !passing.is_empty()
-            };
-            if valid {
-                for i in passing.iter().rev() {
-                    let (_, _, seen) = tried.swap_remove(*i);
-                    listed.merge(seen);
-                }
-            }
-            return valid;
-        }
         let valid = if keyword == "oneOf" {
             passing.len() == 1
         } else {
@@ -1153,7 +1235,8 @@ impl<'p> Eval<'p, '_> {
             return false;
         }
         // Every branch failed on the value's own type: one mismatch naming all the types.
-        let here = self.path.as_str();
+        let here = self.path.render();
+        let here = here.as_str();
         let only_types: Option<Vec<JsonType>> =
             tried
                 .iter()
@@ -1199,7 +1282,7 @@ impl<'p> Eval<'p, '_> {
 
     fn best_branch(
         &self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         branches: &[Id],
         tried: &[(bool, Vec<Pending>, Listed<'_>)],
     ) -> usize {
@@ -1274,7 +1357,7 @@ impl<'p> Eval<'p, '_> {
     /// each one present is reported at its name; otherwise the value as a whole.
     fn forbidden(
         &mut self,
-        node: &Node<'_>,
+        node: &Node<'p>,
         r: &Rules,
         sub: Id,
         out: &mut Vec<Pending>,
@@ -1302,7 +1385,7 @@ impl<'p> Eval<'p, '_> {
                     .find(|(i, v)| Some(*i) != self.judged && v.members.iter().any(|n| n == key))
                     .map(|(_, v)| (p, v))
             });
-            self.path.push_key(key);
+            self.path.push_member(m);
             match (other, self.judged) {
                 (Some((p, v)), Some(judged)) => {
                     let message = format!(
@@ -1333,7 +1416,7 @@ impl<'p> Eval<'p, '_> {
         }
     }
 
-    fn not_matched(&mut self, node: &Node<'_>, r: &Rules, out: &mut Vec<Pending>) {
+    fn not_matched(&mut self, node: &Node<'p>, r: &Rules, out: &mut Vec<Pending>) {
         let found = self.found(node);
         self.keyword_error(
             out,
@@ -1364,7 +1447,7 @@ impl<'p> Eval<'p, '_> {
 
     /// A subschema the engine evaluates: the located value is handed over, and each finding
     /// comes back located at its node (or, failing that, the nearest located ancestor).
-    fn engine(&mut self, node: &Node<'_>, index: usize, out: &mut Vec<Pending>) -> bool {
+    fn engine(&mut self, node: &Node<'p>, index: usize, out: &mut Vec<Pending>) -> bool {
         let fallback = &self.plan.engines[index];
         let mut unrepresentable = Vec::new();
         let value = to_value(
@@ -1378,7 +1461,7 @@ impl<'p> Eval<'p, '_> {
                 out.push(Pending {
                     severity: Severity::Error,
                     kind: ViolationKind::NumberOutOfRange,
-                    pointer: format!("{}{at}", self.path.as_str()),
+                    pointer: format!("{}{at}", self.path.render()),
                     keyword: None,
                     offset,
                     message: "a number beyond the range of a 64-bit float, which this part of the schema cannot judge".to_owned(),
@@ -1405,7 +1488,7 @@ impl<'p> Eval<'p, '_> {
         }
         for f in findings {
             let target = nearest(node, &f.pointer);
-            let pointer = format!("{}{}", self.path.as_str(), f.pointer);
+            let pointer = format!("{}{}", self.path.render(), f.pointer);
             let keyword = Some(f.keyword_location);
             use super::engine::What;
             match f.what {
@@ -1482,7 +1565,7 @@ impl<'p> Eval<'p, '_> {
 }
 
 fn type_list(set: u8) -> Vec<JsonType> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(set.count_ones() as usize);
     for (bit, t) in [
         (types::OBJECT, JsonType::Object),
         (types::ARRAY, JsonType::Array),
@@ -1499,6 +1582,20 @@ fn type_list(set: u8) -> Vec<JsonType> {
     out
 }
 
+/// Whether two member names are the same, byte by byte: a call to `memcmp` costs more than
+/// comparing a short name, and names of different lengths differ at once.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// Whether a number's text (already known to be a JSON number) is an integer: one without a
+/// fraction or an exponent is, at once; others (`1.0`, `1e3`) are read exactly.
+#[inline]
+pub(crate) fn is_integer(text: &[u8]) -> bool {
+    !text.iter().any(|&b| matches!(b, b'.' | b'e' | b'E')) || number::is_integer(text)
+}
+
 /// Whether the node's type is in the set (`integer`: a number with no fractional part).
 pub(crate) fn has_type(set: u8, node: &Node<'_>, payload: &[u8]) -> bool {
     let bit = match node.value {
@@ -1509,8 +1606,7 @@ pub(crate) fn has_type(set: u8, node: &Node<'_>, payload: &[u8]) -> bool {
         Value::Object(_) => types::OBJECT,
         Value::Number => {
             return set & types::NUMBER != 0
-                || (set & types::INTEGER != 0
-                    && number::is_integer(&payload[node.start..node.end]));
+                || (set & types::INTEGER != 0 && is_integer(&payload[node.start..node.end]));
         }
     };
     set & bit != 0
@@ -1647,6 +1743,64 @@ fn nearest<'t, 'a>(root: &'t Node<'a>, pointer: &str) -> &'t Node<'a> {
         }
     }
     node
+}
+
+/// One step from the root to the value being checked: kept borrowed (a member name as its byte
+/// span in the payload, a name from the plan, an index) and written out as an escaped JSON
+/// Pointer only when a finding needs it, so a clean or quiet check builds no pointer strings.
+#[derive(Debug)]
+enum Segment<'p> {
+    /// A member name without escapes, borrowed from the payload.
+    Raw(&'p str),
+    /// A member name the parser decoded (escapes, replaced bytes).
+    Decoded(Box<str>),
+    /// A member name from the plan (`required`, `dependentRequired`).
+    Name(&'p str),
+    Index(usize),
+}
+
+#[derive(Debug, Default)]
+struct Path<'p> {
+    segments: Vec<Segment<'p>>,
+}
+
+impl<'p> Path<'p> {
+    #[inline]
+    fn push_member(&mut self, m: &parse::Member<'p>) {
+        self.segments.push(match &m.key {
+            Cow::Borrowed(key) => Segment::Raw(key),
+            Cow::Owned(key) => Segment::Decoded(key.as_str().into()),
+        });
+    }
+
+    fn push_name(&mut self, name: &'p str) {
+        self.segments.push(Segment::Name(name));
+    }
+
+    fn push_index(&mut self, index: usize) {
+        self.segments.push(Segment::Index(index));
+    }
+
+    fn pop(&mut self) {
+        self.segments.pop();
+    }
+
+    /// The JSON Pointer, escaped per RFC 6901.
+    #[cold]
+    fn render(&self) -> String {
+        let mut out = String::with_capacity(self.segments.len() * 12);
+        for segment in &self.segments {
+            out.push('/');
+            match segment {
+                Segment::Raw(key) | Segment::Name(key) => pointer::escape_into(&mut out, key),
+                Segment::Decoded(key) => pointer::escape_into(&mut out, key),
+                Segment::Index(index) => {
+                    let _ = write!(out, "{index}");
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The located tree as the engine's value; duplicate members keep the last copy, as serde_json

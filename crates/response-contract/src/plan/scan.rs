@@ -15,8 +15,9 @@
 //! whose warning depends on which branch passes, …): then the full check, the authority,
 //! decides. `tests/fast_path_agreement*.rs` check that the two never disagree.
 
-use super::check::{Judgement, Policy, Settings};
+use super::check::{Judgement, Policy, Settings, is_integer};
 use super::{Id, Plan, Rules, Schema, format, number, types};
+use crate::parse::plain_run;
 use crate::report::Variant;
 
 /// The fast pass's answer; see the module documentation.
@@ -35,6 +36,10 @@ enum Stop {
     Invalid,
     /// Only the full check can tell.
     Unsure,
+    /// The value fails a schema whose failure fails the whole payload (see [`Layout::decisive`]):
+    /// as good as `Invalid`, except at a contract's root, where it holds only if the guessed
+    /// variant is the one judged.
+    Fails,
 }
 
 type Step<T> = Result<T, Stop>;
@@ -101,6 +106,13 @@ pub(crate) struct Layout {
     rules: Vec<std::sync::Arc<Rules>>,
     /// One entry whose own result is the schema's (no formula to evaluate).
     simple: bool,
+    /// Entries (bits) whose own failure fails the schema: those the formula joins by `and`
+    /// only. A value that fails a schema which must hold stops the scan at once.
+    decisive: u64,
+    /// The formula as a conjunction of entries that must pass and entries that must fail, when
+    /// it is one (`allOf`, `$ref`, `not` of `required`, `not` of an `anyOf`, …): judged by two
+    /// masks instead of a walk of the tree.
+    conjunction: Option<(u64, u64)>,
     /// A schema whose only assertion is `type` (this set; `None` otherwise): a scalar is
     /// judged by its first byte.
     leaf: Option<u8>,
@@ -121,6 +133,11 @@ pub(crate) struct Layout {
     any_open: bool,
     /// Some entry looks into a string's text (`enum`, `const`, lengths, `pattern`, `format`).
     string_content: bool,
+    /// Alone in a set, an object is scanned by [`Scanner::object_single`]: each name has at
+    /// most one child schema, and other names at most `additional`'s.
+    single: bool,
+    /// The one entry with `additionalProperties` (and no `patternProperties`) and that schema.
+    additional: Option<(u8, Id)>,
 }
 
 impl Layout {
@@ -157,6 +174,18 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         })
         .collect();
     let simple = matches!(formula, Formula::Own(0));
+    let decisive = decisive(&formula);
+    // Entries with no keyword of their own (a `not` or `if` that only applies others) never
+    // fail: as `true` they leave more formulas a plain conjunction.
+    let trivial =
+        entries
+            .iter()
+            .enumerate()
+            .fold(0u64, |bits, (e, &id)| match &nodes[id as usize] {
+                Schema::Rules(r) if r.types.is_none() && type_only(r) => bits | 1 << e,
+                _ => bits,
+            });
+    let conjunction = conjunction(&formula, true, trivial);
     let leaf = match (&formula, &nodes[id as usize]) {
         (Formula::True, _) if !unsure => Some(0x7F),
         (Formula::Own(0), Schema::Rules(r)) if entries.len() == 1 && type_only(r) => {
@@ -168,6 +197,8 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         unsure,
         rules,
         simple,
+        decisive,
+        conjunction,
         leaf,
         required_of: vec![0; entries.len()],
         open: vec![false; entries.len()],
@@ -179,6 +210,8 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         conditional_listing: false,
         any_open: false,
         string_content: false,
+        single: false,
+        additional: None,
     };
     if layout.unsure {
         return layout;
@@ -228,7 +261,75 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
             layout.required_of[e] |= bit;
         }
     }
+    // One open entry is allowed when it only has `additionalProperties` and names every child
+    // itself: then a name's child is its own, or else the additional schema.
+    let open: Vec<usize> = (0..layout.open.len()).filter(|&e| layout.open[e]).collect();
+    layout.additional = match open[..] {
+        [o] if layout.rules[o].pattern_properties.is_empty()
+            && layout
+                .keys
+                .iter()
+                .all(|k| k.children.iter().all(|&(e, _)| e as usize == o)) =>
+        {
+            layout.rules[o]
+                .additional_properties
+                .map(|id| (o as u8, id))
+        }
+        _ => None,
+    };
+    layout.single = (open.is_empty() || layout.additional.is_some())
+        && layout.keys.iter().all(|k| k.children.len() <= 1);
     layout
+}
+
+/// The entries whose failure alone fails `formula`.
+fn decisive(formula: &Formula) -> u64 {
+    match formula {
+        Formula::Own(e) => 1 << e,
+        Formula::And(parts) => parts.iter().fold(0, |bits, p| bits | decisive(p)),
+        _ => 0,
+    }
+}
+
+/// `formula` (negated unless `positive`) as (entries that must pass, entries that must fail),
+/// when it is a conjunction of such literals. Entries in `trivial` never fail.
+fn conjunction(formula: &Formula, positive: bool, trivial: u64) -> Option<(u64, u64)> {
+    let union = |parts: &[Formula], positive: bool| {
+        parts.iter().try_fold((0, 0), |(pass, fail), p| {
+            let (p_pass, p_fail) = conjunction(p, positive, trivial)?;
+            Some((pass | p_pass, fail | p_fail))
+        })
+    };
+    match (formula, positive) {
+        (Formula::Own(e), _) if trivial >> e & 1 == 1 => positive.then_some((0, 0)),
+        (Formula::Own(e), true) => Some((1 << e, 0)),
+        (Formula::Own(e), false) => Some((0, 1 << e)),
+        (Formula::True, true) | (Formula::False, false) => Some((0, 0)),
+        (Formula::Not(inner), _) => conjunction(inner, !positive, trivial),
+        // `and` of literals, and (De Morgan) the negation of an `or` of literals.
+        (Formula::And(parts), true) | (Formula::Or(parts), false) => union(parts, positive),
+        // The negation of an `and` whose parts but one always hold is that one's negation.
+        (Formula::And(parts), false) => {
+            let mut rest = parts.iter().filter(|p| !always(p, trivial));
+            match (rest.next(), rest.next()) {
+                (Some(only), None) => conjunction(only, false, trivial),
+                _ => None,
+            }
+        }
+        // An `or` of one part is that part.
+        (Formula::Or(parts), true) if parts.len() == 1 => conjunction(&parts[0], true, trivial),
+        _ => None,
+    }
+}
+
+/// Whether `formula` holds whatever the entries' results (entries in `trivial` never fail).
+fn always(formula: &Formula, trivial: u64) -> bool {
+    match formula {
+        Formula::True => true,
+        Formula::Own(e) => trivial >> e & 1 == 1,
+        Formula::And(parts) => parts.iter().all(|p| always(p, trivial)),
+        _ => false,
+    }
 }
 
 /// Whether `type` is the only assertion of a schema object.
@@ -354,21 +455,23 @@ pub(crate) fn scan(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_
         max_depth: limits.depth(),
         formats: settings.formats,
         unlisted_matter: settings.policy.is_some_and(|p| p.report_unlisted),
+        fails_depth: 0,
+        text: None,
     };
     s.ws();
     if s.pos == payload.len() {
         return Verdict::Invalid;
     }
     let verdict = match settings.policy {
-        None => match s.value(&[root], 0, None) {
+        None => match s.value(&[root], 1, 0, None) {
             Ok(0) => Verdict::Clean(None),
             Ok(_) => Verdict::Invalid,
-            Err(Stop::Invalid) => return Verdict::Invalid,
+            Err(Stop::Invalid | Stop::Fails) => return Verdict::Invalid,
             Err(Stop::Unsure) => return Verdict::Unsure,
         },
         Some(policy) => match s.contract(policy, settings) {
             Ok(v) => v,
-            Err(Stop::Invalid) => return Verdict::Invalid,
+            Err(Stop::Invalid | Stop::Fails) => return Verdict::Invalid,
             Err(Stop::Unsure) => return Verdict::Unsure,
         },
     };
@@ -386,6 +489,8 @@ struct RootFacts {
     present: u32,
     /// Variants for which some member is unlisted.
     unlisted: u32,
+    /// The guessed variant (bit 0) fails: a member's value failed a schema it must meet.
+    failed: u32,
 }
 
 struct Scanner<'p> {
@@ -395,6 +500,10 @@ struct Scanner<'p> {
     max_depth: usize,
     formats: bool,
     unlisted_matter: bool,
+    /// Containers open where the last [`Stop::Fails`] was raised.
+    fails_depth: usize,
+    /// The payload as text, once a string's text was needed (`Some(None)`: not UTF-8).
+    text: Option<Option<&'p str>>,
 }
 
 /// A member name or string: its raw bytes and whether they hold escapes.
@@ -439,11 +548,14 @@ impl<'p> Scanner<'p> {
         // one variant scans at half the cost of all. A wrong guess is scanned again in full.
         if let Some(guess) = self.guess(policy) {
             let mut facts = RootFacts::default();
+            // The one variant must hold if the guess is right: a member that fails it ends its
+            // scanning at once, and the rest of the root is only read.
             let fail = self.value(
                 &policy.schemas[guess..=guess],
+                1,
                 0,
                 Some((policy, &mut facts)),
-            )?;
+            )? | facts.failed;
             if let Some(chosen) = choose(policy, settings, facts.present)?
                 && chosen == guess
             {
@@ -458,7 +570,7 @@ impl<'p> Scanner<'p> {
             self.pos = start;
         }
         let mut facts = RootFacts::default();
-        let fail = self.value(&policy.schemas, 0, Some((policy, &mut facts)))?;
+        let fail = self.value(&policy.schemas, 0, 0, Some((policy, &mut facts)))?;
         match choose(policy, settings, facts.present)? {
             None => Ok(Verdict::Invalid),
             Some(chosen) => Ok(verdict(
@@ -481,7 +593,12 @@ impl<'p> Scanner<'p> {
             return None;
         }
         let name_start = at + 1;
-        let len = memchr::memchr2(b'"', b'\\', &self.bytes[name_start..])?;
+        // A short name: the word-at-a-time run beats a call to `memchr2`; a name with anything
+        // but plain ASCII is not guessed from.
+        let len = plain_run(&self.bytes[name_start..]);
+        if self.bytes.get(name_start + len) != Some(&b'"') {
+            return None;
+        }
         let name = &self.bytes[name_start..name_start + len];
         let bits = policy.marks_of(name);
         policy
@@ -493,10 +610,12 @@ impl<'p> Scanner<'p> {
     }
 
     /// Scans one value against every schema of `set`; bit `i` of the result is set when it
-    /// fails `set[i]`.
+    /// fails `set[i]`. Bit `i` of `must` says that failing `set[i]` fails the payload: then the
+    /// scan stops with [`Stop::Fails`] (except at a contract's root, which its caller judges).
     fn value(
         &mut self,
         set: &[Id],
+        must: u32,
         depth: usize,
         root: Option<(&Policy, &mut RootFacts)>,
     ) -> Step<u32> {
@@ -509,32 +628,9 @@ impl<'p> Scanner<'p> {
             && root.is_none()
         {
             self.ws();
-            let found = match self.byte()? {
-                b'"' => {
-                    self.string()?;
-                    types::STRING
-                }
-                b'-' | b'0'..=b'9' => {
-                    let start = self.pos;
-                    self.number()?;
-                    if allowed & types::NUMBER == 0
-                        && allowed & types::INTEGER != 0
-                        && number::is_integer(&self.bytes[start..self.pos])
-                    {
-                        types::INTEGER
-                    } else {
-                        types::NUMBER
-                    }
-                }
-                b't' => self.word(b"true", types::BOOLEAN)?,
-                b'f' => self.word(b"false", types::BOOLEAN)?,
-                b'n' => self.word(b"null", types::NULL)?,
-                // Containers have members to scan against nothing, and duplicates to find.
-                b'{' | b'[' => 0,
-                _ => return Err(Stop::Invalid),
-            };
-            if found != 0 {
-                return Ok(u32::from(allowed & found == 0));
+            // Containers go on below: members to scan against nothing, duplicates to find.
+            if !matches!(self.byte()?, b'{' | b'[') {
+                return self.leaf(*schema, allowed, must, depth);
             }
         }
         let mut base = [0u8; MAX_SET + 1];
@@ -552,9 +648,13 @@ impl<'p> Scanner<'p> {
         }
         self.ws();
         let mut fail = 0u64;
+        let at_root = root.is_some();
         match self.byte()? {
-            b'{' => self.object(set, &base, depth + 1, &mut fail, root)?,
-            b'[' => self.array(set, &base, depth + 1, &mut fail)?,
+            b'{' if set.len() == 1 && plan.layouts[set[0] as usize].single => {
+                self.object_single(set[0], must, depth + 1, &mut fail, root)?;
+            }
+            b'{' => self.object(set, must, &base, depth + 1, &mut fail, root)?,
+            b'[' => self.array(set, must, &base, depth + 1, &mut fail)?,
             b'"' => {
                 let raw = self.string()?;
                 if total > 0 {
@@ -579,6 +679,8 @@ impl<'p> Scanner<'p> {
             let own = fail >> base[i];
             let holds = if layout.simple {
                 own & 1 == 0
+            } else if let Some((pass, fail)) = layout.conjunction {
+                own & pass == 0 && own & fail == fail
             } else {
                 layout.formula.holds(own)
             };
@@ -586,7 +688,48 @@ impl<'p> Scanner<'p> {
                 result |= 1 << i;
             }
         }
+        if result & must != 0 && !at_root {
+            self.fails_depth = depth;
+            return Err(Stop::Fails);
+        }
         Ok(result)
+    }
+
+    /// [`Scanner::value`] for one schema whose only assertion is `type` (`allowed`): a scalar
+    /// is judged by its first byte, in a function small enough to call cheaply.
+    #[inline]
+    fn leaf(&mut self, schema: Id, allowed: u8, must: u32, depth: usize) -> Step<u32> {
+        self.ws();
+        let found = match self.byte()? {
+            b'"' => {
+                self.string()?;
+                types::STRING
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = self.pos;
+                self.number()?;
+                if allowed & types::NUMBER == 0
+                    && allowed & types::INTEGER != 0
+                    && is_integer(&self.bytes[start..self.pos])
+                {
+                    types::INTEGER
+                } else {
+                    types::NUMBER
+                }
+            }
+            b't' => self.word(b"true", types::BOOLEAN)?,
+            b'f' => self.word(b"false", types::BOOLEAN)?,
+            b'n' => self.word(b"null", types::NULL)?,
+            // Containers have members to scan against nothing, and duplicates to find.
+            b'{' | b'[' => return self.value(&[schema], must, depth, None),
+            _ => return Err(Stop::Invalid),
+        };
+        let failed = u32::from(allowed & found == 0);
+        if failed & must != 0 {
+            self.fails_depth = depth;
+            return Err(Stop::Fails);
+        }
+        Ok(failed)
     }
 
     /// The rules of entry `e` of `set[i]`.
@@ -651,7 +794,7 @@ impl<'p> Scanner<'p> {
         self.each_entry(set, base, fail, |_, r| {
             if let Some(t) = r.types
                 && t & types::NUMBER == 0
-                && !(t & types::INTEGER != 0 && number::is_integer(text))
+                && !(t & types::INTEGER != 0 && is_integer(text))
             {
                 return Ok(false);
             }
@@ -692,9 +835,19 @@ impl<'p> Scanner<'p> {
         } else {
             None
         };
+        // The whole payload is checked as UTF-8 once, the first time a string's text is
+        // needed; each string is then a slice of it (its ends sit next to ASCII quotes).
+        let whole = *self
+            .text
+            .get_or_insert_with(|| std::str::from_utf8(bytes).ok());
         let text: &str = match &decoded {
             Some(s) => s,
-            None => std::str::from_utf8(&bytes[raw.start..raw.end]).map_err(|_| Stop::Invalid)?,
+            None => match whole.and_then(|t| t.get(raw.start..raw.end)) {
+                Some(text) => text,
+                None => {
+                    std::str::from_utf8(&bytes[raw.start..raw.end]).map_err(|_| Stop::Invalid)?
+                }
+            },
         };
         let formats = self.formats;
         self.each_entry(set, base, fail, |_, r| {
@@ -736,9 +889,132 @@ impl<'p> Scanner<'p> {
         Ok(r.types.is_none_or(|t| t & bit != 0))
     }
 
+    /// [`Scanner::object`] for one schema whose names have one child schema each (most
+    /// objects): no child sets to build and map back.
+    fn object_single(
+        &mut self,
+        schema: Id,
+        must: u32,
+        depth: usize,
+        fail: &mut u64,
+        mut root: Option<(&Policy, &mut RootFacts)>,
+    ) -> Step<()> {
+        if depth > self.max_depth {
+            return Err(Stop::Invalid);
+        }
+        self.pos += 1;
+        let layout = &self.plan.layouts[schema as usize];
+        for (e, r) in layout.rules.iter().enumerate() {
+            if !Self::container_entry(r, types::OBJECT)? {
+                *fail |= 1 << e;
+            }
+        }
+        let needed = must & 1 == 1;
+        let mut names = Names::default();
+        let mut root_failed = false;
+        let mut seen = 0u64;
+        let mut count = 0u64;
+        self.ws();
+        if self.byte()? == b'}' {
+            self.pos += 1;
+        } else {
+            loop {
+                self.ws();
+                if self.byte()? != b'"' {
+                    return Err(Stop::Invalid);
+                }
+                let key = self.string()?;
+                if key.escaped {
+                    // An escape may spell a listed name, or repeat another: the full check
+                    // decodes names.
+                    return Err(Stop::Unsure);
+                }
+                let bytes = self.bytes;
+                let name = &bytes[key.start..key.end];
+                if !names.insert(bytes, key.start, key.end) {
+                    return Err(Stop::Invalid);
+                }
+                self.expect(b':')?;
+                if let Some((policy, facts)) = root.as_mut() {
+                    facts.present |= policy.marks_of(name);
+                }
+                // Once the root's guessed variant fails, the rest is only read (syntax, marks).
+                let mut child = None;
+                if !root_failed {
+                    let found = layout.key(name);
+                    if let Some(k) = found {
+                        seen |= k.required;
+                        child = k.children.first().copied();
+                    }
+                    if child.is_none() {
+                        child = layout.additional;
+                    }
+                    if self.unlisted_matter && layout.named || layout.conditional_listing {
+                        let listed = found.is_some_and(|k| k.listed);
+                        if !listed && self.unlisted_matter {
+                            if layout.conditional_listing {
+                                return Err(Stop::Unsure);
+                            }
+                            if !layout.decides_others {
+                                match root.as_mut() {
+                                    Some((_, facts)) => facts.unlisted |= 1,
+                                    None => return Err(Stop::Unsure),
+                                }
+                            }
+                        }
+                    }
+                }
+                let scanned = match child {
+                    Some((e, id)) => {
+                        let child_must = u32::from(needed && layout.decisive >> e & 1 == 1);
+                        let scanned = match self.plan.layouts[id as usize].leaf {
+                            Some(allowed) => self.leaf(id, allowed, child_must, depth),
+                            None => self.value(&[id], child_must, depth, None),
+                        };
+                        scanned.map(|result| u64::from(result & 1) << e)
+                    }
+                    None => self.value(&[], 0, depth, None).map(u64::from),
+                };
+                match scanned {
+                    Ok(failed) => *fail |= failed,
+                    Err(Stop::Fails) if root.is_some() => {
+                        // As in `object`: the guessed variant fails; read on for the marks.
+                        if let Some((_, facts)) = root.as_mut() {
+                            facts.failed = 1;
+                        }
+                        root_failed = true;
+                        self.close(self.fails_depth - depth)?;
+                    }
+                    Err(stop) => return Err(stop),
+                }
+                count += 1;
+                self.ws();
+                match self.byte()? {
+                    b',' => self.pos += 1,
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Stop::Invalid),
+                }
+            }
+        }
+        for (e, r) in layout.rules.iter().enumerate() {
+            let missing = layout.required_of[e] & !seen != 0;
+            if missing
+                || r.min_properties.is_some_and(|m| count < m)
+                || r.max_properties.is_some_and(|m| count > m)
+            {
+                *fail |= 1 << e;
+            }
+        }
+        Ok(())
+    }
+
     fn object(
         &mut self,
         set: &[Id],
+        must: u32,
         base: &[u8],
         depth: usize,
         fail: &mut u64,
@@ -753,6 +1029,7 @@ impl<'p> Scanner<'p> {
             Self::container_entry(r, types::OBJECT)
         })?;
         let mut names = Names::default();
+        let mut root_failed = false;
         let mut seen = [0u64; MAX_SET];
         let mut count = 0u64;
         let mut child_set = [0 as Id; MAX_SET];
@@ -781,17 +1058,24 @@ impl<'p> Scanner<'p> {
                 self.expect(b':')?;
                 let mut children = 0usize;
                 let mut backs = 0usize;
+                let mut child_must = 0u32;
                 if let Some((policy, facts)) = root.as_mut() {
                     facts.present |= policy.marks_of(name);
                 }
-                for (i, &schema) in set.iter().enumerate() {
+                // Once the root's guessed variant fails, the rest is only read (syntax, marks).
+                let active = if root_failed { &[][..] } else { set };
+                for (i, &schema) in active.iter().enumerate() {
                     let layout = &plan.layouts[schema as usize];
                     let found = layout.key(name);
+                    let needed = must >> i & 1 == 1;
                     if let Some(k) = found {
                         seen[i] |= k.required;
                         for &(e, child) in &k.children {
                             let at = push_child(&mut child_set, &mut children, child)?;
                             push_back(&mut back, &mut backs, (base[i] + e, at))?;
+                            if needed && layout.decisive >> e & 1 == 1 {
+                                child_must |= 1 << at;
+                            }
                         }
                     }
                     if self.unlisted_matter && layout.named || layout.conditional_listing {
@@ -825,15 +1109,35 @@ impl<'p> Scanner<'p> {
                                 matched = true;
                                 let at = push_child(&mut child_set, &mut children, *child)?;
                                 push_back(&mut back, &mut backs, (base[i] + e as u8, at))?;
+                                if needed && layout.decisive >> e & 1 == 1 {
+                                    child_must |= 1 << at;
+                                }
                             }
                         }
                         if !matched && let Some(additional) = r.additional_properties {
                             let at = push_child(&mut child_set, &mut children, additional)?;
                             push_back(&mut back, &mut backs, (base[i] + e as u8, at))?;
+                            if needed && layout.decisive >> e & 1 == 1 {
+                                child_must |= 1 << at;
+                            }
                         }
                     }
                 }
-                let result = self.value(&child_set[..children], depth, None)?;
+                let result = match self.value(&child_set[..children], child_must, depth, None) {
+                    Ok(result) => result,
+                    Err(Stop::Fails) if root.is_some() => {
+                        // The guessed variant fails; whether that is the verdict depends on
+                        // which variant the root's members mark. The scan stopped inside this
+                        // member's value: skip to its end.
+                        if let Some((_, facts)) = root.as_mut() {
+                            facts.failed = 1;
+                        }
+                        root_failed = true;
+                        self.close(self.fails_depth - depth)?;
+                        0
+                    }
+                    Err(stop) => return Err(stop),
+                };
                 for &(g, at) in &back[..backs] {
                     if result >> at & 1 == 1 {
                         *fail |= 1 << g;
@@ -867,7 +1171,14 @@ impl<'p> Scanner<'p> {
         Ok(())
     }
 
-    fn array(&mut self, set: &[Id], base: &[u8], depth: usize, fail: &mut u64) -> Step<()> {
+    fn array(
+        &mut self,
+        set: &[Id],
+        must: u32,
+        base: &[u8],
+        depth: usize,
+        fail: &mut u64,
+    ) -> Step<()> {
         if depth > self.max_depth {
             return Err(Stop::Invalid);
         }
@@ -886,15 +1197,20 @@ impl<'p> Scanner<'p> {
         } else {
             loop {
                 let mut children = 0usize;
+                let mut child_must = 0u32;
                 back.clear();
                 for i in 0..set.len() {
-                    let entries = self.plan.layouts[set[i] as usize].entries.len();
-                    for e in 0..entries {
+                    let layout = &self.plan.layouts[set[i] as usize];
+                    let needed = must >> i & 1 == 1;
+                    for e in 0..layout.entries.len() {
                         let r = self.rules(set, i, e);
                         let g = base[i] + e as u8;
                         if let Some(&child) = r.prefix_items.get(count).or(r.items.as_ref()) {
                             let at = push_child(&mut child_set, &mut children, child)?;
                             back.push((g, at, false));
+                            if needed && layout.decisive >> e & 1 == 1 {
+                                child_must |= 1 << at;
+                            }
                         }
                         if let Some(child) = r.contains {
                             let at = push_child(&mut child_set, &mut children, child)?;
@@ -905,7 +1221,7 @@ impl<'p> Scanner<'p> {
                         }
                     }
                 }
-                let result = self.value(&child_set[..children], depth, None)?;
+                let result = self.value(&child_set[..children], child_must, depth, None)?;
                 for &(g, at, counts) in &back {
                     let failed = result >> at & 1 == 1;
                     if counts {
@@ -946,10 +1262,52 @@ impl<'p> Scanner<'p> {
         Ok(())
     }
 
-    /// A string at `"`: checked for control characters, escapes and surrogate pairs.
+    /// Skips to just after the end of the `levels` innermost open containers. Only the root's
+    /// member names matter after a failure (a wrong guess is scanned again in full, and a syntax
+    /// error makes the payload invalid either way), so brackets are counted, strings read.
+    fn close(&mut self, levels: usize) -> Step<()> {
+        let mut open = levels;
+        while open > 0 {
+            match self.byte()? {
+                b'"' => {
+                    self.string()?;
+                }
+                b'{' | b'[' => {
+                    open += 1;
+                    self.pos += 1;
+                }
+                b'}' | b']' => {
+                    open -= 1;
+                    self.pos += 1;
+                }
+                _ => self.pos += 1,
+            }
+        }
+        Ok(())
+    }
+
+    /// A string at `"`: checked for control characters, escapes and surrogate pairs. A plain
+    /// run up to the closing quote (most strings) is read inline; anything else out of line.
+    #[inline(always)]
     fn string(&mut self) -> Step<Raw> {
-        self.pos += 1;
-        let start = self.pos;
+        let start = self.pos + 1;
+        let end = start + plain_run(&self.bytes[start..]);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Raw {
+                start,
+                end,
+                escaped: false,
+            });
+        }
+        self.pos = end;
+        self.string_rest(start)
+    }
+
+    /// The rest of a string from `self.pos` on, which starts at `start`: escapes, non-ASCII
+    /// characters, control characters, the end of input.
+    #[inline(never)]
+    fn string_rest(&mut self, start: usize) -> Step<Raw> {
         let mut escaped = false;
         let mut wide = false;
         loop {
@@ -1070,7 +1428,20 @@ impl<'p> Scanner<'p> {
 /// comparison of a member name.
 #[inline(always)]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    if a.len() != b.len() {
+        return false;
+    }
+    // Eight bytes at a time, then the rest one by one.
+    let mut wide_a = a.chunks_exact(8);
+    let mut wide_b = b.chunks_exact(8);
+    for (x, y) in (&mut wide_a).zip(&mut wide_b) {
+        let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        if word(x) != word(y) {
+            return false;
+        }
+    }
+    let (rest_a, rest_b) = (wide_a.remainder(), wide_b.remainder());
+    rest_a.iter().zip(rest_b).all(|(x, y)| x == y)
 }
 
 /// The variant the full check judges the root as ([`Policy::judge`]); `None` for `no_variant`,
@@ -1228,40 +1599,4 @@ fn decode(raw: &[u8]) -> Option<String> {
         out.push(ch);
     }
     Some(out)
-}
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// High bit set in each byte of `word` that is zero. Borrows can flag bytes above the first
-/// true match, never below it, so the lowest flag is exact — all that is used here.
-#[inline(always)]
-fn zero_bytes(word: u64) -> u64 {
-    word.wrapping_sub(LO) & !word & HI
-}
-
-/// The length of the run at the start of `bytes` with no `"`, `\`, control character or
-/// non-ASCII byte, read eight bytes at a time.
-#[inline(always)]
-fn plain_run(bytes: &[u8]) -> usize {
-    let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let stops = zero_bytes(word ^ (u64::from(b'"') * LO))
-            | zero_bytes(word ^ (u64::from(b'\\') * LO))
-            // Below 0x20: subtracting 0x20 borrows, and the byte's own high bit is clear.
-            | (word.wrapping_sub(0x20 * LO) & !word & HI)
-            | (word & HI);
-        if stops != 0 {
-            return i + (stops.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80 {
-            break;
-        }
-        i += 1;
-    }
-    i
 }
