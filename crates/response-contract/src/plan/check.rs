@@ -858,7 +858,7 @@ impl<'p> Eval<'p, '_> {
             kind: ViolationKind::WriteOnlyMember {
                 name: name.to_owned(),
             },
-            pointer: self.path.as_str().to_owned(),
+            pointer: self.path.render(),
             keyword: Some({
                 let mut at = r.at("properties/");
                 pointer::escape_into(&mut at, name);
@@ -875,9 +875,9 @@ impl<'p> Eval<'p, '_> {
     /// value is not an object (the branches' own types then speak).
     fn discriminated(
         &mut self,
-        node: &Node<'_>,
-        r: &Rules,
-        d: &super::Discriminator,
+        node: &Node<'p>,
+        r: &'p Rules,
+        d: &'p super::Discriminator,
         out: &mut Vec<Pending>,
         listed: &mut Listed<'p>,
     ) -> Option<bool> {
@@ -887,7 +887,7 @@ impl<'p> Eval<'p, '_> {
         let keyword = format!("{}/propertyName", r.at("discriminator"));
         let Some(member) = members.iter().find(|m| *m.key == *d.property) else {
             if self.quiet == 0 {
-                self.path.push_key(&d.property);
+                self.path.push_name(&d.property);
                 let message = format!(
                     "the member `{}` is required: its value names which schema the object is (`discriminator`), and is missing",
                     d.property
@@ -917,7 +917,7 @@ impl<'p> Eval<'p, '_> {
             return Some(self.in_place(node, branch, out, listed));
         }
         if self.quiet == 0 {
-            self.path.push_key(&d.property);
+            self.path.push_name(&d.property);
             let names: Vec<serde_json::Value> = d
                 .mapping
                 .iter()
