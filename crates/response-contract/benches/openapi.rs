@@ -36,7 +36,7 @@ fn routing(c: &mut Criterion) {
         for _ in 0..n {
             match method {
                 "check_only" => {
-                    black_box(api.check(black_box(&route), black_box(JOB_STATUS)));
+                    let _ = black_box(api.check(black_box(&route), black_box(JOB_STATUS)));
                 }
                 "route_and_check" => {
                     let route = api
@@ -47,7 +47,7 @@ fn routing(c: &mut Criterion) {
                             Some("application/json;charset=utf-8"),
                         )
                         .expect("routed");
-                    black_box(api.check(&route, black_box(JOB_STATUS)));
+                    let _ = black_box(api.check(&route, black_box(JOB_STATUS)));
                 }
                 "route_only" => {
                     black_box(
