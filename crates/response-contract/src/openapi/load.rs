@@ -343,6 +343,7 @@ impl Loader {
                     contents.push(Content {
                         media: media_type.as_str().into(),
                         essence: essence(media_type),
+                        json: super::is_json(&essence(media_type)),
                         target,
                     });
                 }

@@ -64,6 +64,8 @@ struct Content {
     media: Arc<str>,
     /// Lower case, without parameters.
     essence: String,
+    /// The essence is a JSON type (or a wildcard admitting JSON).
+    json: bool,
     target: Target,
 }
 
@@ -474,8 +476,8 @@ impl OpenApi {
         content_type: Option<&str>,
     ) -> Result<Route, Unmatched> {
         let d = &*self.inner;
-        let request_path = route::without_query(path);
-        let Some(template) = d.router.find(request_path) else {
+        let (request_path, escaped) = route::without_query(path);
+        let Some(template) = d.router.find(request_path, escaped) else {
             return Err(Unmatched::NoPath {
                 path: request_path.to_owned(),
             });
@@ -588,20 +590,28 @@ impl OpenApi {
         }
         let content = match content_type.map(essence_of) {
             Some(given) => {
-                let kind = &given[..given.bytes().position(|b| b == b'/').unwrap_or(given.len())];
-                let found = response
+                let exact = response
                     .contents
                     .iter()
-                    .find(|c| c.essence.eq_ignore_ascii_case(given))
-                    .or_else(|| {
-                        response.contents.iter().find(|c| {
-                            c.essence
-                                .strip_suffix("/*")
-                                .is_some_and(|k| k != "*" && k.eq_ignore_ascii_case(kind))
-                        })
-                    })
-                    .or_else(|| response.contents.iter().find(|c| c.essence == "*/*"));
-                let json = is_json(given);
+                    .find(|c| c.essence.eq_ignore_ascii_case(given));
+                // An exact match is JSON when the documented type is (known at load).
+                let (found, json) = match exact {
+                    Some(c) => (Some(c), c.json),
+                    None => {
+                        let kind =
+                            &given[..given.bytes().position(|b| b == b'/').unwrap_or(given.len())];
+                        let family = response
+                            .contents
+                            .iter()
+                            .find(|c| {
+                                c.essence
+                                    .strip_suffix("/*")
+                                    .is_some_and(|k| k != "*" && k.eq_ignore_ascii_case(kind))
+                            })
+                            .or_else(|| response.contents.iter().find(|c| c.essence == "*/*"));
+                        (family, is_json(given))
+                    }
+                };
                 match found {
                     Some(c) if json => c,
                     _ if !json => {

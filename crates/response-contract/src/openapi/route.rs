@@ -26,11 +26,17 @@ pub(crate) struct Router {
     root: Node,
 }
 
-/// A path without its query string or fragment.
-pub(crate) fn without_query(path: &str) -> &str {
-    match memchr::memchr2(b'?', b'#', path.as_bytes()) {
-        Some(end) => &path[..end],
-        None => path,
+/// A path without its query string or fragment, and whether what is left has `%` escapes: one
+/// pass over the bytes (the router's hot path).
+pub(crate) fn without_query(path: &str) -> (&str, bool) {
+    let bytes = path.as_bytes();
+    match memchr::memchr3(b'?', b'#', b'%', bytes) {
+        None => (path, false),
+        Some(at) if bytes[at] != b'%' => (&path[..at], false),
+        Some(at) => match memchr::memchr2(b'?', b'#', &bytes[at..]) {
+            Some(end) => (&path[..at + end], true),
+            None => (path, true),
+        },
     }
 }
 
@@ -197,11 +203,11 @@ impl Router {
         }
     }
 
-    /// The template a request path (without its query) is an instance of, under the longest
-    /// server base path that it starts with (a description without servers is served from
-    /// `/`). No allocation unless a segment has `%` escapes.
-    pub(crate) fn find(&self, path: &str) -> Option<usize> {
-        let escaped = memchr::memchr(b'%', path.as_bytes()).is_some();
+    /// The template a request path (without its query; `escaped`: with `%` escapes, as
+    /// [`without_query`] tells) is an instance of, under the longest server base path that it
+    /// starts with (a description without servers is served from `/`). No allocation unless a
+    /// segment has `%` escapes.
+    pub(crate) fn find(&self, path: &str, escaped: bool) -> Option<usize> {
         if self.bases.is_empty() {
             return descend(&self.root, segments(path), escaped);
         }
@@ -255,34 +261,77 @@ mod tests {
     #[test]
     fn a_literal_segment_wins_over_a_templated_one() {
         let r = router(&["/pets/{petId}", "/pets/mine"], &[]);
-        assert_eq!(r.find("/pets/mine"), Some(1));
-        assert_eq!(r.find("/pets/42"), Some(0));
-        assert_eq!(r.find("/pets"), None);
-        assert_eq!(r.find("/pets/42/x"), None);
+        assert_eq!(
+            r.find(without_query("/pets/mine").0, without_query("/pets/mine").1),
+            Some(1)
+        );
+        assert_eq!(
+            r.find(without_query("/pets/42").0, without_query("/pets/42").1),
+            Some(0)
+        );
+        assert_eq!(
+            r.find(without_query("/pets").0, without_query("/pets").1),
+            None
+        );
+        assert_eq!(
+            r.find(without_query("/pets/42/x").0, without_query("/pets/42/x").1),
+            None
+        );
     }
 
     #[test]
     fn server_base_paths_are_stripped_and_queries_ignored() {
         let r = router(&["/pets/{petId}"], &["/v2"]);
-        assert_eq!(r.find(without_query("/v2/pets/1?token=secret")), Some(0));
-        assert_eq!(r.find("/pets/1"), None);
-        assert_eq!(r.find("/v3/pets/1"), None);
+        let (path, escaped) = without_query("/v2/pets/1?token=secret");
+        assert_eq!(r.find(path, escaped), Some(0));
+        assert_eq!(
+            r.find(without_query("/pets/1").0, without_query("/pets/1").1),
+            None
+        );
+        assert_eq!(
+            r.find(without_query("/v3/pets/1").0, without_query("/v3/pets/1").1),
+            None
+        );
         let r = router(&["/pets/{petId}"], &["/v2", ""]);
-        assert_eq!(r.find("/pets/1"), Some(0));
+        assert_eq!(
+            r.find(without_query("/pets/1").0, without_query("/pets/1").1),
+            Some(0)
+        );
     }
 
     #[test]
     fn backtracking_finds_a_templated_match_behind_a_literal_dead_end() {
         let r = router(&["/a/b/c", "/a/{x}/d"], &[]);
-        assert_eq!(r.find("/a/b/d"), Some(1));
+        assert_eq!(
+            r.find(without_query("/a/b/d").0, without_query("/a/b/d").1),
+            Some(1)
+        );
     }
 
     #[test]
     fn mixed_segments_match_text_around_parameters() {
         let r = router(&["/files/{name}.json", "/files/{name}"], &[]);
-        assert_eq!(r.find("/files/a.json"), Some(0));
-        assert_eq!(r.find("/files/a.yaml"), Some(1));
-        assert_eq!(r.find("/files/.json"), Some(1));
+        assert_eq!(
+            r.find(
+                without_query("/files/a.json").0,
+                without_query("/files/a.json").1
+            ),
+            Some(0)
+        );
+        assert_eq!(
+            r.find(
+                without_query("/files/a.yaml").0,
+                without_query("/files/a.yaml").1
+            ),
+            Some(1)
+        );
+        assert_eq!(
+            r.find(
+                without_query("/files/.json").0,
+                without_query("/files/.json").1
+            ),
+            Some(1)
+        );
     }
 
     #[test]
