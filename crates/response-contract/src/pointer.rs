@@ -48,6 +48,13 @@ pub(crate) fn escape_into(out: &mut String, segment: &str) {
     }
 }
 
+/// `segment` escaped per RFC 6901 (see [`escape_into`]).
+pub(crate) fn escape(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    escape_into(&mut out, segment);
+    out
+}
+
 /// `parent` + `/` + escaped `key`.
 pub(crate) fn child(parent: &str, key: &str) -> String {
     let mut out = String::with_capacity(parent.len() + key.len() + 1);

@@ -27,6 +27,7 @@ pub use crate::error::Problem;
 use crate::options::{Expect, Limits};
 use crate::plan::compile;
 use crate::plan::{Id, Plan, check};
+pub(crate) use crate::pointer::escape;
 use crate::report::{Endpoint, Location, Operation, Report, Severity, Violation, ViolationKind};
 use source::Source;
 
@@ -333,10 +334,6 @@ fn is_json(essence: &str) -> bool {
         e.len() >= suffix.len() && e[e.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
     };
     ends(b"/json") || ends(b"+json") || e == b"*/*" || e.eq_ignore_ascii_case(b"application/*")
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// Resolves a `$ref` written in `from` to the source and JSON Pointer it names.

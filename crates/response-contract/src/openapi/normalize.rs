@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use super::source::Source;
 use super::{Problem, Version, resolve_ref};
+use crate::pointer::escape;
 
 // Keywords whose value is a schema, an array of schemas, or an object of schemas: the
 // compiler's, so that a schema walked here is one the compiler reads.
@@ -22,10 +23,6 @@ pub(crate) const DIALECTS: &[&str] = &[
     "https://spec.openapis.org/oas/3.1/dialect/base",
     "https://spec.openapis.org/oas/3.1/dialect/2024-10-25",
 ];
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
 
 /// Walks every schema reachable from `roots` (source, pointer): rewrites 3.0 schemas, checks a
 /// 3.1 schema's `$schema`, and returns, per source, the pointers where schema trees start (the

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use crate::pointer::escape;
 use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -60,10 +61,6 @@ fn size(value: &Value) -> usize {
         Value::Object(map) => 1 + map.values().map(size).sum::<usize>(),
         _ => 1,
     }
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// A plain scalar by the YAML 1.2 core schema.

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::engine;
 use super::number::Bound;
 use super::{Discriminator, DocKind, Document, Id, Plan, Rules, Schema, pattern, types};
+use crate::pointer::escape as escape_segment;
 
 /// Why a set of documents cannot be compiled, in the user's terms.
 #[derive(Debug)]
@@ -232,10 +233,6 @@ pub(crate) fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-fn escape_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// The value at a JSON Pointer.
