@@ -168,7 +168,14 @@ pub(crate) fn decode_string(raw: &[u8], start: Location) -> Result<(Vec<u8>, Pos
     let mut out = Vec::with_capacity(raw.len());
     let mut exceptions = Vec::new();
     let mut i = 0;
-    while let Some(k) = memchr::memchr(b'\\', &raw[i..]) {
+    // The runs between escapes are short in JSON written into a string (every quote is escaped):
+    // a few bytes are looked at before memchr is asked.
+    while let Some(k) = raw[i..]
+        .iter()
+        .take(16)
+        .position(|&b| b == b'\\')
+        .or_else(|| memchr::memchr(b'\\', &raw[i..]))
+    {
         out.extend_from_slice(&raw[i..i + k]);
         let at = i + k;
         let escape = raw.get(at + 1).copied().unwrap_or(0);
