@@ -6,8 +6,10 @@
 //! `\b \f \n \r \t`, and `\u00XX` for the other control characters — and their raw length follows
 //! from the decoded character. The map records only the others (`\/`, `\u0041`, `\u00e9`,
 //! surrogate pairs, `\u000a` for a line feed): memory is linear in those, not in the body, and a
-//! body of escaped quotes costs nothing. Columns are computed on the first lookup, once, into
-//! checkpoints every 4 KiB, so a lookup is a binary search and a short walk.
+//! body of escaped quotes costs nothing. For a body over 4 KiB, columns are computed on the first
+//! lookup, once, into checkpoints every 4 KiB, so a lookup is a binary search and a short walk; a
+//! shorter body is walked from its start (no index to build for the one or two findings most
+//! bodies have).
 
 use std::sync::OnceLock;
 
@@ -65,10 +67,20 @@ impl PositionMap {
 
     /// The file position of decoded byte `offset` of `bytes` (the body this map was built with).
     pub(crate) fn locate(&self, bytes: &[u8], offset: usize) -> Location {
-        let index = self.index.get_or_init(|| self.build(bytes));
         let offset = offset.min(bytes.len());
-        let at = index.partition_point(|c| c.decoded <= offset) - 1;
-        let mut c = index[at];
+        let mut c = if bytes.len() <= CHECKPOINT_EVERY {
+            // The index of a body this short has only its start: walking from there is what a
+            // lookup through it would do, without building it (most bodies are this short).
+            Checkpoint {
+                decoded: 0,
+                raw: 0,
+                chars: 0,
+                exception: 0,
+            }
+        } else {
+            let index = self.index.get_or_init(|| self.build(bytes));
+            index[index.partition_point(|c| c.decoded <= offset) - 1]
+        };
         while c.decoded < offset {
             let next = self.step(bytes, c);
             if next.decoded > offset {
@@ -156,7 +168,14 @@ pub(crate) fn decode_string(raw: &[u8], start: Location) -> Result<(Vec<u8>, Pos
     let mut out = Vec::with_capacity(raw.len());
     let mut exceptions = Vec::new();
     let mut i = 0;
-    while let Some(k) = memchr::memchr(b'\\', &raw[i..]) {
+    // The runs between escapes are short in JSON written into a string (every quote is escaped):
+    // a few bytes are looked at before memchr is asked.
+    while let Some(k) = raw[i..]
+        .iter()
+        .take(16)
+        .position(|&b| b == b'\\')
+        .or_else(|| memchr::memchr(b'\\', &raw[i..]))
+    {
         out.extend_from_slice(&raw[i..i + k]);
         let at = i + k;
         let escape = raw.get(at + 1).copied().unwrap_or(0);

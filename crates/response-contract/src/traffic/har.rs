@@ -439,8 +439,19 @@ impl<R: Read> HarReader<R> {
         self.move_to(self.pos);
         let at = self.loc;
         let index = self.index;
-        if let Some(exchange) = self.entry_in_buffer(index, at) {
-            return Ok(exchange);
+        match self.entry_in_buffer(index, at) {
+            Ok(exchange) => return Ok(exchange),
+            // Cut by the end of what was read (about one entry in every read): read once more
+            // and parse again, rather than scan it and then parse it. Once only, so that a
+            // large entry is not parsed again at every read.
+            Err(true) if !self.eof && self.end - self.pos <= self.max_entry => {
+                if self.fill(self.pos)?.1
+                    && let Ok(exchange) = self.entry_in_buffer(index, at)
+                {
+                    return Ok(exchange);
+                }
+            }
+            Err(_) => {}
         }
         match self.scan_value(true)? {
             Scan::Complete { start, end } => {
@@ -475,20 +486,25 @@ impl<R: Read> HarReader<R> {
 
 impl<R> HarReader<R> {
     /// The fast path: an entry whole in the buffer, found and parsed in one pass by serde_json
-    /// (no scan first). `None` when it is not whole there, is not well-formed, or is over the
-    /// limit: the scanning path then finds its end and tells which.
-    fn entry_in_buffer(&mut self, index: u64, at: Location) -> Option<Exchange> {
+    /// (no scan first). `Err` when it is not whole there (`Err(true)`: the bytes read end
+    /// inside it), is not well-formed, or is over the limit: the scanning path then finds its
+    /// end and tells which.
+    fn entry_in_buffer(&mut self, index: u64, at: Location) -> Result<Exchange, bool> {
         let start = self.pos;
         let bytes = &self.buf[start..self.end];
         if bytes.first() != Some(&b'{') {
-            return None;
+            return Err(false);
         }
         let mut stream =
             serde_json::Deserializer::from_slice(bytes).into_iter::<Loose<HarEntry<'_>>>();
-        let entry = stream.next()?.ok()?;
+        let entry = match stream.next() {
+            Some(Ok(entry)) => entry,
+            Some(Err(e)) => return Err(e.is_eof()),
+            None => return Err(false),
+        };
         let len = stream.byte_offset();
         if len > self.max_entry {
-            return None;
+            return Err(false);
         }
         let (cur, loc) = (&mut self.cur, &mut self.loc);
         let buf = &self.buf;
@@ -503,7 +519,7 @@ impl<R> HarReader<R> {
         let exchange = har_exchange_of(index, at, entry, bytes, &mut locate);
         self.index += 1;
         self.pos = start + len;
-        Some(exchange)
+        Ok(exchange)
     }
 }
 
