@@ -1,6 +1,6 @@
 #!/bin/sh
 # Minimizes a target's working corpus and refreshes its small committed corpus.
-#   fuzz/minimize.sh <validate|json_lines|schema>
+#   fuzz/minimize.sh <validate|json_lines|schema|openapi|traffic>
 # 1. `cargo fuzz cmin` on fuzz/corpus-full/<target>/ (keeps every input that adds a feature,
 #    counting libFuzzer's hit-count buckets): the working corpus for the next run.
 # 2. The committed corpus fuzz/corpus/<target>/ = its named seeds (seed-*) + inputs of the working
@@ -9,7 +9,7 @@
 #    1 MB in all.
 set -eu
 cd "$(dirname "$0")"
-target=${1:?usage: minimize.sh <validate|json_lines|schema>}
+target=${1:?usage: minimize.sh <validate|json_lines|schema|openapi|traffic>}
 bin=target/x86_64-unknown-linux-gnu/release/$target
 echo "before cmin: $(ls "corpus-full/$target" | wc -l) files, $(cat corpus-full/"$target"/* | wc -c) bytes"
 RUSTC_BOOTSTRAP=1 cargo fuzz cmin -O "$target" "corpus-full/$target" -- -rss_limit_mb=2048 -timeout=10

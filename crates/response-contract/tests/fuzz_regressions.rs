@@ -36,7 +36,7 @@ use response_contract::{
 /// Findings reported to the library owner and not fixed yet: the invariants named here are
 /// checked only when the environment variable `FUZZ_ENFORCE_OPEN` is set (the ignored test sets
 /// it for itself). See `fuzz/README.md` for each one's reproducer.
-pub const OPEN: &[&str] = &[];
+pub const OPEN: &[&str] = &["openapi-problem-located", "traffic-one-line-messages"];
 
 fn enforce(finding: &str) -> bool {
     use std::sync::OnceLock;
@@ -122,7 +122,12 @@ pub fn check_report_in(frame: &Frame<'_>, report: &Report, limits: &Limits, what
             v.pointer,
             v.message
         );
-        if enforce("one-line-messages") {
+        let one_line = if frame.entry_messages && v.message.starts_with("(entry): ") {
+            "traffic-one-line-messages"
+        } else {
+            "one-line-messages"
+        };
+        if enforce(one_line) {
             assert!(
                 !v.message
                     .chars()
@@ -1042,10 +1047,12 @@ pub fn check_openapi(data: &[u8]) {
     let api = match OpenApi::from_source(description, "fuzz.yaml") {
         Ok(api) => api,
         Err(Error::Description(problem)) => {
-            assert!(
-                problem.line >= 1 && problem.column >= 1,
-                "a refused description's problem is not located: {problem:?}"
-            );
+            if enforce("openapi-problem-located") {
+                assert!(
+                    problem.line >= 1 && problem.column >= 1,
+                    "a refused description's problem is not located: {problem:?}"
+                );
+            }
             assert_eq!(problem.file, "fuzz.yaml", "{problem:?}");
             let _ = problem.to_string();
             return;
@@ -1055,7 +1062,7 @@ pub fn check_openapi(data: &[u8]) {
     let _ = format!("{api:?}");
     for problem in api.problems() {
         assert!(
-            problem.line >= 1 && problem.column >= 1,
+            !enforce("openapi-problem-located") || (problem.line >= 1 && problem.column >= 1),
             "a problem of the description is not located: {problem:?}"
         );
         let _ = problem.to_string();
@@ -1276,7 +1283,14 @@ pub fn check_traffic(data: &[u8]) {
         let what = format!("entry {}", exchange.index);
         assert_eq!(exchange.index, next, "exchanges out of order");
         next += 1;
-        let _ = format!("{exchange} {exchange:?}");
+        let heading = format!("{exchange}");
+        let _ = format!("{exchange:?}");
+        if enforce("traffic-one-line-messages") {
+            assert!(
+                one_line_text(&heading),
+                "{what}: the exchange's heading is not one line: {heading:?}"
+            );
+        }
         check_har_location(data, exchange.at, &what);
         if let Some(status) = exchange.status {
             assert!((100..=599).contains(&status), "{what}: status {status}");
@@ -1650,6 +1664,50 @@ mod findings {
         assert_eq!(lines[0].kind, LineKind::Oversized { len: 10 });
     }
 
+    /// `openapi-problem-located`: a JSON description that serde_json refuses at a line end (a
+    /// raw newline in a string, say) is refused with column 0: the loader passes serde_json's
+    /// `column()` on, which is 0 when the error is at the `\n` itself. Found by the `openapi`
+    /// fuzzer on its `seed-bms` input within 40 runs.
+    #[test]
+    #[ignore = "open fuzzing finding openapi-problem-located, see fuzz/README.md"]
+    fn a_refused_description_is_located_at_a_column_of_at_least_1() {
+        for text in [&b"{\"openapi\": \"3.1.0\n\"}"[..], b"{\"openapi\": \n"] {
+            match OpenApi::from_source(text, "api.json") {
+                Err(Error::Description(problem)) => assert!(
+                    problem.line >= 1 && problem.column >= 1,
+                    "{}: {problem:?}",
+                    String::from_utf8_lossy(text)
+                ),
+                other => panic!("refused with a Description problem, not {other:?}"),
+            }
+        }
+    }
+
+    /// `traffic-one-line-messages`: a HAR URL whose path holds a control character (JSON lets
+    /// a recording write `\n` or `\u001b` in the `url` string) keeps it in `Exchange::path`, and
+    /// both the exchange's heading (`Display`, "for a finding's heading") and the unmatched
+    /// finding's message (`(entry): no documented path matches …`) show it raw: a recording can
+    /// forge CI log lines (`::error::`) and terminal escapes, as member names could before
+    /// `one-line-messages` was fixed. Found by the `traffic` fuzzer after about 61,000 runs (a
+    /// `\n` in a URL of `seed-bms-session`).
+    #[test]
+    #[ignore = "open fuzzing finding traffic-one-line-messages, see fuzz/README.md"]
+    fn a_recorded_url_cannot_break_a_finding_line() {
+        let har = br#"{"log": {"entries": [{"request": {"method": "GET", "url": "https://bms.example.com/v1/p1/\n::error::forged\u001b[31m"}, "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{}"}}}]}}"#;
+        let exchange = HarReader::new(&har[..])
+            .next()
+            .expect("an entry")
+            .expect("a readable entry");
+        let checked = traffic::check(&OpenApi::bms(), &exchange, traffic::Options::default());
+        assert_eq!(checked.outcome, Outcome::Unmatched);
+        for shown in [
+            exchange.to_string(),
+            checked.report.violations()[0].message.clone(),
+        ] {
+            assert!(one_line(&shown), "{shown:?}");
+        }
+    }
+
     /// `lines-long-blank`: a line of only whitespace over the line limit is blank when it is
     /// whole in the buffer but oversized (an error) when streamed past, so the same input gives
     /// another verdict depending on where read boundaries fall.
@@ -1729,7 +1787,7 @@ mod traffic_secrets {
  ]}, "SeCrEt-after": 1}
 "#;
 
-    fn everything_shown(har: &[u8], reader: impl Read) -> String {
+    fn everything_shown(reader: impl Read) -> String {
         let api = OpenApi::bms();
         let mut shown = String::new();
         for item in HarReader::new(reader) {
@@ -1750,31 +1808,27 @@ mod traffic_secrets {
                 Err(e) => shown.push_str(&format!("{e}\n{e:?}\n")),
             }
         }
-        let _ = har;
         shown
     }
 
     fn assert_no_secret(name: &str, har: &[u8]) {
-        let whole = everything_shown(har, har);
+        let whole = everything_shown(har);
         assert!(
             !whole.contains(SECRET),
             "{name}: a secret is shown:\n{whole}"
         );
         for chunk in [1, 3, 7] {
-            let pieces = everything_shown(
-                har,
-                Trickle {
-                    data: har,
-                    chunk,
-                    interrupt: false,
-                    calls: 0,
-                },
-            );
+            let pieces = everything_shown(Trickle {
+                data: har,
+                chunk,
+                interrupt: false,
+                calls: 0,
+            });
             assert_eq!(pieces, whole, "{name}: read {chunk} bytes at a time");
         }
         // Cuts of the file (the recorder killed mid-write): about 300 of them.
         for cut in (0..har.len()).step_by(har.len() / 300 + 1) {
-            let shown = everything_shown(&har[..cut], &har[..cut]);
+            let shown = everything_shown(&har[..cut]);
             assert!(
                 !shown.contains(SECRET),
                 "{name} cut at {cut}: a secret is shown:\n{shown}"
