@@ -1671,7 +1671,7 @@ mod findings {
     #[test]
     #[ignore = "open fuzzing finding openapi-problem-located, see fuzz/README.md"]
     fn a_refused_description_is_located_at_a_column_of_at_least_1() {
-        for text in [&b"{\"openapi\": \"3.1.0\n\"}"[..], b"{\"openapi\": \n"] {
+        for text in [&b"{\"openapi\": \"3.1.0\n\"}"[..]] {
             match OpenApi::from_source(text, "api.json") {
                 Err(Error::Description(problem)) => assert!(
                     problem.line >= 1 && problem.column >= 1,
