@@ -12,6 +12,10 @@
 //! - `schema`: the schema document, one `0xFF` byte (never part of a JSON document, which is
 //!   UTF-8), then the payload; without a `0xFF` the whole input is the schema and the payload is
 //!   empty.
+//! - `openapi`: an OpenAPI description (JSON or YAML), optionally one `0xFF` byte and a payload
+//!   that every routed response is checked with (see [`check_openapi`]).
+//! - `traffic`: a HAR file, read whole and through a reader that returns 1–7 bytes per read (the
+//!   first byte chooses how many; see [`check_traffic`]).
 //!
 //! Invariants that the library is known to break are listed in [`OPEN`]: the fuzz targets and the
 //! replay test skip them (so fuzzing can go on finding other bugs), and the `#[ignore]`d test
@@ -23,15 +27,16 @@
 use std::io::{self, Read};
 
 use response_contract::lines::{Batches, LineKind};
+use response_contract::traffic::{self, Body, EntryProblem, Exchange, HarReader, Outcome};
 use response_contract::{
-    Expect, Limit, Limits, Location, Report, Schema, Severity, Validator, Variant, Violation,
-    ViolationKind,
+    Error, Expect, Limit, Limits, Location, OpenApi, Report, Schema, Severity, Validator, Variant,
+    Violation, ViolationKind,
 };
 
 /// Findings reported to the library owner and not fixed yet: the invariants named here are
 /// checked only when the environment variable `FUZZ_ENFORCE_OPEN` is set (the ignored test sets
 /// it for itself). See `fuzz/README.md` for each one's reproducer.
-pub const OPEN: &[&str] = &[];
+pub const OPEN: &[&str] = &["openapi-problem-located", "traffic-one-line-messages"];
 
 fn enforce(finding: &str) -> bool {
     use std::sync::OnceLock;
@@ -52,6 +57,32 @@ std::thread_local! {
 
 /// What every report must satisfy, whichever check made it.
 pub fn check_report(data: &[u8], report: &Report, limits: &Limits, what: &str) {
+    let locate = |offset| Location::of_offset(data, offset);
+    let frame = Frame {
+        len: data.len(),
+        locate: &locate,
+        entry_messages: false,
+        collapsed: false,
+    };
+    check_report_in(&frame, report, limits, what);
+}
+
+/// What a report's locations point into: the payload itself, or (for recorded traffic) the file
+/// the payload was recorded in.
+pub struct Frame<'a> {
+    /// The length of what locations point into.
+    pub len: usize,
+    /// The line and column of an offset there.
+    pub locate: &'a dyn Fn(usize) -> Location,
+    /// Whether `(entry): …` messages (an exchange that was not checked, and why) may appear.
+    pub entry_messages: bool,
+    /// Whether every position of the payload maps to one point (a base64 body, located at its
+    /// string): a duplicate's first copy is then at, not before, it.
+    pub collapsed: bool,
+}
+
+/// [`check_report`] with the locations in `frame`.
+pub fn check_report_in(frame: &Frame<'_>, report: &Report, limits: &Limits, what: &str) {
     let violations = report.violations();
     let capped = violations.len() == limits.violations() + 1;
     assert!(
@@ -63,17 +94,17 @@ pub fn check_report(data: &[u8], report: &Report, limits: &Limits, what: &str) {
     for (i, v) in violations.iter().enumerate() {
         let loc = v.location;
         assert!(
-            loc.offset <= data.len(),
+            loc.offset <= frame.len,
             "{what}: violation {i} at offset {} of a {}-byte payload: {v:#}",
             loc.offset,
-            data.len()
+            frame.len
         );
         assert!(
             loc.line >= 1 && loc.column >= 1,
             "{what}: violation {i} at {loc:?}: {v:#}"
         );
         assert_eq!(
-            Location::of_offset(data, loc.offset),
+            (frame.locate)(loc.offset),
             loc,
             "{what}: violation {i}'s line and column do not match its offset: {v:#}"
         );
@@ -83,12 +114,20 @@ pub fn check_report(data: &[u8], report: &Report, limits: &Limits, what: &str) {
             v.pointer
         );
         assert!(
-            detail(v).is_some(),
+            detail(v).is_some()
+                || (frame.entry_messages
+                    && v.pointer.is_empty()
+                    && v.message.starts_with("(entry): ")),
             "{what}: violation {i}'s message does not start with its pointer {:?}: {:?}",
             v.pointer,
             v.message
         );
-        if enforce("one-line-messages") {
+        let one_line = if frame.entry_messages && v.message.starts_with("(entry): ") {
+            "traffic-one-line-messages"
+        } else {
+            "one-line-messages"
+        };
+        if enforce(one_line) {
             assert!(
                 !v.message
                     .chars()
@@ -107,14 +146,10 @@ pub fn check_report(data: &[u8], report: &Report, limits: &Limits, what: &str) {
         );
         if let ViolationKind::DuplicateMember { first, .. } = &v.kind {
             assert!(
-                first.offset < loc.offset,
+                first.offset < loc.offset || (frame.collapsed && first.offset == loc.offset),
                 "{what}: duplicate's first copy is not before it: {v:#}"
             );
-            assert_eq!(
-                Location::of_offset(data, first.offset),
-                *first,
-                "{what}: {v:#}"
-            );
+            assert_eq!((frame.locate)(first.offset), *first, "{what}: {v:#}");
         }
         if let ViolationKind::LimitExceeded {
             limit: Limit::Violations,
@@ -948,6 +983,468 @@ fn engine_for(document: &[u8]) -> Option<jsonschema::Validator> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// openapi
+// ---------------------------------------------------------------------------------------------
+
+/// The statuses every operation of a fuzzed description is routed with.
+pub const OPENAPI_STATUSES: [u16; 5] = [200, 201, 204, 404, 500];
+
+/// At most this many operations of one description are routed (a fuzzed description can list
+/// thousands; the first ones are enough to drive routing and checking).
+const OPENAPI_MAX_OPERATIONS: usize = 64;
+
+/// A request path for a path template: each `{x}` replaced by `x1` (an unclosed `{` is kept).
+pub fn concrete_path(template: &str) -> String {
+    let mut out = String::with_capacity(template.len() + 8);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => {
+                out.push_str(&rest[open + 1..open + close]);
+                out.push('1');
+                rest = &rest[open + close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Base paths a request may carry before its template: `""`, and the paths of the absolute URLs
+/// the description names (its servers', found by a crude scan: the loader does not expose them,
+/// and without the base path no request of a description with servers routes).
+pub fn base_paths(description: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(description);
+    let mut bases = vec![String::new()];
+    for (at, _) in text.match_indices("://") {
+        let url: String = text[at + 3..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !"'\",}]#?".contains(*c))
+            .collect();
+        let base = url
+            .find('/')
+            .map_or("", |i| &url[i..])
+            .trim_end_matches('/');
+        if !bases.iter().any(|b| b == base) {
+            bases.push(base.to_owned());
+        }
+        if bases.len() == 4 {
+            break;
+        }
+    }
+    bases
+}
+
+/// The `openapi` target: the description loads or is refused with a located problem; every
+/// route of the first operations for a few statuses checks the payload with a sound report.
+pub fn check_openapi(data: &[u8]) {
+    let (description, payload) = split_schema(data);
+    let api = match OpenApi::from_source(description, "fuzz.yaml") {
+        Ok(api) => api,
+        Err(Error::Description(problem)) => {
+            if enforce("openapi-problem-located") {
+                assert!(
+                    problem.line >= 1 && problem.column >= 1,
+                    "a refused description's problem is not located: {problem:?}"
+                );
+            }
+            assert_eq!(problem.file, "fuzz.yaml", "{problem:?}");
+            let _ = problem.to_string();
+            return;
+        }
+        Err(other) => panic!("from_source failed with another error than Description: {other:?}"),
+    };
+    let _ = format!("{api:?}");
+    for problem in api.problems() {
+        assert!(
+            !enforce("openapi-problem-located") || (problem.line >= 1 && problem.column >= 1),
+            "a problem of the description is not located: {problem:?}"
+        );
+        let _ = problem.to_string();
+    }
+    let operations: Vec<_> = api
+        .operations()
+        .take(OPENAPI_MAX_OPERATIONS)
+        .map(|(op, _)| std::sync::Arc::clone(op))
+        .collect();
+    let keys_of = |op: &response_contract::Operation| -> Option<Vec<String>> {
+        api.operations()
+            .find(|(o, _)| ***o == *op)
+            .map(|(_, keys)| keys.into_iter().map(str::to_owned).collect())
+    };
+    let bases = base_paths(description);
+    for op in &operations {
+        let concrete = concrete_path(&op.path);
+        for status in OPENAPI_STATUSES {
+            // The first base path under which the request routes (or the last refusal).
+            let mut by_path = api.route(&op.method, &concrete, status, None);
+            for base in &bases[1..] {
+                if by_path.is_ok() {
+                    break;
+                }
+                by_path = api.route(&op.method, &format!("{base}{concrete}"), status, None);
+            }
+            let path = &concrete;
+            let by_id = op
+                .operation_id
+                .as_deref()
+                .map(|id| (id, api.route_operation(id, status, None)));
+            if let Err(unmatched) = &by_path {
+                let _ = unmatched.to_string();
+            }
+            if let Some((id, Err(unmatched))) = &by_id {
+                assert!(
+                    !matches!(
+                        unmatched,
+                        response_contract::Unmatched::NoOperationId { .. }
+                    ),
+                    "route_operation does not know the listed operationId {id:?}: {unmatched}"
+                );
+                let _ = unmatched.to_string();
+            }
+            if let Ok(route) = &by_path {
+                let endpoint = route.endpoint();
+                assert!(
+                    endpoint.operation().method.eq_ignore_ascii_case(&op.method),
+                    "{} {path} routed to {}",
+                    op.method,
+                    endpoint.operation()
+                );
+                let documented = keys_of(endpoint.operation())
+                    .expect("route() returned an operation operations() does not list");
+                check_openapi_route(&api, route, status, &documented, payload, "route");
+            }
+            if let Some((id, Ok(route))) = &by_id {
+                // An operationId used twice is a problem of the description, and the first
+                // operation that uses it is the one routed.
+                let (first, first_keys) = api
+                    .operations()
+                    .find(|(o, _)| o.operation_id.as_deref() == Some(*id))
+                    .map(|(o, k)| {
+                        (
+                            std::sync::Arc::clone(o),
+                            k.into_iter().map(str::to_owned).collect::<Vec<_>>(),
+                        )
+                    })
+                    .expect("the operation itself uses the id");
+                assert_eq!(
+                    route.endpoint().operation(),
+                    &*first,
+                    "route_operation({id:?}) routed to another operation than the first with the id"
+                );
+                if *first != **op {
+                    assert!(
+                        !api.problems().is_empty(),
+                        "the operationId {id:?} is used twice, and no problem says so"
+                    );
+                }
+                check_openapi_route(&api, route, status, &first_keys, payload, "route_operation");
+            }
+        }
+    }
+}
+
+/// One routed response: its endpoint is the one asked for, and the payload's report is sound.
+fn check_openapi_route(
+    api: &OpenApi,
+    route: &response_contract::Route,
+    status: u16,
+    documented: &[String],
+    payload: &[u8],
+    how: &str,
+) {
+    let endpoint = route.endpoint();
+    let what = format!("{how} {} {status}", endpoint.operation());
+    assert_eq!(endpoint.status(), status, "{what}: the endpoint's status");
+    assert!(
+        documented.iter().any(|k| k == endpoint.response()),
+        "{what}: the response key {:?} is not among the documented {documented:?}",
+        endpoint.response()
+    );
+    let report = api.check(route, payload);
+    check_report(payload, &report, &Limits::DEFAULT, &what);
+    assert_eq!(
+        api.is_valid(route, payload),
+        report.is_valid(),
+        "{what}: OpenApi::is_valid disagrees with OpenApi::check: {report:#}"
+    );
+    assert_eq!(
+        report.endpoint(),
+        Some(endpoint),
+        "{what}: the report does not name the routed endpoint"
+    );
+    assert_eq!(
+        report.variant(),
+        None,
+        "{what}: a variant in an OpenAPI report"
+    );
+    assert_eq!(
+        api.check(route, payload),
+        report,
+        "{what}: checked twice, two reports"
+    );
+    let capped = Limits::DEFAULT.max_violations(1);
+    let one = api.clone().limits(capped).check(route, payload);
+    check_report(payload, &one, &capped, &format!("{what} violations 1"));
+    assert_eq!(
+        one.is_valid(),
+        report.is_valid(),
+        "{what}: the violations cap changed the verdict"
+    );
+    let redacted = api.clone().redact(true);
+    check_redacted(
+        &report,
+        &redacted.check(route, payload),
+        &format!("{what} redact"),
+    );
+    assert_eq!(redacted.is_valid(route, payload), report.is_valid());
+}
+
+// ---------------------------------------------------------------------------------------------
+// traffic
+// ---------------------------------------------------------------------------------------------
+
+/// The line and column of `offset` in a HAR file as the reader counts them: as
+/// [`Location::of_offset`], except that a byte-order mark at the start takes no column.
+pub fn har_location(har: &[u8], offset: usize) -> Location {
+    let mut at = Location::of_offset(har, offset);
+    if har.starts_with(b"\xEF\xBB\xBF") && at.line == 1 && at.offset >= 3 {
+        at.column -= 1;
+    }
+    at
+}
+
+/// Everything a HAR reader gives, errors as their `Debug` text (comparable).
+fn read_har<R: Read>(reader: R) -> Vec<Result<Exchange, String>> {
+    let mut har = HarReader::new(reader);
+    let mut items = Vec::new();
+    for item in har.by_ref() {
+        let failed = item.is_err();
+        items.push(item.map_err(|e| {
+            let shown = format!("{e}");
+            assert!(
+                one_line_text(&shown),
+                "a traffic error is not one line: {shown:?}"
+            );
+            format!("{e:?}")
+        }));
+        assert!(items.len() < 1 << 20, "the reader does not end");
+        if failed {
+            break;
+        }
+    }
+    // "At most one error, which ends it": nothing after the end, or after an error.
+    for _ in 0..3 {
+        assert!(
+            har.next().is_none(),
+            "the HAR reader yields more after its end"
+        );
+    }
+    items
+}
+
+fn one_line_text(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+}
+
+/// A location in the HAR file: within it, 1-based, and its line and column those of its offset.
+fn check_har_location(har: &[u8], at: Location, what: &str) {
+    assert!(
+        at.offset <= har.len() && at.line >= 1 && at.column >= 1,
+        "{what}: {at:?} is not in the {}-byte file",
+        har.len()
+    );
+    assert_eq!(
+        har_location(har, at.offset),
+        at,
+        "{what}: the line and column do not match the offset"
+    );
+}
+
+/// The `traffic` target: a HAR file, read whole and in reads of 1–7 bytes (1 + the first byte
+/// mod 7), each exchange checked against the BMS description.
+pub fn check_traffic(data: &[u8]) {
+    let whole = read_har(data);
+    let chunk = 1 + data.first().map_or(0, |b| *b as usize % 7);
+    let pieces = read_har(Trickle {
+        data,
+        chunk,
+        interrupt: false,
+        calls: 0,
+    });
+    assert_eq!(
+        whole, pieces,
+        "the exchanges depend on how the file was read ({chunk} bytes per read)"
+    );
+    let api = OpenApi::bms();
+    let mut next = 0u64;
+    for item in &whole {
+        let exchange = match item {
+            Ok(exchange) => exchange,
+            Err(_) => {
+                // Only the last item (read_har stops there).
+                continue;
+            }
+        };
+        let what = format!("entry {}", exchange.index);
+        assert_eq!(exchange.index, next, "exchanges out of order");
+        next += 1;
+        let heading = format!("{exchange}");
+        let _ = format!("{exchange:?}");
+        if enforce("traffic-one-line-messages") {
+            assert!(
+                one_line_text(&heading),
+                "{what}: the exchange's heading is not one line: {heading:?}"
+            );
+        }
+        check_har_location(data, exchange.at, &what);
+        if let Some(status) = exchange.status {
+            assert!((100..=599).contains(&status), "{what}: status {status}");
+        }
+        for problem in &exchange.problems {
+            assert!(one_line_text(&problem.to_string()), "{what}: {problem:?}");
+            if let EntryProblem::Malformed { at, .. } = problem {
+                check_har_location(data, *at, &format!("{what} malformed"));
+            }
+        }
+        match &exchange.body {
+            Body::Base64 { at, .. } | Body::Undecodable { at, .. } => {
+                check_har_location(data, *at, &format!("{what} body"));
+            }
+            Body::Text { bytes, map } => {
+                check_har_location(data, map.start(), &format!("{what} body start"));
+                assert!(
+                    bytes.len() <= data.len(),
+                    "{what}: a text body longer than the file"
+                );
+            }
+            _ => {}
+        }
+        check_exchange(&api, data, exchange, &what);
+    }
+    let errors = whole.iter().filter(|i| i.is_err()).count();
+    assert!(errors <= 1, "more than one error");
+    assert!(
+        errors == 0 || whole.last().is_some_and(Result::is_err),
+        "an error before the last item"
+    );
+}
+
+/// One exchange checked against `api`: the outcome agrees with its report, the report's
+/// locations point into the HAR file, and a checked body's verdict is the description's own.
+fn check_exchange(api: &OpenApi, har: &[u8], exchange: &Exchange, what: &str) {
+    let checked = traffic::check(api, exchange, traffic::Options::default());
+    let report = &checked.report;
+    let _ = format!("{checked:?}");
+    let routed = report.endpoint().is_some();
+    let body = exchange.body.bytes();
+    match checked.outcome {
+        Outcome::Valid | Outcome::Invalid => {
+            assert!(routed, "{what}: {:?} but not routed", checked.outcome);
+            assert_eq!(
+                checked.outcome == Outcome::Valid,
+                report.is_valid(),
+                "{what}: the outcome {:?} and the report disagree: {report:#}",
+                checked.outcome
+            );
+        }
+        Outcome::Skipped => {
+            assert!(
+                report.violations().is_empty() && !routed,
+                "{what}: skipped with findings: {report:#}"
+            );
+            assert!(
+                checked.skipped.is_some(),
+                "{what}: skipped without a reason"
+            );
+        }
+        Outcome::Unmatched => {
+            assert!(!routed, "{what}: unmatched, but routed");
+            assert_eq!(report.violations().len(), 1, "{what}: {report:#}");
+            assert!(
+                report.is_valid(),
+                "{what}: unmatched is a warning by default"
+            );
+        }
+        Outcome::Unrecorded => {
+            assert!(routed, "{what}: unrecorded, but not routed");
+            assert!(
+                matches!(exchange.body, Body::Unrecorded(_)),
+                "{what}: unrecorded with a body {:?}",
+                exchange.body
+            );
+            assert_eq!(report.violations().len(), 1, "{what}: {report:#}");
+            assert!(report.is_valid(), "{what}: unrecorded is a warning");
+        }
+        Outcome::Unreadable => {
+            assert!(!report.is_valid(), "{what}: unreadable, but valid");
+            assert_eq!(report.violations().len(), 1, "{what}: {report:#}");
+        }
+        other => panic!("{what}: an outcome this replay does not know: {other:?}"),
+    }
+    if checked.outcome != Outcome::Skipped {
+        assert!(
+            checked.skipped.is_none(),
+            "{what}: a skip reason, not skipped"
+        );
+        if checked.outcome != Outcome::Valid {
+            assert!(
+                !report.violations().is_empty(),
+                "{what}: {:?} without a finding",
+                checked.outcome
+            );
+        }
+    }
+    let locate = |offset| har_location(har, offset);
+    let frame = Frame {
+        len: har.len(),
+        locate: &locate,
+        entry_messages: true,
+        collapsed: !matches!(exchange.body, Body::Text { .. }),
+    };
+    check_report_in(&frame, report, &Limits::DEFAULT, what);
+    let (Outcome::Valid | Outcome::Invalid) = checked.outcome else {
+        return;
+    };
+    // The body's own check, located in the body: the same findings, mapped into the file.
+    let (Some(method), Some(path), Some(status)) = (
+        exchange.method.as_deref(),
+        exchange.path.as_deref(),
+        exchange.status,
+    ) else {
+        panic!("{what}: checked without a method, path and status");
+    };
+    let route = api
+        .route(method, path, status, exchange.media_type.as_deref())
+        .unwrap_or_else(|e| panic!("{what}: checked, but it does not route: {e}"));
+    assert_eq!(report.endpoint(), Some(route.endpoint()), "{what}");
+    let body = body.unwrap_or_default();
+    let own = api.check(&route, body);
+    check_report(body, &own, &Limits::DEFAULT, &format!("{what} body"));
+    assert_eq!(api.is_valid(&route, body), report.is_valid(), "{what}");
+    assert_eq!(own.violations().len(), report.violations().len(), "{what}");
+    for (in_body, in_file) in own.violations().iter().zip(report.violations()) {
+        assert_eq!(
+            exchange.locate(in_body.location),
+            in_file.location,
+            "{what}: a finding is not mapped into the file"
+        );
+        assert_eq!(
+            (&in_body.kind.code(), &in_body.pointer, &in_body.message),
+            (&in_file.kind.code(), &in_file.pointer, &in_file.message),
+            "{what}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Replay
 // ---------------------------------------------------------------------------------------------
 
@@ -958,10 +1455,12 @@ mod replay {
     /// A fuzz target's invariant check.
     type Check = fn(&[u8]);
 
-    const TARGETS: [(&str, Check); 3] = [
+    const TARGETS: [(&str, Check); 5] = [
         ("validate", super::check_validate),
         ("json_lines", super::check_json_lines),
         ("schema", super::check_schema),
+        ("openapi", super::check_openapi),
+        ("traffic", super::check_traffic),
     ];
 
     fn inputs(target: &str) -> Vec<PathBuf> {
@@ -1018,6 +1517,48 @@ mod replay {
     #[test]
     fn schema_inputs_hold() {
         assert!(replay("schema", TARGETS[2].1) > 0, "no schema corpus");
+    }
+
+    #[test]
+    fn openapi_inputs_hold() {
+        assert!(replay("openapi", TARGETS[3].1) > 0, "no openapi corpus");
+    }
+
+    #[test]
+    fn traffic_inputs_hold() {
+        assert!(replay("traffic", TARGETS[4].1) > 0, "no traffic corpus");
+    }
+
+    /// The `openapi` seeds reach checking: their descriptions load, and their operations route
+    /// by concrete path and by `operationId`.
+    #[test]
+    fn openapi_seeds_route_their_operations() {
+        assert_eq!(super::concrete_path("/a/{b}/c{d}e/{"), "/a/b1/cd1e/{");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/openapi");
+        for seed in ["seed-petstore-3.0", "seed-inventory-3.1", "seed-bms"] {
+            let data = std::fs::read(root.join(seed)).expect("a seed");
+            let (description, _) = super::split_schema(&data);
+            let api = response_contract::OpenApi::from_source(description, "fuzz.yaml")
+                .unwrap_or_else(|e| panic!("{seed}: {e}"));
+            let mut routed = 0;
+            let bases = super::base_paths(description);
+            for (op, _) in api.operations() {
+                let path = super::concrete_path(&op.path);
+                routed += super::OPENAPI_STATUSES
+                    .iter()
+                    .filter(|&&s| {
+                        bases.iter().any(|base| {
+                            api.route(&op.method, &format!("{base}{path}"), s, None)
+                                .is_ok()
+                        })
+                    })
+                    .count();
+                if let Some(id) = &op.operation_id {
+                    assert!(api.route_operation(id, 200, None).is_ok() || routed > 0);
+                }
+            }
+            assert!(routed >= 3, "{seed}: {routed} routes");
+        }
     }
 
     /// libFuzzer never runs an empty input from a corpus directory; this does.
@@ -1136,6 +1677,50 @@ mod findings {
         assert_eq!(lines[0].kind, LineKind::Oversized { len: 10 });
     }
 
+    /// `openapi-problem-located`: a JSON description that serde_json refuses at a line end (a
+    /// raw newline in a string, say) is refused with column 0: the loader passes serde_json's
+    /// `column()` on, which is 0 when the error is at the `\n` itself. Found by the `openapi`
+    /// fuzzer on its `seed-bms` input within 40 runs.
+    #[test]
+    #[ignore = "open fuzzing finding openapi-problem-located, see fuzz/README.md"]
+    fn a_refused_description_is_located_at_a_column_of_at_least_1() {
+        for text in [&b"{\"openapi\": \"3.1.0\n\"}"[..]] {
+            match OpenApi::from_source(text, "api.json") {
+                Err(Error::Description(problem)) => assert!(
+                    problem.line >= 1 && problem.column >= 1,
+                    "{}: {problem:?}",
+                    String::from_utf8_lossy(text)
+                ),
+                other => panic!("refused with a Description problem, not {other:?}"),
+            }
+        }
+    }
+
+    /// `traffic-one-line-messages`: a HAR URL whose path holds a control character (JSON lets
+    /// a recording write `\n` or `\u001b` in the `url` string) keeps it in `Exchange::path`, and
+    /// both the exchange's heading (`Display`, "for a finding's heading") and the unmatched
+    /// finding's message (`(entry): no documented path matches …`) show it raw: a recording can
+    /// forge CI log lines (`::error::`) and terminal escapes, as member names could before
+    /// `one-line-messages` was fixed. Found by the `traffic` fuzzer after about 61,000 runs (a
+    /// `\n` in a URL of `seed-bms-session`).
+    #[test]
+    #[ignore = "open fuzzing finding traffic-one-line-messages, see fuzz/README.md"]
+    fn a_recorded_url_cannot_break_a_finding_line() {
+        let har = br#"{"log": {"entries": [{"request": {"method": "GET", "url": "https://bms.example.com/v1/p1/\n::error::forged\u001b[31m"}, "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{}"}}}]}}"#;
+        let exchange = HarReader::new(&har[..])
+            .next()
+            .expect("an entry")
+            .expect("a readable entry");
+        let checked = traffic::check(&OpenApi::bms(), &exchange, traffic::Options::default());
+        assert_eq!(checked.outcome, Outcome::Unmatched);
+        for shown in [
+            exchange.to_string(),
+            checked.report.violations()[0].message.clone(),
+        ] {
+            assert!(one_line(&shown), "{shown:?}");
+        }
+    }
+
     /// `lines-long-blank`: a line of only whitespace over the line limit is blank when it is
     /// whole in the buffer but oversized (an error) when streamed past, so the same input gives
     /// another verdict depending on where read boundaries fall.
@@ -1170,4 +1755,135 @@ mod findings {
         let pieces = read(&mut trickle);
         assert_eq!(whole, pieces);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets in recorded traffic
+// ---------------------------------------------------------------------------------------------
+
+/// Secrets planted where a recording keeps them (header values, cookies, query strings, URL user
+/// information and fragments, `;jsessionid=`, request bodies, failure texts) never reach what the
+/// reader returns nor what checking an exchange reports: `tests/har_producers.rs` covers the
+/// reader; this covers [`traffic::check`]'s outcome and report, whole files, files read in small
+/// pieces, and every cut of them.
+#[cfg(test)]
+mod traffic_secrets {
+    use super::*;
+
+    const SECRET: &str = "SeCrEt";
+
+    /// Every entry plants secrets outside the URL's path only.
+    const PLANTED: &str = r#"{"log": {"version": "1.2", "creator": {"name": "SeCrEt-creator-not-a-secret-place-but-skipped", "version": "1"},
+ "entries": [
+  {"request": {"method": "POST", "url": "https://SeCrEt-user:SeCrEt-pw@bms.example.com/v1/p1/baremetalservers?token=SeCrEt-q1#SeCrEt-frag",
+     "headers": [{"name": "Authorization", "value": "Bearer SeCrEt-h1"}, {"name": "X-Auth-Token", "value": "SeCrEt-\ud800-h2"}],
+     "cookies": [{"name": "session", "value": "SeCrEt-c1"}],
+     "queryString": [{"name": "token", "value": "SeCrEt-q1"}],
+     "postData": {"mimeType": "application/json", "text": "{\"password\": \"SeCrEt-p1\"}", "params": [{"name": "pw", "value": "SeCrEt-p2"}]}},
+   "response": {"status": 200, "headers": [{"name": "Set-Cookie", "value": "id=SeCrEt-sc1"}], "cookies": [{"name": "id", "value": "SeCrEt-sc1"}],
+     "content": {"mimeType": "application/json", "text": "{\"order_id\": 5, \"extra\": [1, 1], \"job_id\": null, \"job_id\": \"x\"}"}}},
+  {"request": {"method": "GET", "url": "https://bms.example.com/v1/p1/jobs/j1;jsessionid=SeCrEt-js?SeCrEt-q2",
+     "headers": [{"name": "Cookie", "value": "a=SeCrEt-c2"}]},
+   "response": {"status": 200, "content": {"mimeType": "application/json", "encoding": "base64", "text": "eyJzdGF0dXMiOiAxfQ=="}}},
+  {"request": {"method": "GET", "url": "https://elsewhere.example.com/nowhere?key=SeCrEt-q3", "headers": [{"name": "k", "value": "SeCrEt-h3"}]},
+   "response": {"status": 404, "content": {"mimeType": "application/json", "text": "{}"}}},
+  {"request": {"method": "GET", "url": "https://bms.example.com/v1/p1/jobs/j2?SeCrEt-q4"},
+   "response": {"status": 0, "_error": "net::ERR_SeCrEt", "_failureText": "SeCrEt-failure", "content": {}}},
+  {"request": {"method": "GET", "url": "https://bms.example.com/v1/p1/jobs/j3?x=SeCrEt-q5", "headers": [{"name": "a", "value": "SeCrEt-h5"},,]},
+   "response": {"status": 200}},
+  {"request": {"method": "GET", "url": "https://bms.example.com/v1/p1/jobs/j4?x=SeCrEt-q6", "headers": "SeCrEt-h6", "cookies": 7, "postData": "SeCrEt-p6"},
+   "response": {"status": "SeCrEt-status", "content": {"text": "%%", "encoding": "base64"}}},
+  {"request": {"method": "GET", "url": "not a url SeCrEt-u7"}, "response": {"status": 200, "content": {"text": "{}", "encoding": "SeCrEt-enc"}}},
+  {"request": {"method": "GET", "url": "https://bms.example.com/v1/p1/jobs/j5?t=SeCrEt-q8", "url": "https://h/SeCrEt-dup"}, "response": {"status": 200}},
+  {"request": {"method": "DELETE", "url": "https://bms.example.com/v1/p1/jobs/j6?t=SeCrEt-q9", "headers": [{"name": "a", "value": "SeCrEt-h9"}]},
+   "response": {"status": 500, "content": {"mimeType": "text/html", "text": "<p>x</p>"}}}
+ ]}, "SeCrEt-after": 1}
+"#;
+
+    fn everything_shown(reader: impl Read) -> String {
+        let api = OpenApi::bms();
+        let mut shown = String::new();
+        for item in HarReader::new(reader) {
+            match item {
+                Ok(exchange) => {
+                    let checked = traffic::check(&api, &exchange, traffic::Options::default());
+                    let strict =
+                        traffic::check(&api, &exchange, traffic::Options::default().strict(true));
+                    let report = &checked.report;
+                    shown.push_str(&format!(
+                        "{exchange}\n{exchange:?}\n{checked:?}\n{report}\n{report:#}\n{strict:?}\n{:?}\n",
+                        exchange.body.bytes().map(String::from_utf8_lossy),
+                    ));
+                    for problem in &exchange.problems {
+                        shown.push_str(&format!("{problem}\n"));
+                    }
+                }
+                Err(e) => shown.push_str(&format!("{e}\n{e:?}\n")),
+            }
+        }
+        shown
+    }
+
+    fn assert_no_secret(name: &str, har: &[u8]) {
+        let whole = everything_shown(har);
+        assert!(
+            !whole.contains(SECRET),
+            "{name}: a secret is shown:\n{whole}"
+        );
+        for chunk in [1, 3, 7] {
+            let pieces = everything_shown(Trickle {
+                data: har,
+                chunk,
+                interrupt: false,
+                calls: 0,
+            });
+            assert_eq!(pieces, whole, "{name}: read {chunk} bytes at a time");
+        }
+        // Cuts of the file (the recorder killed mid-write): about 300 of them.
+        for cut in (0..har.len()).step_by(har.len() / 300 + 1) {
+            let shown = everything_shown(&har[..cut]);
+            assert!(
+                !shown.contains(SECRET),
+                "{name} cut at {cut}: a secret is shown:\n{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn planted_secrets_never_reach_an_exchange_or_its_check() {
+        let har = PLANTED.as_bytes();
+        assert!(PLANTED.matches(SECRET).count() > 20);
+        // Nine entries, each read (the members around them are skipped).
+        let items: Vec<_> = HarReader::new(har).collect();
+        assert_eq!(items.iter().filter(|i| i.is_ok()).count(), 9, "{items:?}");
+        let api = OpenApi::bms();
+        let outcomes: Vec<Outcome> = items
+            .iter()
+            .flatten()
+            .map(|e| traffic::check(&api, e, traffic::Options::default()).outcome)
+            .collect();
+        assert!(outcomes.contains(&Outcome::Invalid), "{outcomes:?}");
+        assert!(outcomes.contains(&Outcome::Unmatched), "{outcomes:?}");
+        assert!(outcomes.contains(&Outcome::Unreadable), "{outcomes:?}");
+        assert!(outcomes.contains(&Outcome::Skipped), "{outcomes:?}");
+        assert_no_secret("planted", har);
+        check_traffic(har);
+    }
+
+    #[test]
+    fn the_recorders_secrets_never_reach_a_check() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/har"))
+            .expect("the HAR fixtures")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        files.push(root.join("../../demo/traffic/bms-session.har"));
+        files.sort();
+        for path in files {
+            let har = std::fs::read(&path).expect("a HAR fixture");
+            assert_no_secret(&path.display().to_string(), &har);
+        }
+    }
+
+    use std::path::Path;
 }
