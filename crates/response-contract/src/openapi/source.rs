@@ -55,7 +55,14 @@ impl Source {
         let body = text.strip_prefix('\u{feff}').unwrap_or(text);
         if body.trim_start().starts_with('{') {
             let value: Value = serde_json::from_str(body)
-                .map_err(|e| problem(e.line(), e.column(), format!("not valid JSON: {e}")))?;
+                // serde_json counts columns from 0 where the error sits at a line's start.
+                .map_err(|e| {
+                    problem(
+                        e.line().max(1),
+                        e.column().max(1),
+                        format!("not valid JSON: {e}"),
+                    )
+                })?;
             return Ok(Source {
                 name,
                 uri,

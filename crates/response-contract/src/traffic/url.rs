@@ -35,7 +35,7 @@ pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> 
     let mut origin = String::with_capacity(scheme.len() + 3 + host.len());
     origin.push_str(scheme);
     origin.push_str("://");
-    origin.push_str(host);
+    origin.push_str(&printable(host));
     origin.make_ascii_lowercase();
     Ok((Some(origin), Some(path_of(&rest[end..]))))
 }
@@ -47,12 +47,33 @@ fn path_of(rest: &str) -> String {
     let mut out = if path.is_empty() {
         "/".to_owned()
     } else {
-        path.to_owned()
+        printable(path)
     };
     // A Java servlet session id rides in the path: drop it as a query string would be dropped.
     while let Some(at) = find_ignoring_case(&out, ";jsessionid=") {
         let stop = out[at..].find('/').map_or(out.len(), |k| at + k);
         out.replace_range(at..stop, "");
+    }
+    out
+}
+
+/// A host or path as recorded, with control characters (which no valid URL holds unencoded)
+/// percent-encoded: a recording must not be able to forge a line of a CI log or a terminal
+/// escape through a path that messages quote.
+fn printable(path: &str) -> String {
+    if !path.chars().any(char::is_control) {
+        return path.to_owned();
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        if c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
     }
     out
 }
