@@ -436,22 +436,35 @@ run_callgrind() {
 }
 
 table() {
-    python3 - "$ROOT" "$RESULTS" <<'PY'
+    python3 - "$ROOT" "$RESULTS" "$TARGET" <<'PY'
 import json, os, subprocess, sys
 
-root, results = sys.argv[1:3]
+root, results, target = sys.argv[1:4]
+# Criterion runs the benches from the package root, so the benches' paired-*.tsv are under the
+# package's target/criterion; criterion's estimates and this script's own files (cli-results.tsv,
+# …) are under the workspace's target. Each file is read from wherever it is.
 crit = os.path.join(root, "target", "criterion")
+cli_dir = os.path.join(target, "criterion")
+
+def found(name):
+    for d in (crit, cli_dir):
+        if os.path.exists(os.path.join(d, name)):
+            return os.path.join(d, name)
+    return os.path.join(crit, name)
 
 def median(group, *parts):
-    try:
-        with open(os.path.join(crit, group, *parts, "new", "estimates.json")) as f:
-            return json.load(f)["median"]["point_estimate"]
-    except FileNotFoundError:
-        return None
+    # Criterion's own estimates go to the workspace's target (cargo tells criterion where).
+    for d in (cli_dir, crit):
+        try:
+            with open(os.path.join(d, group, *parts, "new", "estimates.json")) as f:
+                return json.load(f)["median"]["point_estimate"]
+        except FileNotFoundError:
+            pass
+    return None
 
 def tsv(name):
     try:
-        with open(os.path.join(crit, name)) as f:
+        with open(found(name)) as f:
             return [l.rstrip("\n").split("\t") for l in f if l.strip()]
     except FileNotFoundError:
         return []
@@ -466,7 +479,7 @@ paired_jobs = [tuple(map(float, r[:2])) for r in tsv("paired-cli-jobs.tsv")]
 paired_dir = [tuple(map(float, r[:2])) for r in tsv("paired-cli-dir.tsv")]
 def note(name):
     try:
-        return open(os.path.join(crit, name)).read().strip()
+        return open(found(name)).read().strip()
     except FileNotFoundError:
         return ""
 def midpoint(xs):
@@ -474,7 +487,7 @@ def midpoint(xs):
     return xs[len(xs) // 2] if xs else None
 def hyperfine(name):
     try:
-        with open(os.path.join(crit, name)) as f:
+        with open(found(name)) as f:
             return json.load(f)["results"]
     except FileNotFoundError:
         return []
