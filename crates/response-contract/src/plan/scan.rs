@@ -919,22 +919,7 @@ impl<'p> Scanner<'p> {
             self.pos += 1;
         } else {
             loop {
-                self.ws();
-                if self.byte()? != b'"' {
-                    return Err(Stop::Invalid);
-                }
-                let key = self.string()?;
-                if key.escaped {
-                    // An escape may spell a listed name, or repeat another: the full check
-                    // decodes names.
-                    return Err(Stop::Unsure);
-                }
-                let bytes = self.bytes;
-                let name = &bytes[key.start..key.end];
-                if !names.insert(bytes, key.start, key.end) {
-                    return Err(Stop::Invalid);
-                }
-                self.expect(b':')?;
+                let name = self.member_name(&mut names)?;
                 if let Some((policy, facts)) = root.as_mut() {
                     facts.present |= policy.marks_of(name);
                 }
@@ -1040,22 +1025,7 @@ impl<'p> Scanner<'p> {
             self.pos += 1;
         } else {
             loop {
-                self.ws();
-                if self.byte()? != b'"' {
-                    return Err(Stop::Invalid);
-                }
-                let key = self.string()?;
-                if key.escaped {
-                    // An escape may spell a listed name, or repeat another: the full check
-                    // decodes names.
-                    return Err(Stop::Unsure);
-                }
-                let bytes = self.bytes;
-                let name = &bytes[key.start..key.end];
-                if !names.insert(bytes, key.start, key.end) {
-                    return Err(Stop::Invalid);
-                }
-                self.expect(b':')?;
+                let name = self.member_name(&mut names)?;
                 let mut children = 0usize;
                 let mut backs = 0usize;
                 let mut child_must = 0u32;
@@ -1284,6 +1254,27 @@ impl<'p> Scanner<'p> {
             }
         }
         Ok(())
+    }
+
+    /// A member's name and its `:`, in an object being scanned: unescaped names only (an escape
+    /// may spell a listed name, or repeat another: the full check decodes names), each new in
+    /// `names` (a repeat is a duplicate member, an error).
+    #[inline(always)]
+    fn member_name(&mut self, names: &mut Names) -> Step<&'p [u8]> {
+        self.ws();
+        if self.byte()? != b'"' {
+            return Err(Stop::Invalid);
+        }
+        let key = self.string()?;
+        if key.escaped {
+            return Err(Stop::Unsure);
+        }
+        let bytes = self.bytes;
+        if !names.insert(bytes, key.start, key.end) {
+            return Err(Stop::Invalid);
+        }
+        self.expect(b':')?;
+        Ok(&bytes[key.start..key.end])
     }
 
     /// A string at `"`: checked for control characters, escapes and surrogate pairs. A plain
