@@ -219,7 +219,9 @@ pub(crate) fn displayable(c: char) -> char {
 
 /// `text` with [`displayable`] applied, borrowed when nothing changes.
 pub(crate) fn clean(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().all(|c| displayable(c) == c) {
+    // Most text is printable ASCII: a byte test the compiler vectorizes, before any decoding.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) || text.chars().all(|c| displayable(c) == c)
+    {
         std::borrow::Cow::Borrowed(text)
     } else {
         std::borrow::Cow::Owned(text.chars().map(displayable).collect())
