@@ -565,7 +565,7 @@ fn advance(loc: &mut Location, bytes: &[u8]) {
 }
 
 /// Characters in UTF-8 bytes: every byte but continuation bytes (a stray byte counts as one).
-fn chars(bytes: &[u8]) -> usize {
+pub(crate) fn chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
