@@ -270,6 +270,13 @@ pub(crate) fn decode_until_quote(raw: &[u8], from: usize) -> Result<Decoded, Str
                 ascii: high & HIGHS == 0,
             });
         }
+        // An escaped quote: most escapes in JSON written into a string.
+        if raw[i] == b'\\' && raw.get(i + 1) == Some(&b'"') {
+            out[o] = b'"';
+            o += 1;
+            i += 2;
+            continue;
+        }
         let at = i;
         if raw[at] != b'\\' {
             return Err(format!("a control character at byte {at} of the text"));

@@ -709,19 +709,19 @@ fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
         i += 1;
     } else {
         loop {
-            let (name, after) = plain_string(text, i)?;
+            let (name, after) = plain_name(text, i)?;
             i = skip_ws(text, after);
             if text.get(i) != Some(&b':') {
                 return None;
             }
             i = skip_ws(text, i + 1);
             let slot = match name {
-                "method" => Some(&mut members.method),
-                "url" => Some(&mut members.url),
-                "path" => Some(&mut members.path),
-                "status" => Some(&mut members.status),
-                "content_type" => Some(&mut members.content_type),
-                "body" => {
+                b"method" => Some(&mut members.method),
+                b"url" => Some(&mut members.url),
+                b"path" => Some(&mut members.path),
+                b"status" => Some(&mut members.status),
+                b"content_type" => Some(&mut members.content_type),
+                b"body" => {
                     if members.body.is_some() || text.get(i) != Some(&b'"') {
                         return None;
                     }
@@ -776,9 +776,10 @@ fn skip_ws(text: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The string starting with the quote at `text[i]`, and the index after it; `None` unless it is
-/// UTF-8 with no escape and no control character.
-fn plain_string(text: &[u8], i: usize) -> Option<(&str, usize)> {
+/// The contents of the string starting with the quote at `text[i]`, and the index after it;
+/// `None` unless it has no escape and no control character. Not checked for UTF-8: a member
+/// name is compared with ASCII names, a value is checked by [`plain_string`].
+fn plain_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
     if text.get(i) != Some(&b'"') {
         return None;
     }
@@ -786,10 +787,13 @@ fn plain_string(text: &[u8], i: usize) -> Option<(&str, usize)> {
         .iter()
         .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
     let end = i + 1 + len;
-    if text[end] != b'"' {
-        return None;
-    }
-    Some((std::str::from_utf8(&text[i + 1..end]).ok()?, end + 1))
+    (text[end] == b'"').then(|| (&text[i + 1..end], end + 1))
+}
+
+/// [`plain_name`], checked for UTF-8.
+fn plain_string(text: &[u8], i: usize) -> Option<(&str, usize)> {
+    let (bytes, after) = plain_name(text, i)?;
+    Some((std::str::from_utf8(bytes).ok()?, after))
 }
 
 /// An integer from 1 to 999 at `text[i]` (what a status is), and the index after it; `None`
@@ -838,6 +842,20 @@ mod tests {
             line: 1,
             column: 1 + super::super::har::chars(&text[..off.min(text.len())]),
             offset: off,
+        }
+    }
+
+    /// Characters are counted eight bytes at a time as they are one by one.
+    #[test]
+    fn characters_are_counted_by_words_as_by_bytes() {
+        let text = "aé😀\u{85}b\u{7f}ü–x".repeat(5);
+        let bytes = [text.as_bytes(), b"\xff\x80\xc3"].concat();
+        for from in 0..bytes.len() {
+            for to in from..=bytes.len() {
+                let slice = &bytes[from..to];
+                let naive = slice.iter().filter(|&&b| (b as i8) >= -0x40).count();
+                assert_eq!(super::super::har::chars(slice), naive, "{from}..{to}");
+            }
         }
     }
 
