@@ -156,6 +156,21 @@ fn canonical_raw_len(lead: u8, len: usize) -> usize {
     }
 }
 
+/// Characters in UTF-8 bytes: every byte but continuation bytes (a stray byte counts as one).
+/// Eight bytes at a time: a continuation byte is `10xxxxxx`, its top bit set and the next clear.
+pub(crate) fn chars(bytes: &[u8]) -> usize {
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let words = bytes.chunks_exact(8);
+    let rest = words.remainder();
+    let continuations: u32 = words
+        .map(|word| {
+            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            (w & !(w << 1) & HIGHS).count_ones()
+        })
+        .sum();
+    bytes.len() - continuations as usize - rest.iter().filter(|&&b| (b as i8) < -0x40).count()
+}
+
 /// Decodes the contents of a JSON string (`raw`, without its quotes, already checked by
 /// serde_json as a string), mapping positions to the file from `start` (its first character).
 ///

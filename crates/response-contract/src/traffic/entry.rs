@@ -840,7 +840,7 @@ mod tests {
     fn locate(text: &[u8]) -> impl FnMut(usize) -> Location + '_ {
         move |off| Location {
             line: 1,
-            column: 1 + super::super::har::chars(&text[..off.min(text.len())]),
+            column: 1 + super::super::body::chars(&text[..off.min(text.len())]),
             offset: off,
         }
     }
@@ -854,7 +854,7 @@ mod tests {
             for to in from..=bytes.len() {
                 let slice = &bytes[from..to];
                 let naive = slice.iter().filter(|&&b| (b as i8) >= -0x40).count();
-                assert_eq!(super::super::har::chars(slice), naive, "{from}..{to}");
+                assert_eq!(super::super::body::chars(slice), naive, "{from}..{to}");
             }
         }
     }

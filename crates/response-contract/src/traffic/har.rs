@@ -9,6 +9,7 @@
 
 use std::io::{self, Read};
 
+use super::body::chars;
 use super::entry::{HarEntry, Loose, har_exchange, har_exchange_of};
 use super::{EntryProblem, Exchange, TrafficError};
 use crate::report::Location;
@@ -562,21 +563,6 @@ fn advance(loc: &mut Location, bytes: &[u8]) {
         }
         None => loc.column += chars(bytes),
     }
-}
-
-/// Characters in UTF-8 bytes: every byte but continuation bytes (a stray byte counts as one).
-/// Eight bytes at a time: a continuation byte is `10xxxxxx`, its top bit set and the next clear.
-pub(crate) fn chars(bytes: &[u8]) -> usize {
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let words = bytes.chunks_exact(8);
-    let rest = words.remainder();
-    let continuations: u32 = words
-        .map(|word| {
-            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            (w & !(w << 1) & HIGHS).count_ones()
-        })
-        .sum();
-    bytes.len() - continuations as usize - rest.iter().filter(|&&b| (b as i8) < -0x40).count()
 }
 
 /// Finds where one JSON value ends without parsing it: strings (with escapes) and depth only.

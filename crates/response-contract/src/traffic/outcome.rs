@@ -231,12 +231,15 @@ pub struct Coverage {
     /// description hands out the same `Arc`s for every route to a response, so that a lookup
     /// hashes two addresses, not the operation's strings (counted once per exchange). The
     /// report compares by value, so counts under other `Arc`s of equal values add up.
-    seen: HashMap<(usize, usize), (Arc<Operation>, Arc<str>, u64), BuildHasherDefault<Addresses>>,
+    seen: HashMap<(usize, usize), Seen, BuildHasherDefault<Addresses>>,
     /// Undocumented requests: `METHOD /path` → count, at most [`Coverage::MAX_UNDOCUMENTED`]
     /// distinct ones (the rest are counted in `other_undocumented`).
     undocumented: HashMap<String, u64>,
     other_undocumented: u64,
 }
+
+/// A documented response (operation, response key) and how many exchanges were routed there.
+type Seen = (Arc<Operation>, Arc<str>, u64);
 
 /// The key of [`Coverage::seen`]: the addresses of an operation and of a response key.
 fn addresses(operation: &Arc<Operation>, response: &Arc<str>) -> (usize, usize) {
