@@ -229,6 +229,25 @@ fn specials(w: u64) -> u64 {
         | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
 }
 
+/// The index of the first `"`, `\\` or control character in `bytes`, looked for eight bytes at
+/// a time.
+pub(crate) fn first_special(bytes: &[u8]) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let m = specials(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        if m != 0 {
+            return Some(at + (m.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = words
+        .remainder()
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    Some(at + tail)
+}
+
 /// Decodes JSON string contents from `raw[from..]` up to the first unescaped `"` (or the end
 /// of `raw`), in one pass: runs of plain bytes are found and copied eight at a time, escapes
 /// decoded as they come. The raw bytes are not checked for UTF-8 (see [`Decoded::ascii`]).

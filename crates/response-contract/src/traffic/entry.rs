@@ -13,7 +13,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::body::{decode_base64, decode_string, decode_until_quote};
+use super::body::{decode_base64, decode_string, decode_until_quote, first_special};
 use super::{Body, EntryProblem, Exchange, PositionMap, Unrecorded, url};
 use crate::report::{JsonType, Location};
 
@@ -783,10 +783,7 @@ fn plain_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
     if text.get(i) != Some(&b'"') {
         return None;
     }
-    let len = text[i + 1..]
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-    let end = i + 1 + len;
+    let end = i + 1 + first_special(&text[i + 1..])?;
     (text[end] == b'"').then(|| (&text[i + 1..end], end + 1))
 }
 
@@ -894,6 +891,9 @@ mod tests {
             r#"[]"#,
             "{\"body\": \"a\tb\"}",
             "{\"url\": \"a\u{1}b\"}",
+            "{\"url\": \"https://example.com/a\u{1}b\"}",
+            r#"{"url": "https://example.com/jobs\/7"}"#,
+            r#"{"a_long_member_name\u0041": 1}"#,
         ];
         for line in plain {
             let text = line.as_bytes();
