@@ -41,6 +41,26 @@
 //! `read_route_check` 2.64 → 2.46. The larger moves in the table are mostly the load (and
 //! `read_one_line`'s rise is noise, not these changes).
 //!
+//! The perf-traffic changes (issue 10; the exchange log's one-pass line reader, whose body
+//! decoder, eight bytes at a time between escapes, also decodes HAR bodies; columns counted by
+//! words; URLs reduced in bytes; coverage keyed by address): interleaved A/B of the paired
+//! section alone (`traffic-<hash> --bench nomatch`, 3 rounds each, binaries built before and
+//! after, load average 4.8–6.3 from other sessions; medians of the 3 ratios):
+//!
+//! | method | before | after |
+//! |---|---|---|
+//! | `floor` | 72.5 ms (1.00) | 73.0 ms (1.00) |
+//! | `read` | 1.83 | 1.77 |
+//! | `read_route_check` | 2.53 | 2.46 |
+//!
+//! The HAR figure barely moves: decoding bodies was a small part of it. callgrind on the
+//! same 20,000 entries (after): `read_route_check` 1,627 M instructions against the floor's
+//! 932 M (1.75); perf puts the wall-time gap in serde_json's parse of each entry beyond the
+//! floor's (member names, `has_next_key`, the body's `RawValue` and its UTF-8 check), the
+//! copy into the read buffer, and routing and checking: 17% of the instructions of
+//! `read_route_check` (278 M above `read`'s 1,349 M) but 28% of its time, the check of invalid
+//! bodies running at fewer instructions per cycle than the parse.
+//!
 //! Reading alone is under the issue's 2× on Chrome's layout, over it on one line. End to end
 //! (`read_route_check`), single thread, the 2× target is missed: profiles (`perf`, DWARF call
 //! graphs) of `read_route_check` put about half the time in serde_json's parse of each entry —

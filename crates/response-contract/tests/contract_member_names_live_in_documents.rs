@@ -15,8 +15,8 @@ const SAME_WORD_ELSEWHERE: &[(&str, &str, usize, &str)] = &[
     (
         "crates/response-contract/src/traffic/entry.rs",
         "status",
-        1,
-        "the `status` member of an exchange log line (the HTTP status), named in its problems",
+        2,
+        "the `status` member of an exchange log line (the HTTP status), named in its problems and matched by the one-pass line reader",
     ),
     (
         "crates/response-contract/src/report.rs",

@@ -156,6 +156,21 @@ fn canonical_raw_len(lead: u8, len: usize) -> usize {
     }
 }
 
+/// Characters in UTF-8 bytes: every byte but continuation bytes (a stray byte counts as one).
+/// Eight bytes at a time: a continuation byte is `10xxxxxx`, its top bit set and the next clear.
+pub(crate) fn chars(bytes: &[u8]) -> usize {
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let words = bytes.chunks_exact(8);
+    let rest = words.remainder();
+    let continuations: u32 = words
+        .map(|word| {
+            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            (w & !(w << 1) & HIGHS).count_ones()
+        })
+        .sum();
+    bytes.len() - continuations as usize - rest.iter().filter(|&&b| (b as i8) < -0x40).count()
+}
+
 /// Decodes the contents of a JSON string (`raw`, without its quotes, already checked by
 /// serde_json as a string), mapping positions to the file from `start` (its first character).
 ///
@@ -165,21 +180,143 @@ pub(crate) fn decode_string(raw: &[u8], start: Location) -> Result<(Vec<u8>, Pos
     if raw.len() > u32::MAX as usize {
         return Err("the body is over 4 GiB".to_owned());
     }
-    let mut out = Vec::with_capacity(raw.len());
-    let mut exceptions = Vec::new();
-    let mut i = 0;
-    // The runs between escapes are short in JSON written into a string (every quote is escaped):
-    // a few bytes are looked at before memchr is asked.
-    while let Some(k) = raw[i..]
+    match decode_until_quote(raw, 0)? {
+        Decoded {
+            end,
+            bytes,
+            exceptions,
+            ..
+        } if end == raw.len() => Ok((bytes, PositionMap::new(start, exceptions))),
+        // serde_json checked the string: neither a quote nor a control character is left in
+        // its contents unescaped.
+        _ => Err("a control character or quote in the text".to_owned()),
+    }
+}
+
+/// A JSON string's contents decoded by [`decode_until_quote`].
+pub(crate) struct Decoded {
+    /// Where decoding stopped: the closing quote, or the end of the input.
+    pub(crate) end: usize,
+    /// The decoded bytes.
+    pub(crate) bytes: Vec<u8>,
+    /// The escapes a [`PositionMap`] records (see its `exceptions`).
+    pub(crate) exceptions: Vec<(u32, u8)>,
+    /// Whether every raw byte read was ASCII (then the text needs no UTF-8 check).
+    pub(crate) ascii: bool,
+}
+
+impl PositionMap {
+    /// The map of a string whose first character sits at `start`, with its recorded escapes.
+    pub(crate) fn new(start: Location, exceptions: Vec<(u32, u8)>) -> PositionMap {
+        PositionMap {
+            start,
+            exceptions,
+            index: OnceLock::new(),
+        }
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that is `"`, `\\` or a control character. Bytes after the
+/// first such byte may be flagged wrongly (a borrow runs upwards), the first one never is.
+#[inline]
+fn specials(w: u64) -> u64 {
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    zero(w ^ (ONES * u64::from(b'"')))
+        | zero(w ^ (ONES * u64::from(b'\\')))
+        | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
+}
+
+/// The index of the first `"`, `\\` or control character in `bytes`, looked for eight bytes at
+/// a time.
+pub(crate) fn first_special(bytes: &[u8]) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let m = specials(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        if m != 0 {
+            return Some(at + (m.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = words
+        .remainder()
         .iter()
-        .take(16)
-        .position(|&b| b == b'\\')
-        .or_else(|| memchr::memchr(b'\\', &raw[i..]))
-    {
-        out.extend_from_slice(&raw[i..i + k]);
-        let at = i + k;
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    Some(at + tail)
+}
+
+/// Decodes JSON string contents from `raw[from..]` up to the first unescaped `"` (or the end
+/// of `raw`), in one pass: runs of plain bytes are found and copied eight at a time, escapes
+/// decoded as they come. The raw bytes are not checked for UTF-8 (see [`Decoded::ascii`]).
+///
+/// # Errors
+/// A control character, an invalid escape, a lone surrogate, or an escape cut by the end.
+pub(crate) fn decode_until_quote(raw: &[u8], from: usize) -> Result<Decoded, String> {
+    let n = raw.len();
+    // Decoded text is never longer than its raw form, and a word is written whole before the
+    // length is set back: eight bytes of slack keep every write in bounds.
+    let mut out = vec![0u8; n - from + 8];
+    let mut o = 0;
+    let mut i = from;
+    let mut high = 0u64;
+    let mut exceptions = Vec::new();
+    loop {
+        // The plain run: whole words while they hold no special byte, then byte by byte.
+        let mut special = n;
+        while let Some(word) = raw.get(i..i + 8) {
+            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            out[o..o + 8].copy_from_slice(word);
+            let m = specials(w);
+            if m != 0 {
+                let k = (m.trailing_zeros() / 8) as usize;
+                high |= w & ((1u64 << (8 * k)).wrapping_sub(1)) & HIGHS;
+                i += k;
+                o += k;
+                special = i;
+                break;
+            }
+            high |= w & HIGHS;
+            i += 8;
+            o += 8;
+        }
+        if special == n {
+            while i < n {
+                let b = raw[i];
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    special = i;
+                    break;
+                }
+                high |= u64::from(b);
+                out[o] = b;
+                o += 1;
+                i += 1;
+            }
+        }
+        if special == n || raw[i] == b'"' {
+            out.truncate(o);
+            return Ok(Decoded {
+                end: i,
+                bytes: out,
+                exceptions,
+                ascii: high & HIGHS == 0,
+            });
+        }
+        // An escaped quote: most escapes in JSON written into a string.
+        if raw[i] == b'\\' && raw.get(i + 1) == Some(&b'"') {
+            out[o] = b'"';
+            o += 1;
+            i += 2;
+            continue;
+        }
+        let at = i;
+        if raw[at] != b'\\' {
+            return Err(format!("a control character at byte {at} of the text"));
+        }
         let escape = raw.get(at + 1).copied().unwrap_or(0);
-        let decoded = out.len() as u32;
+        let decoded = o as u32;
         i = at + 2;
         let byte = match escape {
             b'"' => b'"',
@@ -196,27 +333,18 @@ pub(crate) fn decode_string(raw: &[u8], start: Location) -> Result<(Vec<u8>, Pos
             b'u' => {
                 let (c, len) = unicode_escape(raw, at)?;
                 i = at + len;
-                let mut buf = [0u8; 4];
-                let encoded = c.encode_utf8(&mut buf).as_bytes();
-                if canonical_raw_len(encoded[0], encoded.len()) != len {
+                let encoded = c.encode_utf8(&mut out[o..o + 4]).len();
+                if canonical_raw_len(out[o], encoded) != len {
                     exceptions.push((decoded, len as u8));
                 }
-                out.extend_from_slice(encoded);
+                o += encoded;
                 continue;
             }
             _ => return Err(format!("an invalid escape at byte {at} of the text")),
         };
-        out.push(byte);
+        out[o] = byte;
+        o += 1;
     }
-    out.extend_from_slice(&raw[i..]);
-    Ok((
-        out,
-        PositionMap {
-            start,
-            exceptions,
-            index: OnceLock::new(),
-        },
-    ))
 }
 
 /// The character of the `\uXXXX` escape at `at` (with its low surrogate when it is a high one),

@@ -13,8 +13,8 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::body::{decode_base64, decode_string};
-use super::{Body, EntryProblem, Exchange, Unrecorded, url};
+use super::body::{decode_base64, decode_string, decode_until_quote, first_special};
+use super::{Body, EntryProblem, Exchange, PositionMap, Unrecorded, url};
 use crate::report::{JsonType, Location};
 
 /// A member of any type: a string or number kept, anything else only named.
@@ -535,24 +535,95 @@ fn media_type(
 }
 
 /// Reads one exchange log line (see [`LogLine`]), UTF-8 checked as [`har_exchange`] does.
+///
+/// A line as loggers write it (the members of the schema, each once, strings without escapes
+/// but the body's, an integer status) is read by [`fast_line`] in one pass that decodes the body
+/// as it finds its end; any other line by serde_json, which then tells what is wrong with it.
 pub(crate) fn log_exchange(
     index: u64,
     at: Location,
     text: &[u8],
     locate: &mut dyn FnMut(usize) -> Location,
 ) -> Exchange {
-    let mut exchange = Exchange::unread(index, at);
+    match fast_line(text) {
+        Some(line) => log_exchange_of(index, at, line, text, locate),
+        None => serde_log_exchange(index, at, text, locate),
+    }
+}
+
+/// [`log_exchange`] through serde_json, for any line.
+fn serde_log_exchange(
+    index: u64,
+    at: Location,
+    text: &[u8],
+    locate: &mut dyn FnMut(usize) -> Location,
+) -> Exchange {
     let line = match serde_json::from_slice::<Loose<LogLine<'_>>>(text) {
         Ok(Loose::Obj(line)) => line,
         Ok(Loose::Not(found)) => {
+            let mut exchange = Exchange::unread(index, at);
             exchange.problems.push(EntryProblem::NotAnObject { found });
             return exchange;
         }
         Err(e) => {
+            let mut exchange = Exchange::unread(index, at);
             exchange.problems.push(malformed(text, &e, locate));
             return exchange;
         }
     };
+    let members = LogMembers {
+        method: line.method,
+        url: line.url,
+        path: line.path,
+        status: line.status,
+        content_type: line.content_type,
+        body: line.body.map(LogBody::Raw),
+        body_base64: line.body_base64,
+    };
+    log_exchange_of(index, at, members, text, locate)
+}
+
+/// The members of a log line, however read.
+#[derive(Debug, Default)]
+struct LogMembers<'a> {
+    method: Option<Leaf<'a>>,
+    url: Option<Leaf<'a>>,
+    path: Option<Leaf<'a>>,
+    status: Option<Leaf<'a>>,
+    content_type: Option<Leaf<'a>>,
+    body: Option<LogBody<'a>>,
+    body_base64: Option<&'a RawValue>,
+}
+
+/// A log line's `body`: its raw JSON (serde_json's read), or already decoded (the fast path's).
+#[derive(Debug)]
+enum LogBody<'a> {
+    Raw(&'a RawValue),
+    Decoded {
+        /// Where its opening quote sits in the line.
+        offset: usize,
+        bytes: Vec<u8>,
+        exceptions: Vec<(u32, u8)>,
+    },
+}
+
+impl LogBody<'_> {
+    fn offset(&self, text: &[u8]) -> usize {
+        match self {
+            LogBody::Raw(raw) => offset_in(text, raw),
+            LogBody::Decoded { offset, .. } => *offset,
+        }
+    }
+}
+
+fn log_exchange_of(
+    index: u64,
+    at: Location,
+    line: LogMembers<'_>,
+    text: &[u8],
+    locate: &mut dyn FnMut(usize) -> Location,
+) -> Exchange {
+    let mut exchange = Exchange::unread(index, at);
     let problems = &mut exchange.problems;
     exchange.method = method(line.method, "method", problems);
     (exchange.origin, exchange.path) = match (line.url, line.path) {
@@ -575,8 +646,27 @@ pub(crate) fn log_exchange(
     exchange.status = status(line.status, "status", false, problems);
     exchange.media_type = media_type(line.content_type, "content_type", problems);
     exchange.body = match (line.body, line.body_base64) {
-        (Some(body), None) => {
+        (Some(LogBody::Raw(body)), None) => {
             string_body(body, locate(offset_in(text, body)), false, "body", problems)
+        }
+        (
+            Some(LogBody::Decoded {
+                offset,
+                bytes,
+                exceptions,
+            }),
+            None,
+        ) => {
+            let at = locate(offset);
+            let first = Location {
+                line: at.line,
+                column: at.column + 1,
+                offset: at.offset + 1,
+            };
+            Body::Text {
+                bytes,
+                map: PositionMap::new(first, exceptions),
+            }
         }
         (None, Some(body)) => string_body(
             body,
@@ -592,11 +682,136 @@ pub(crate) fn log_exchange(
             });
             Body::Undecodable {
                 reason: "both `body` and `body_base64` are given".to_owned(),
-                at: locate(offset_in(text, body)),
+                at: locate(body.offset(text)),
             }
         }
     };
     exchange
+}
+
+/// Reads a log line the way loggers write it, in one pass, or `None` for any line that is not
+/// so plain: then serde_json reads it and tells what is wrong, so this accepts nothing it would
+/// refuse and reads every member it keeps as it would. Plain means: one object (whitespace
+/// around), no member but the schema's `method`, `url`, `path`, `status`, `content_type` and
+/// `body`, each at most once, with names unescaped; `status` an integer from 1 to 999; the other
+/// members strings without escapes (`body` with any valid ones), in UTF-8.
+///
+/// Most of a log is the body: decoding it while its end is found, instead of scanning it
+/// (serde_json's `RawValue`) and then decoding it, halves the work of reading a line.
+fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
+    let mut members = LogMembers::default();
+    let mut i = skip_ws(text, 0);
+    if text.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_ws(text, i + 1);
+    if text.get(i) == Some(&b'}') {
+        i += 1;
+    } else {
+        loop {
+            let (name, after) = plain_name(text, i)?;
+            i = skip_ws(text, after);
+            if text.get(i) != Some(&b':') {
+                return None;
+            }
+            i = skip_ws(text, i + 1);
+            let slot = match name {
+                b"method" => Some(&mut members.method),
+                b"url" => Some(&mut members.url),
+                b"path" => Some(&mut members.path),
+                b"status" => Some(&mut members.status),
+                b"content_type" => Some(&mut members.content_type),
+                b"body" => {
+                    if members.body.is_some() || text.get(i) != Some(&b'"') {
+                        return None;
+                    }
+                    let decoded = decode_until_quote(text, i + 1).ok()?;
+                    if decoded.end >= text.len()
+                        || (!decoded.ascii && std::str::from_utf8(&text[i..decoded.end]).is_err())
+                    {
+                        return None;
+                    }
+                    members.body = Some(LogBody::Decoded {
+                        offset: i,
+                        bytes: decoded.bytes,
+                        exceptions: decoded.exceptions,
+                    });
+                    i = decoded.end + 1;
+                    None
+                }
+                _ => return None,
+            };
+            if let Some(slot) = slot {
+                if slot.is_some() {
+                    return None;
+                }
+                let (leaf, after) = if text.get(i) == Some(&b'"') {
+                    let (value, after) = plain_string(text, i)?;
+                    (Leaf::Str(Cow::Borrowed(value)), after)
+                } else {
+                    plain_status(text, i)?
+                };
+                *slot = Some(leaf);
+                i = after;
+            }
+            i = skip_ws(text, i);
+            match text.get(i) {
+                Some(b',') => i = skip_ws(text, i + 1),
+                Some(b'}') => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    (skip_ws(text, i) == text.len()).then_some(members)
+}
+
+/// The index of the first byte from `i` on that is not JSON whitespace.
+fn skip_ws(text: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = text.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The contents of the string starting with the quote at `text[i]`, and the index after it;
+/// `None` unless it has no escape and no control character. Not checked for UTF-8: a member
+/// name is compared with ASCII names, a value is checked by [`plain_string`].
+fn plain_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    if text.get(i) != Some(&b'"') {
+        return None;
+    }
+    let end = i + 1 + first_special(&text[i + 1..])?;
+    (text[end] == b'"').then(|| (&text[i + 1..end], end + 1))
+}
+
+/// [`plain_name`], checked for UTF-8.
+fn plain_string(text: &[u8], i: usize) -> Option<(&str, usize)> {
+    let (bytes, after) = plain_name(text, i)?;
+    Some((std::str::from_utf8(bytes).ok()?, after))
+}
+
+/// An integer from 1 to 999 at `text[i]` (what a status is), and the index after it; `None`
+/// for any other value.
+fn plain_status(text: &[u8], i: usize) -> Option<(Leaf<'static>, usize)> {
+    let digits = text[i..]
+        .iter()
+        .take(4)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if !(1..=3).contains(&digits) || text[i] == b'0' {
+        return None;
+    }
+    // A number goes on with a fraction or an exponent: serde_json reads those.
+    if matches!(text.get(i + digits), Some(b'.' | b'e' | b'E')) {
+        return None;
+    }
+    let n = text[i..i + digits]
+        .iter()
+        .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+    Some((Leaf::Int(n), i + digits))
 }
 
 impl Exchange {
@@ -612,5 +827,98 @@ impl Exchange {
             body: Body::Unread,
             problems: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locate(text: &[u8]) -> impl FnMut(usize) -> Location + '_ {
+        move |off| Location {
+            line: 1,
+            column: 1 + super::super::body::chars(&text[..off.min(text.len())]),
+            offset: off,
+        }
+    }
+
+    /// Characters are counted eight bytes at a time as they are one by one.
+    #[test]
+    fn characters_are_counted_by_words_as_by_bytes() {
+        let text = "aé😀\u{85}b\u{7f}ü–x".repeat(5);
+        let bytes = [text.as_bytes(), b"\xff\x80\xc3"].concat();
+        for from in 0..bytes.len() {
+            for to in from..=bytes.len() {
+                let slice = &bytes[from..to];
+                let naive = slice.iter().filter(|&&b| (b as i8) >= -0x40).count();
+                assert_eq!(super::super::body::chars(slice), naive, "{from}..{to}");
+            }
+        }
+    }
+
+    /// The one-pass reader of plain log lines reads what serde_json reads, and leaves every
+    /// line it should not read to serde_json.
+    #[test]
+    fn plain_lines_are_read_as_serde_json_reads_them() {
+        let plain: &[&str] = &[
+            r#"{"method": "GET", "url": "https://h/v1/p/jobs/j1?t=s", "status": 200, "content_type": "application/json", "body": "{\"a\": 1}"}"#,
+            r#"  {"body":"caf\u00e9 \ud83d\ude00 \/ \n\t\b\f\r\\ \u0001 é ünï 😀 12345678901234567890","status":404,"path":"/x?y","method":"post"}  "#,
+            r#"{}"#,
+            r#"{"method": 7, "url": "nope", "status": "200", "content_type": ""}"#,
+            r#"{"method": "GET", "url": "https://h/", "status": 999, "body": ""}"#,
+            r#"{"method": "GET", "url": "https://h/", "path": "/p", "status": 1, "body": "x"}"#,
+            "{\"body\": \"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\"}",
+        ];
+        let other: &[&str] = &[
+            r#"{"method": "GET", "method": "GET"}"#,
+            r#"{"body": "a", "body": "b"}"#,
+            r#"{"status": 200.0}"#,
+            r#"{"status": 020}"#,
+            r#"{"status": -1}"#,
+            r#"{"status": 2000}"#,
+            r#"{"status": 200e0}"#,
+            r#"{"status": null}"#,
+            r#"{"method": "G\u0045T"}"#,
+            r#"{"m\u0065thod": "GET"}"#,
+            r#"{"headers": []}"#,
+            r#"{"body": "\ud800"}"#,
+            r#"{"body": "\x"}"#,
+            r#"{"body": "a"#,
+            r#"{"body": null}"#,
+            r#"{"body_base64": "e30="}"#,
+            r#"{"body": "a"} x"#,
+            r#"{"body": "a",}"#,
+            r#"[]"#,
+            "{\"body\": \"a\tb\"}",
+            "{\"url\": \"a\u{1}b\"}",
+            "{\"url\": \"https://example.com/a\u{1}b\"}",
+            r#"{"url": "https://example.com/jobs\/7"}"#,
+            r#"{"a_long_member_name\u0041": 1}"#,
+        ];
+        for line in plain {
+            let text = line.as_bytes();
+            assert!(fast_line(text).is_some(), "{line}");
+            let fast = log_exchange(3, Location::default(), text, &mut locate(text));
+            let slow = serde_log_exchange(3, Location::default(), text, &mut locate(text));
+            assert_eq!(fast, slow, "{line}");
+            if let Body::Text { bytes, .. } = &fast.body {
+                for k in 0..=bytes.len() {
+                    assert_eq!(
+                        fast.body.locate_offset(k),
+                        slow.body.locate_offset(k),
+                        "{line} {k}"
+                    );
+                }
+            }
+        }
+        for line in other {
+            assert!(fast_line(line.as_bytes()).is_none(), "{line}");
+        }
+        let invalid_utf8 = b"{\"body\": \"\xC3(\"}";
+        assert!(fast_line(invalid_utf8).is_none());
+        let invalid_utf8 = b"{\"body\": \"12345678\xC3(\"}";
+        assert!(fast_line(invalid_utf8).is_none());
+        let invalid_utf8 = b"{\"url\": \"\xC3(\"}";
+        assert!(fast_line(invalid_utf8).is_none());
     }
 }

@@ -104,10 +104,7 @@ pub fn exchange_of_line(index: u64, batch: &Batch, line: &Line, max_line: usize)
             // A line holds no newline: a position in it is a column of the line.
             let mut locate = |off: usize| Location {
                 line: number,
-                column: 1 + bytes[..off.min(bytes.len())]
-                    .iter()
-                    .filter(|&&b| (b as i8) >= -0x40)
-                    .count(),
+                column: 1 + super::body::chars(&bytes[..off.min(bytes.len())]),
                 offset: offset + off,
             };
             log_exchange(index, at, bytes, &mut locate)

@@ -9,6 +9,7 @@
 
 use std::io::{self, Read};
 
+use super::body::chars;
 use super::entry::{HarEntry, Loose, har_exchange, har_exchange_of};
 use super::{EntryProblem, Exchange, TrafficError};
 use crate::report::Location;
@@ -562,11 +563,6 @@ fn advance(loc: &mut Location, bytes: &[u8]) {
         }
         None => loc.column += chars(bytes),
     }
-}
-
-/// Characters in UTF-8 bytes: every byte but continuation bytes (a stray byte counts as one).
-fn chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// Finds where one JSON value ends without parsing it: strings (with escapes) and depth only.

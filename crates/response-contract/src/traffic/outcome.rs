@@ -3,6 +3,7 @@
 //! responses the traffic exercised.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::{Body, EntryProblem, Exchange};
@@ -226,12 +227,52 @@ pub fn check(api: &OpenApi, exchange: &Exchange, options: Options) -> Checked {
 /// and which requests no operation documents.
 #[derive(Debug, Clone, Default)]
 pub struct Coverage {
-    /// (operation, response key) → exchanges routed there.
-    seen: HashMap<(Arc<Operation>, Arc<str>), u64>,
+    /// (operation, response key) → exchanges routed there, keyed by where the two live: a
+    /// description hands out the same `Arc`s for every route to a response, so that a lookup
+    /// hashes two addresses, not the operation's strings (counted once per exchange). The
+    /// report compares by value, so counts under other `Arc`s of equal values add up.
+    seen: HashMap<(usize, usize), Seen, BuildHasherDefault<Addresses>>,
     /// Undocumented requests: `METHOD /path` → count, at most [`Coverage::MAX_UNDOCUMENTED`]
     /// distinct ones (the rest are counted in `other_undocumented`).
     undocumented: HashMap<String, u64>,
     other_undocumented: u64,
+}
+
+/// A documented response (operation, response key) and how many exchanges were routed there.
+type Seen = (Arc<Operation>, Arc<str>, u64);
+
+/// The key of [`Coverage::seen`]: the addresses of an operation and of a response key.
+fn addresses(operation: &Arc<Operation>, response: &Arc<str>) -> (usize, usize) {
+    (
+        Arc::as_ptr(operation) as usize,
+        Arc::as_ptr(response).cast::<u8>() as usize,
+    )
+}
+
+/// A hasher for [`Coverage::seen`]'s two addresses: a multiply and a rotate per word (as
+/// rustc's FxHasher) instead of SipHash, which guards against keys an attacker chooses — an
+/// address is not one.
+#[derive(Debug, Default, Clone, Copy)]
+struct Addresses(u64);
+
+impl Hasher for Addresses {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// One documented response and how many exchanges exercised it.
@@ -254,13 +295,16 @@ impl Coverage {
     /// Counts one exchange's outcome.
     pub fn record(&mut self, exchange: &Exchange, checked: &Checked) {
         if let Some(endpoint) = checked.report.endpoint() {
-            *self
-                .seen
-                .entry((
-                    Arc::clone(&endpoint.operation),
-                    Arc::clone(&endpoint.response),
-                ))
-                .or_default() += 1;
+            self.seen
+                .entry(addresses(&endpoint.operation, &endpoint.response))
+                .or_insert_with(|| {
+                    (
+                        Arc::clone(&endpoint.operation),
+                        Arc::clone(&endpoint.response),
+                        0,
+                    )
+                })
+                .2 += 1;
         } else if checked.outcome == Outcome::Unmatched {
             let key = format!(
                 "{} {}",
@@ -279,8 +323,8 @@ impl Coverage {
 
     /// Adds another coverage (of another part of the same run).
     pub fn merge(&mut self, other: Coverage) {
-        for (key, n) in other.seen {
-            *self.seen.entry(key).or_default() += n;
+        for (key, (operation, response, n)) in other.seen {
+            self.seen.entry(key).or_insert((operation, response, 0)).2 += n;
         }
         for (key, n) in other.undocumented {
             if let Some(mine) = self.undocumented.get_mut(&key) {
@@ -302,9 +346,9 @@ impl Coverage {
             for key in keys {
                 let count = self
                     .seen
-                    .iter()
-                    .filter(|((op, response), _)| **op == **operation && &**response == key)
-                    .map(|(_, n)| *n)
+                    .values()
+                    .filter(|(op, response, _)| **op == **operation && &**response == key)
+                    .map(|(_, _, n)| *n)
                     .sum();
                 out.push(Exercised {
                     operation: Arc::clone(operation),

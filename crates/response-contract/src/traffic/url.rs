@@ -24,7 +24,10 @@ pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> 
     let Some(rest) = url[colon + 1..].strip_prefix("//") else {
         return Ok((None, None));
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let authority = &rest[..end];
     let host = authority
         .rsplit_once('@')
@@ -35,20 +38,24 @@ pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> 
     let mut origin = String::with_capacity(scheme.len() + 3 + host.len());
     origin.push_str(scheme);
     origin.push_str("://");
-    origin.push_str(&printable(host));
+    push_printable(&mut origin, host);
     origin.make_ascii_lowercase();
     Ok((Some(origin), Some(path_of(&rest[end..]))))
 }
 
 /// The path of `rest` (which starts at the path, or at `?`/`#`, or is empty).
 fn path_of(rest: &str) -> String {
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| b == b'?' || b == b'#')
+        .unwrap_or(rest.len());
     let path = &rest[..end];
-    let mut out = if path.is_empty() {
-        "/".to_owned()
+    let mut out = String::with_capacity(path.len().max(1));
+    if path.is_empty() {
+        out.push('/');
     } else {
-        printable(path)
-    };
+        push_printable(&mut out, path);
+    }
     // A Java servlet session id rides in the path: drop it as a query string would be dropped.
     while let Some(at) = find_ignoring_case(&out, ";jsessionid=") {
         let stop = out[at..].find('/').map_or(out.len(), |k| at + k);
@@ -57,14 +64,21 @@ fn path_of(rest: &str) -> String {
     out
 }
 
-/// A host or path as recorded, with control characters (which no valid URL holds unencoded)
+/// Appends a host or path as recorded, with control characters (which no valid URL holds unencoded)
 /// percent-encoded: a recording must not be able to forge a line of a CI log or a terminal
 /// escape through a path that messages quote.
-fn printable(path: &str) -> String {
-    if !path.chars().any(char::is_control) {
-        return path.to_owned();
+fn push_printable(out: &mut String, path: &str) {
+    // A control character is C0 (below 0x20), DEL, or C1 (U+0080–U+009F: 0xC2 0x80–0x9F in
+    // UTF-8): looked for in bytes, as decoding every character to ask costs more than the rest.
+    let bytes = path.as_bytes();
+    let control = bytes.iter().enumerate().any(|(k, &b)| {
+        b < 0x20 || b == 0x7F || (b == 0xC2 && bytes.get(k + 1).is_some_and(|&n| n < 0xA0))
+    });
+    if !control {
+        out.push_str(path);
+        return;
     }
-    let mut out = String::with_capacity(path.len() + 8);
+    out.reserve(path.len() + 8);
     for c in path.chars() {
         if c.is_control() {
             let mut buf = [0u8; 4];
@@ -75,7 +89,6 @@ fn printable(path: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 /// Where ASCII `needle` (which starts with `;`) first occurs in `haystack`, ignoring ASCII case.
