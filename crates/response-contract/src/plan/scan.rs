@@ -159,6 +159,8 @@ pub(crate) struct Layout {
     /// Per entry: `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum` as `i64` where
     /// the bound is a plain integer, so that an integer payload compares without parsing.
     small_bounds: Vec<[Option<i64>; 4]>,
+    /// Per entry: its `pattern`, when it is one [`Anchored`] matches.
+    anchored: Vec<Option<Anchored>>,
 }
 
 impl Layout {
@@ -197,6 +199,177 @@ impl Layout {
             own & pass == 0 && own & fail == fail
         } else {
             self.formula.holds(own)
+        }
+    }
+}
+
+/// A `pattern` of the shape `^…$` over ASCII classes with counts (`^SH[0-9]{8}[A-Z]{3}$`,
+/// `^[A-Z0-9-]{4,16}$`, …), matched on the string's bytes in one greedy pass: no regex search
+/// and no UTF-8 check. Only patterns for which the greedy pass is exact are taken: each atom
+/// of variable count is the last, or is followed by an atom that must occur at least once and
+/// shares no character with it (so the run it takes has one possible length).
+#[derive(Debug)]
+struct Anchored {
+    atoms: Vec<Atom>,
+}
+
+/// A class of ASCII characters (a bit each) and how many times it occurs.
+#[derive(Debug, Clone, Copy)]
+struct Atom {
+    class: u128,
+    min: u32,
+    max: u32,
+}
+
+impl Anchored {
+    /// The source of an ECMA-262 pattern, when it has the shape this matcher takes.
+    fn parse(source: &str) -> Option<Anchored> {
+        let body = source.strip_prefix('^')?.strip_suffix('$')?;
+        let b = body.as_bytes();
+        // `\$` at the end is a literal dollar, not an anchor.
+        if b.last() == Some(&b'\\') {
+            return None;
+        }
+        let mut atoms: Vec<Atom> = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let class = match b[i] {
+                b'[' => {
+                    let (class, next) = bracket(b, i + 1)?;
+                    i = next;
+                    class
+                }
+                b'\\' => {
+                    let class = escape_class(*b.get(i + 1)?)?;
+                    i += 2;
+                    class
+                }
+                c if is_plain_literal(c) => {
+                    i += 1;
+                    1u128 << c
+                }
+                _ => return None,
+            };
+            let (min, max) = match b.get(i) {
+                Some(b'?') => (0, 1),
+                Some(b'*') => (0, u32::MAX),
+                Some(b'+') => (1, u32::MAX),
+                Some(b'{') => {
+                    let close = i + b[i..].iter().position(|&c| c == b'}')?;
+                    let inner = std::str::from_utf8(&b[i + 1..close]).ok()?;
+                    i = close;
+                    let number = |t: &str| -> Option<u32> {
+                        (!t.is_empty() && t.bytes().all(|d| d.is_ascii_digit()))
+                            .then(|| t.parse().ok())
+                            .flatten()
+                    };
+                    match inner.split_once(',') {
+                        None => {
+                            let n = number(inner)?;
+                            (n, n)
+                        }
+                        Some((lo, "")) => (number(lo)?, u32::MAX),
+                        Some((lo, hi)) => (number(lo)?, number(hi)?),
+                    }
+                }
+                _ => {
+                    atoms.push(Atom {
+                        class,
+                        min: 1,
+                        max: 1,
+                    });
+                    continue;
+                }
+            };
+            i += 1;
+            // A lazy quantifier (`+?`) or a bad range: left to the regex engine.
+            if b.get(i) == Some(&b'?') || min > max {
+                return None;
+            }
+            atoms.push(Atom { class, min, max });
+        }
+        for (k, a) in atoms.iter().enumerate() {
+            if a.min < a.max {
+                match atoms.get(k + 1) {
+                    None => {}
+                    Some(next) if next.min >= 1 && next.class & a.class == 0 => {}
+                    _ => return None,
+                }
+            }
+        }
+        Some(Anchored { atoms })
+    }
+
+    #[inline]
+    fn is_match(&self, text: &[u8]) -> bool {
+        let mut at = 0;
+        for a in &self.atoms {
+            let mut n = 0;
+            while n < a.max
+                && text
+                    .get(at)
+                    .is_some_and(|&c| c < 128 && a.class >> c & 1 == 1)
+            {
+                at += 1;
+                n += 1;
+            }
+            if n < a.min {
+                return false;
+            }
+        }
+        at == text.len()
+    }
+}
+
+/// An ASCII character that stands for itself outside a class.
+fn is_plain_literal(c: u8) -> bool {
+    (c.is_ascii_graphic() || c == b' ') && !b"^$.|?*+()[]{}\\/".contains(&c)
+}
+
+/// The class of `\c`: `\d`, or an escaped ASCII punctuation character standing for itself.
+fn escape_class(c: u8) -> Option<u128> {
+    match c {
+        b'd' => Some(((1u128 << 10) - 1) << b'0'),
+        c if c.is_ascii_punctuation() => Some(1u128 << c),
+        _ => None,
+    }
+}
+
+/// A bracket class whose body starts at `b[i]`: its characters, and the index after `]`.
+/// Negated classes, classes in classes and escapes other than `\d` and punctuation are left
+/// to the regex engine.
+fn bracket(b: &[u8], mut i: usize) -> Option<(u128, usize)> {
+    if matches!(b.get(i), Some(b'^' | b']')) {
+        return None;
+    }
+    let mut class = 0u128;
+    loop {
+        let c = *b.get(i)?;
+        match c {
+            b']' => return Some((class, i + 1)),
+            b'\\' => {
+                class |= escape_class(*b.get(i + 1)?)?;
+                i += 2;
+            }
+            b'[' => return None,
+            c if c.is_ascii_graphic() || c == b' ' => {
+                // `a-z` is a range; a `-` first or last stands for itself.
+                if b.get(i + 1) == Some(&b'-') && b.get(i + 2).is_some_and(|&h| h != b']') {
+                    let hi = b[i + 2];
+                    if hi == b'\\' || hi == b'[' || !(hi.is_ascii_graphic() || hi == b' ') || hi < c
+                    {
+                        return None;
+                    }
+                    for x in c..=hi {
+                        class |= 1u128 << x;
+                    }
+                    i += 3;
+                } else {
+                    class |= 1u128 << c;
+                    i += 1;
+                }
+            }
+            _ => return None,
         }
     }
 }
@@ -297,6 +470,7 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         not_array: 0,
         counts_properties: false,
         small_bounds: Vec::new(),
+        anchored: Vec::new(),
     };
     if layout.unsure {
         return layout;
@@ -311,6 +485,11 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         }
         layout.counts_properties |= r.min_properties.is_some() || r.max_properties.is_some();
         let small = |b: &Option<number::Bound>| b.as_ref().and_then(|b| b.as_str().parse().ok());
+        layout.anchored.push(
+            r.pattern
+                .as_ref()
+                .and_then(|(_, source)| Anchored::parse(source)),
+        );
         layout.small_bounds.push([
             small(&r.minimum),
             small(&r.maximum),
@@ -1076,7 +1255,7 @@ impl<'p> Scanner<'p> {
         // An escape may spell a non-ASCII character.
         let ascii = !raw.wide && !raw.escaped;
         let formats = self.formats;
-        self.each_entry(set, base, fail, |_, r| {
+        let check = |r: &Rules, anchored: Option<&Anchored>| -> Step<bool> {
             if r.types.is_some_and(|t| t & types::STRING == 0) {
                 return Ok(false);
             }
@@ -1097,10 +1276,14 @@ impl<'p> Scanner<'p> {
                     return Ok(false);
                 }
             }
-            if let Some((pattern, _)) = &r.pattern
-                && !pattern.is_match(text()?)
-            {
-                return Ok(false);
+            if let Some((pattern, _)) = &r.pattern {
+                let matched = match anchored {
+                    Some(anchored) => anchored.is_match(text_bytes),
+                    None => pattern.is_match(text()?),
+                };
+                if !matched {
+                    return Ok(false);
+                }
             }
             if formats
                 && let Some(name) = &r.format
@@ -1109,7 +1292,16 @@ impl<'p> Scanner<'p> {
                 return Ok(false);
             }
             Ok(true)
-        })
+        };
+        for i in 0..set.len() {
+            let layout = &self.plan.layouts[set[i] as usize];
+            for (e, r) in layout.rules.iter().enumerate() {
+                if !check(r, layout.anchored[e].as_ref())? {
+                    *fail |= 1 << (base[i] as usize + e);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Type and `enum`/`const` of a container: a container in `enum`/`const` is left to the
@@ -1995,4 +2187,82 @@ fn decode(raw: &[u8]) -> Option<String> {
         out.push(ch);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Anchored;
+    use crate::plan::pattern;
+
+    /// The one-pass matcher agrees with the regex engine wherever it takes a pattern, and
+    /// refuses the patterns where a greedy pass could be wrong.
+    #[test]
+    fn anchored_patterns_match_as_the_regex_engine_does() {
+        let taken = [
+            "^SH[0-9]{8}[A-Z]{3}$",
+            "^[A-Z]{2}$",
+            "^[A-Z0-9-]{4,16}$",
+            "^[a-z]+-[0-9]+$",
+            "^\\d{3}\\.\\d?$",
+            "^ab?c+$",
+            "^[-a]{1,}x$",
+            "^$",
+        ];
+        let texts = [
+            "",
+            "SH12345678ABC",
+            "SH1234567ABC",
+            "SH12345678ABCD",
+            "DE",
+            "D",
+            "DEU",
+            "de",
+            "BMS-4431",
+            "abc",
+            "PSU-7700-X-XXXXXXX",
+            "abc-12",
+            "abc-",
+            "-12",
+            "123.",
+            "123.4",
+            "123.45",
+            "a",
+            "abccc",
+            "ac",
+            "abbc",
+            "-a-x",
+            "x",
+            "é",
+            "DÉ",
+            "ab\u{0}c",
+        ];
+        for source in taken {
+            let anchored = Anchored::parse(source).unwrap_or_else(|| panic!("{source} taken"));
+            let regex = pattern::compile(source).expect("a valid pattern");
+            for text in texts {
+                assert_eq!(
+                    anchored.is_match(text.as_bytes()),
+                    regex.is_match(text),
+                    "{source} on {text:?}"
+                );
+            }
+        }
+        let refused = [
+            "SH[0-9]$",
+            "^SH[0-9]",
+            "^[A-Z]+[A-Z]$",
+            "^[a-z]*-?[a-z]$",
+            "^[^a]$",
+            "^a.b$",
+            "^(ab)+$",
+            "^a|b$",
+            "^a+?$",
+            "^\\w+$",
+            "^abc\\$",
+            "^a{2,1}$",
+        ];
+        for source in refused {
+            assert!(Anchored::parse(source).is_none(), "{source} refused");
+        }
+    }
 }
