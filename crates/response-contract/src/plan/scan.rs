@@ -1394,6 +1394,11 @@ impl<'p> Scanner<'p> {
                         self.ws();
                         let first = self.byte()?;
                         let scanned = match self.leaf_of(&self.plan.layouts[id as usize]) {
+                            // The most common member: a string where one is allowed, read with
+                            // no call and no judgement to make.
+                            Some(allowed) if first == b'"' && allowed & types::STRING != 0 => {
+                                self.string().map(|_| 0)
+                            }
                             Some(allowed) => self.leaf(first, id, allowed, child_must, depth),
                             None => self.one(id, child_must, depth, None),
                         };
@@ -1474,7 +1479,12 @@ impl<'p> Scanner<'p> {
                         Some(allowed) => {
                             self.ws();
                             let first = self.byte()?;
-                            self.leaf(first, child, allowed, child_must, depth)?
+                            if first == b'"' && allowed & types::STRING != 0 {
+                                self.string()?;
+                                0
+                            } else {
+                                self.leaf(first, child, allowed, child_must, depth)?
+                            }
                         }
                         None => self.one(child, child_must, depth, None)?,
                     },
