@@ -1040,7 +1040,13 @@ impl<'p> Scanner<'p> {
             b'-' | b'0'..=b'9' => {
                 let start = self.pos;
                 let plain = self.number()?;
-                if scalars {
+                if let [r] = &layout.rules[..] {
+                    // One schema object: judged in place, with no loop over a set.
+                    let text = &self.bytes[start..self.pos];
+                    let small = if plain { small_integer(text) } else { None };
+                    let holds = number_holds(r, &layout.small_bounds[0], text, plain, small);
+                    fail = u64::from(!holds);
+                } else if scalars {
                     self.scalar_number(set, &base, start, plain, &mut fail)?;
                 }
             }
