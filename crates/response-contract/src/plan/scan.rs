@@ -1030,7 +1030,13 @@ impl<'p> Scanner<'p> {
             b'[' => self.array(set, must, &base, depth + 1, &mut fail)?,
             b'"' => {
                 let raw = self.string()?;
-                if scalars {
+                if let [r] = &layout.rules[..] {
+                    // One schema object: judged in place, with no loop over a set.
+                    let decoded = self.decoded(raw)?;
+                    let text = Text::new(self.bytes, raw, decoded.as_deref());
+                    let anchored = layout.anchored[0].as_ref();
+                    fail = u64::from(!string_holds(r, anchored, &text, self.formats)?);
+                } else if scalars {
                     self.scalar_string(set, &base, raw, &mut fail)?;
                 }
             }
@@ -1177,6 +1183,77 @@ impl<'p> Scanner<'p> {
     }
 }
 
+/// A string's text for its keywords. Only a string with escapes is decoded; the raw bytes of
+/// any other are its text, already known to be UTF-8 (`string` checks non-ASCII ones): `enum`
+/// and `const` compare bytes, and the lengths of ASCII text are byte counts.
+struct Text<'t> {
+    bytes: &'t [u8],
+    decoded: Option<&'t str>,
+    /// Every character is one byte (an escape may spell a non-ASCII character).
+    ascii: bool,
+}
+
+impl<'t> Text<'t> {
+    fn new(payload: &'t [u8], raw: Raw, decoded: Option<&'t str>) -> Text<'t> {
+        Text {
+            bytes: decoded.map_or(&payload[raw.start..raw.end], str::as_bytes),
+            decoded,
+            ascii: !raw.wide && !raw.escaped,
+        }
+    }
+
+    fn as_str(&self) -> Step<&'t str> {
+        match self.decoded {
+            Some(s) => Ok(s),
+            None => std::str::from_utf8(self.bytes).map_err(|_| Stop::Invalid),
+        }
+    }
+}
+
+/// Whether a string meets one schema object's keywords (`type`, `enum`, `const`, lengths,
+/// `pattern`, and `format` when `formats` are asserted).
+fn string_holds(
+    r: &Rules,
+    anchored: Option<&Anchored>,
+    text: &Text<'_>,
+    formats: bool,
+) -> Step<bool> {
+    if r.types.is_some_and(|t| t & types::STRING == 0) {
+        return Ok(false);
+    }
+    if !allowed(r, |v| {
+        v.as_str().is_some_and(|s| s.as_bytes() == text.bytes)
+    }) {
+        return Ok(false);
+    }
+    if r.min_length.is_some() || r.max_length.is_some() {
+        let length = if text.ascii {
+            text.bytes.len() as u64
+        } else {
+            text.as_str()?.chars().count() as u64
+        };
+        if r.min_length.is_some_and(|m| length < m) || r.max_length.is_some_and(|m| length > m) {
+            return Ok(false);
+        }
+    }
+    if let Some((pattern, _)) = &r.pattern {
+        let matched = match anchored {
+            Some(anchored) => anchored.is_match(text.bytes),
+            None => pattern.is_match(text.as_str()?),
+        };
+        if !matched {
+            return Ok(false);
+        }
+    }
+    if formats
+        && let Some(name) = &r.format
+        && format::check(name, text.as_str()?) == Some(false)
+    {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 /// Plain integer text of at most 18 digits (always within `i64`): most payload numbers.
 #[inline]
 fn small_integer(text: &[u8]) -> Option<i64> {
@@ -1243,71 +1320,28 @@ impl<'p> Scanner<'p> {
                 Ok(r.types.is_none_or(|t| t & types::STRING != 0))
             });
         }
-        let bytes = self.bytes;
-        // Only a string with escapes is decoded. The raw bytes of any other are its text, and
-        // already known to be UTF-8 (`string` checks non-ASCII ones): `enum` and `const`
-        // compare bytes, and the lengths of ASCII text are byte counts.
-        let decoded: Option<String> = if raw.escaped {
-            Some(decode(&bytes[raw.start..raw.end]).ok_or(Stop::Invalid)?)
-        } else {
-            None
-        };
-        let raw_bytes = &bytes[raw.start..raw.end];
-        let text_bytes = decoded.as_ref().map_or(raw_bytes, |s| s.as_bytes());
-        let text = || match &decoded {
-            Some(s) => Ok(s.as_str()),
-            None => std::str::from_utf8(raw_bytes).map_err(|_| Stop::Invalid),
-        };
-        // An escape may spell a non-ASCII character.
-        let ascii = !raw.wide && !raw.escaped;
-        let formats = self.formats;
-        let check = |r: &Rules, anchored: Option<&Anchored>| -> Step<bool> {
-            if r.types.is_some_and(|t| t & types::STRING == 0) {
-                return Ok(false);
-            }
-            if !allowed(r, |v| {
-                v.as_str().is_some_and(|s| s.as_bytes() == text_bytes)
-            }) {
-                return Ok(false);
-            }
-            if r.min_length.is_some() || r.max_length.is_some() {
-                let length = if ascii {
-                    text_bytes.len() as u64
-                } else {
-                    text()?.chars().count() as u64
-                };
-                if r.min_length.is_some_and(|m| length < m)
-                    || r.max_length.is_some_and(|m| length > m)
-                {
-                    return Ok(false);
-                }
-            }
-            if let Some((pattern, _)) = &r.pattern {
-                let matched = match anchored {
-                    Some(anchored) => anchored.is_match(text_bytes),
-                    None => pattern.is_match(text()?),
-                };
-                if !matched {
-                    return Ok(false);
-                }
-            }
-            if formats
-                && let Some(name) = &r.format
-                && format::check(name, text()?) == Some(false)
-            {
-                return Ok(false);
-            }
-            Ok(true)
-        };
+        let decoded = self.decoded(raw)?;
+        let text = Text::new(self.bytes, raw, decoded.as_deref());
         for i in 0..set.len() {
-            let layout = &self.plan.layouts[set[i] as usize];
+            let layout = &plan.layouts[set[i] as usize];
             for (e, r) in layout.rules.iter().enumerate() {
-                if !check(r, layout.anchored[e].as_ref())? {
+                if !string_holds(r, layout.anchored[e].as_ref(), &text, self.formats)? {
                     *fail |= 1 << (base[i] as usize + e);
                 }
             }
         }
         Ok(())
+    }
+
+    /// The text of a string with escapes; `None` for any other, whose raw bytes are its text.
+    fn decoded(&self, raw: Raw) -> Step<Option<String>> {
+        if raw.escaped {
+            Ok(Some(
+                decode(&self.bytes[raw.start..raw.end]).ok_or(Stop::Invalid)?,
+            ))
+        } else {
+            Ok(None)
+        }
     }
 
     /// Type and `enum`/`const` of a container: a container in `enum`/`const` is left to the
