@@ -15,9 +15,8 @@
 //! whose warning depends on which branch passes, …): then the full check, the authority,
 //! decides. `tests/fast_path_agreement*.rs` check that the two never disagree.
 
-use super::check::{Judgement, Policy, Settings, is_integer};
+use super::check::{Judgement, Policy, Settings};
 use super::{Id, Plan, Rules, Schema, format, number, types};
-use crate::parse::plain_run;
 use crate::report::Variant;
 
 /// The fast pass's answer; see the module documentation.
@@ -116,6 +115,8 @@ pub(crate) struct Layout {
     /// A schema whose only assertion is `type` (this set; `None` otherwise): a scalar is
     /// judged by its first byte.
     leaf: Option<u8>,
+    /// `leaf` when `format` is only an annotation (formats not asserted).
+    leaf_formatless: Option<u8>,
     formula: Formula,
     keys: Vec<Key>,
     /// Per entry: the required bits it needs.
@@ -138,15 +139,257 @@ pub(crate) struct Layout {
     single: bool,
     /// The one entry with `additionalProperties` (and no `patternProperties`) and that schema.
     additional: Option<(u8, Id)>,
+    /// Per key (same order as `keys`): its first eight bytes as a little-endian word (zero
+    /// padded) and its length. A name is matched by one word and one length comparison per key
+    /// instead of a byte loop, and only names longer than eight bytes compare their rest.
+    heads: Vec<(u64, usize)>,
+    /// An open-addressing table over `keys` by (head, length), a power of two at most half
+    /// full: each slot is a key's index plus one, or 0 when empty. Built from the schema's
+    /// names only, so no payload can make its probes long.
+    table: Vec<u32>,
+    /// `64 - log2(table.len())`: the hash's top bits pick the first slot.
+    shift: u32,
+    /// Some entry has `enum` or `const`: a container is left to the full check.
+    container_unsure: bool,
+    /// Entries (bits) whose `type` excludes objects, and arrays.
+    not_object: u64,
+    not_array: u64,
+    /// Some entry has `minProperties` or `maxProperties`.
+    counts_properties: bool,
+    /// Per entry: `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum` as `i64` where
+    /// the bound is a plain integer, so that an integer payload compares without parsing.
+    small_bounds: Vec<[Option<i64>; 4]>,
+    /// Per entry: its `pattern`, when it is one [`Anchored`] matches.
+    anchored: Vec<Option<Anchored>>,
 }
 
 impl Layout {
+    /// The index in `keys` of a member name whose first eight bytes (zero padded) are `head`.
+    #[inline(always)]
+    fn find(&self, name: &[u8], head: u64) -> Option<usize> {
+        if self.table.is_empty() {
+            return None;
+        }
+        let mask = self.table.len() - 1;
+        let mut at = slot(head, name.len(), self.shift);
+        loop {
+            let i = (self.table[at] as usize).checked_sub(1)?;
+            let (h, len) = self.heads[i];
+            if h == head
+                && len == name.len()
+                && (len <= 8 || same_bytes(&self.keys[i].name.as_bytes()[8..], &name[8..]))
+            {
+                return Some(i);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
     #[inline]
     fn key(&self, name: &[u8]) -> Option<&Key> {
-        self.keys
-            .iter()
-            .find(|k| same_bytes(k.name.as_bytes(), name))
+        self.find(name, head_of(name)).map(|i| &self.keys[i])
     }
+
+    /// Whether the formula holds, from the entries' failures.
+    #[inline(always)]
+    fn holds(&self, own: u64) -> bool {
+        if self.simple {
+            own & 1 == 0
+        } else if let Some((pass, fail)) = self.conjunction {
+            own & pass == 0 && own & fail == fail
+        } else {
+            self.formula.holds(own)
+        }
+    }
+}
+
+/// A `pattern` of the shape `^…$` over ASCII classes with counts (`^SH[0-9]{8}[A-Z]{3}$`,
+/// `^[A-Z0-9-]{4,16}$`, …), matched on the string's bytes in one greedy pass: no regex search
+/// and no UTF-8 check. Only patterns for which the greedy pass is exact are taken: each atom
+/// of variable count is the last, or is followed by an atom that must occur at least once and
+/// shares no character with it (so the run it takes has one possible length).
+#[derive(Debug)]
+struct Anchored {
+    atoms: Vec<Atom>,
+}
+
+/// A class of ASCII characters (a bit each) and how many times it occurs.
+#[derive(Debug, Clone, Copy)]
+struct Atom {
+    class: u128,
+    min: u32,
+    max: u32,
+}
+
+impl Anchored {
+    /// The source of an ECMA-262 pattern, when it has the shape this matcher takes.
+    fn parse(source: &str) -> Option<Anchored> {
+        let body = source.strip_prefix('^')?.strip_suffix('$')?;
+        let b = body.as_bytes();
+        // `\$` at the end is a literal dollar, not an anchor.
+        if b.last() == Some(&b'\\') {
+            return None;
+        }
+        let mut atoms: Vec<Atom> = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let class = match b[i] {
+                b'[' => {
+                    let (class, next) = bracket(b, i + 1)?;
+                    i = next;
+                    class
+                }
+                b'\\' => {
+                    let class = escape_class(*b.get(i + 1)?)?;
+                    i += 2;
+                    class
+                }
+                c if is_plain_literal(c) => {
+                    i += 1;
+                    1u128 << c
+                }
+                _ => return None,
+            };
+            let (min, max) = match b.get(i) {
+                Some(b'?') => (0, 1),
+                Some(b'*') => (0, u32::MAX),
+                Some(b'+') => (1, u32::MAX),
+                Some(b'{') => {
+                    let close = i + b[i..].iter().position(|&c| c == b'}')?;
+                    let inner = std::str::from_utf8(&b[i + 1..close]).ok()?;
+                    i = close;
+                    let number = |t: &str| -> Option<u32> {
+                        (!t.is_empty() && t.bytes().all(|d| d.is_ascii_digit()))
+                            .then(|| t.parse().ok())
+                            .flatten()
+                    };
+                    match inner.split_once(',') {
+                        None => {
+                            let n = number(inner)?;
+                            (n, n)
+                        }
+                        Some((lo, "")) => (number(lo)?, u32::MAX),
+                        Some((lo, hi)) => (number(lo)?, number(hi)?),
+                    }
+                }
+                _ => {
+                    atoms.push(Atom {
+                        class,
+                        min: 1,
+                        max: 1,
+                    });
+                    continue;
+                }
+            };
+            i += 1;
+            // A lazy quantifier (`+?`) or a bad range: left to the regex engine.
+            if b.get(i) == Some(&b'?') || min > max {
+                return None;
+            }
+            atoms.push(Atom { class, min, max });
+        }
+        for (k, a) in atoms.iter().enumerate() {
+            if a.min < a.max {
+                match atoms.get(k + 1) {
+                    None => {}
+                    Some(next) if next.min >= 1 && next.class & a.class == 0 => {}
+                    _ => return None,
+                }
+            }
+        }
+        Some(Anchored { atoms })
+    }
+
+    #[inline]
+    fn is_match(&self, text: &[u8]) -> bool {
+        let mut at = 0;
+        for a in &self.atoms {
+            let mut n = 0;
+            while n < a.max
+                && text
+                    .get(at)
+                    .is_some_and(|&c| c < 128 && a.class >> c & 1 == 1)
+            {
+                at += 1;
+                n += 1;
+            }
+            if n < a.min {
+                return false;
+            }
+        }
+        at == text.len()
+    }
+}
+
+/// An ASCII character that stands for itself outside a class.
+fn is_plain_literal(c: u8) -> bool {
+    (c.is_ascii_graphic() || c == b' ') && !b"^$.|?*+()[]{}\\/".contains(&c)
+}
+
+/// The class of `\c`: `\d`, or an escaped ASCII punctuation character standing for itself.
+fn escape_class(c: u8) -> Option<u128> {
+    match c {
+        b'd' => Some(((1u128 << 10) - 1) << b'0'),
+        c if c.is_ascii_punctuation() => Some(1u128 << c),
+        _ => None,
+    }
+}
+
+/// A bracket class whose body starts at `b[i]`: its characters, and the index after `]`.
+/// Negated classes, classes in classes and escapes other than `\d` and punctuation are left
+/// to the regex engine.
+fn bracket(b: &[u8], mut i: usize) -> Option<(u128, usize)> {
+    if matches!(b.get(i), Some(b'^' | b']')) {
+        return None;
+    }
+    let mut class = 0u128;
+    loop {
+        let c = *b.get(i)?;
+        match c {
+            b']' => return Some((class, i + 1)),
+            b'\\' => {
+                class |= escape_class(*b.get(i + 1)?)?;
+                i += 2;
+            }
+            b'[' => return None,
+            c if c.is_ascii_graphic() || c == b' ' => {
+                // `a-z` is a range; a `-` first or last stands for itself.
+                if b.get(i + 1) == Some(&b'-') && b.get(i + 2).is_some_and(|&h| h != b']') {
+                    let hi = b[i + 2];
+                    if hi == b'\\' || hi == b'[' || !(hi.is_ascii_graphic() || hi == b' ') || hi < c
+                    {
+                        return None;
+                    }
+                    for x in c..=hi {
+                        class |= 1u128 << x;
+                    }
+                    i += 3;
+                } else {
+                    class |= 1u128 << c;
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The first slot of a name in [`Layout::table`] (a multiplicative hash's top bits).
+#[inline(always)]
+fn slot(head: u64, len: usize, shift: u32) -> usize {
+    (head
+        .wrapping_add(len as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        >> shift) as usize
+}
+
+/// The first eight bytes of a name as a little-endian word, zero padded.
+#[inline(always)]
+fn head_of(name: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    let n = name.len().min(8);
+    word[..n].copy_from_slice(&name[..n]);
+    u64::from_le_bytes(word)
 }
 
 /// Precompiles every node of a plan.
@@ -193,8 +436,15 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         }
         _ => None,
     };
+    let leaf_formatless = match (&formula, &nodes[id as usize]) {
+        (Formula::Own(0), Schema::Rules(r)) if entries.len() == 1 && type_only_but_format(r) => {
+            Some(r.types.unwrap_or(0x7F))
+        }
+        _ => leaf,
+    };
     let mut layout = Layout {
         unsure,
+        leaf_formatless,
         rules,
         simple,
         decisive,
@@ -212,9 +462,40 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         string_content: false,
         single: false,
         additional: None,
+        heads: Vec::new(),
+        table: Vec::new(),
+        shift: 0,
+        container_unsure: false,
+        not_object: 0,
+        not_array: 0,
+        counts_properties: false,
+        small_bounds: Vec::new(),
+        anchored: Vec::new(),
     };
     if layout.unsure {
         return layout;
+    }
+    for (e, r) in layout.rules.iter().enumerate() {
+        layout.container_unsure |= r.enumeration.is_some() || r.constant.is_some();
+        if r.types.is_some_and(|t| t & types::OBJECT == 0) {
+            layout.not_object |= 1 << e;
+        }
+        if r.types.is_some_and(|t| t & types::ARRAY == 0) {
+            layout.not_array |= 1 << e;
+        }
+        layout.counts_properties |= r.min_properties.is_some() || r.max_properties.is_some();
+        let small = |b: &Option<number::Bound>| b.as_ref().and_then(|b| b.as_str().parse().ok());
+        layout.anchored.push(
+            r.pattern
+                .as_ref()
+                .and_then(|(_, source)| Anchored::parse(source)),
+        );
+        layout.small_bounds.push([
+            small(&r.minimum),
+            small(&r.maximum),
+            small(&r.exclusive_minimum),
+            small(&r.exclusive_maximum),
+        ]);
     }
     let mut next_bit = 0u32;
     for (e, &entry) in layout.entries.iter().enumerate() {
@@ -279,6 +560,23 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
     };
     layout.single = (open.is_empty() || layout.additional.is_some())
         && layout.keys.iter().all(|k| k.children.len() <= 1);
+    layout.heads = layout
+        .keys
+        .iter()
+        .map(|k| (head_of(k.name.as_bytes()), k.name.len()))
+        .collect();
+    if !layout.keys.is_empty() {
+        let size = (layout.keys.len() * 2).next_power_of_two();
+        layout.shift = 64 - size.trailing_zeros();
+        layout.table = vec![0; size];
+        for (i, &(head, len)) in layout.heads.iter().enumerate() {
+            let mut at = slot(head, len, layout.shift);
+            while layout.table[at] != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            layout.table[at] = i as u32 + 1;
+        }
+    }
     layout
 }
 
@@ -334,12 +632,17 @@ fn always(formula: &Formula, trivial: u64) -> bool {
 
 /// Whether `type` is the only assertion of a schema object.
 fn type_only(r: &Rules) -> bool {
+    r.format.is_none() && type_only_but_format(r)
+}
+
+/// Whether `type` is the only assertion of a schema object but for `format` (an annotation
+/// unless formats are asserted).
+fn type_only_but_format(r: &Rules) -> bool {
     r.enumeration.is_none()
         && r.constant.is_none()
         && r.min_length.is_none()
         && r.max_length.is_none()
         && r.pattern.is_none()
-        && r.format.is_none()
         && r.minimum.is_none()
         && r.maximum.is_none()
         && r.exclusive_minimum.is_none()
@@ -456,7 +759,6 @@ pub(crate) fn scan(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_
         formats: settings.formats,
         unlisted_matter: settings.policy.is_some_and(|p| p.report_unlisted),
         fails_depth: 0,
-        text: None,
     };
     s.ws();
     if s.pos == payload.len() {
@@ -502,8 +804,6 @@ struct Scanner<'p> {
     unlisted_matter: bool,
     /// Containers open where the last [`Stop::Fails`] was raised.
     fails_depth: usize,
-    /// The payload as text, once a string's text was needed (`Some(None)`: not UTF-8).
-    text: Option<Option<&'p str>>,
 }
 
 /// A member name or string: its raw bytes and whether they hold escapes.
@@ -512,13 +812,28 @@ struct Raw {
     start: usize,
     end: usize,
     escaped: bool,
+    /// Some byte is not ASCII (the raw bytes are checked UTF-8 either way).
+    wide: bool,
 }
 
 impl<'p> Scanner<'p> {
     #[inline(always)]
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
-            self.pos += 1;
+        // One test where there is no whitespace (compact payloads, and most places in others).
+        if self.bytes.get(self.pos).is_some_and(|&b| b <= b' ') {
+            while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+        }
+    }
+
+    /// The layout's `leaf`, as the settings read `format`.
+    #[inline(always)]
+    fn leaf_of(&self, layout: &Layout) -> Option<u8> {
+        if self.formats {
+            layout.leaf
+        } else {
+            layout.leaf_formatless
         }
     }
 
@@ -550,12 +865,8 @@ impl<'p> Scanner<'p> {
             let mut facts = RootFacts::default();
             // The one variant must hold if the guess is right: a member that fails it ends its
             // scanning at once, and the rest of the root is only read.
-            let fail = self.value(
-                &policy.schemas[guess..=guess],
-                1,
-                0,
-                Some((policy, &mut facts)),
-            )? | facts.failed;
+            let fail =
+                self.one(policy.schemas[guess], 1, 0, Some((policy, &mut facts)))? | facts.failed;
             if let Some(chosen) = choose(policy, settings, facts.present)?
                 && chosen == guess
             {
@@ -600,7 +911,7 @@ impl<'p> Scanner<'p> {
             return None;
         }
         let name = &self.bytes[name_start..name_start + len];
-        let bits = policy.marks_of(name);
+        let bits = marks_of(policy, name);
         policy
             .precedence
             .iter()
@@ -619,20 +930,13 @@ impl<'p> Scanner<'p> {
         depth: usize,
         root: Option<(&Policy, &mut RootFacts)>,
     ) -> Step<u32> {
+        if let [schema] = set {
+            return self.one(*schema, must, depth, root);
+        }
         if set.len() > MAX_SET {
             return Err(Stop::Unsure);
         }
         let plan = self.plan;
-        if let [schema] = set
-            && let Some(allowed) = plan.layouts[*schema as usize].leaf
-            && root.is_none()
-        {
-            self.ws();
-            // Containers go on below: members to scan against nothing, duplicates to find.
-            if !matches!(self.byte()?, b'{' | b'[') {
-                return self.leaf(*schema, allowed, must, depth);
-            }
-        }
         let mut base = [0u8; MAX_SET + 1];
         let mut total = 0usize;
         for (i, &schema) in set.iter().enumerate() {
@@ -666,25 +970,16 @@ impl<'p> Scanner<'p> {
             b'n' => self.literal(b"null", set, &base, types::NULL, &mut fail)?,
             b'-' | b'0'..=b'9' => {
                 let start = self.pos;
-                self.number()?;
+                let plain = self.number()?;
                 if total > 0 {
-                    self.scalar_number(set, &base, start, &mut fail)?;
+                    self.scalar_number(set, &base, start, plain, &mut fail)?;
                 }
             }
             _ => return Err(Stop::Invalid),
         }
         let mut result = 0u32;
         for (i, &schema) in set.iter().enumerate() {
-            let layout = &plan.layouts[schema as usize];
-            let own = fail >> base[i];
-            let holds = if layout.simple {
-                own & 1 == 0
-            } else if let Some((pass, fail)) = layout.conjunction {
-                own & pass == 0 && own & fail == fail
-            } else {
-                layout.formula.holds(own)
-            };
-            if !holds {
+            if !plan.layouts[schema as usize].holds(fail >> base[i]) {
                 result |= 1 << i;
             }
         }
@@ -695,22 +990,97 @@ impl<'p> Scanner<'p> {
         Ok(result)
     }
 
+    /// [`Scanner::value`] for a set of one schema (most values): no entry offsets to build, no
+    /// loop over the set, and a scalar whose schema only asserts `type` is judged at once.
+    fn one(
+        &mut self,
+        schema: Id,
+        must: u32,
+        depth: usize,
+        root: Option<(&Policy, &mut RootFacts)>,
+    ) -> Step<u32> {
+        let plan = self.plan;
+        let layout = &plan.layouts[schema as usize];
+        self.ws();
+        let first = self.byte()?;
+        if let Some(allowed) = self.leaf_of(layout)
+            && root.is_none()
+            // Containers go on below: members to scan against nothing, duplicates to find.
+            && !matches!(first, b'{' | b'[')
+        {
+            return self.leaf(first, schema, allowed, must, depth);
+        }
+        if layout.unsure {
+            return Err(Stop::Unsure);
+        }
+        let ids = [schema];
+        let set = &ids[..];
+        let base = [0u8];
+        let scalars = !layout.entries.is_empty();
+        let mut fail = 0u64;
+        let at_root = root.is_some();
+        match first {
+            b'{' if layout.single => {
+                self.object_single(schema, must, depth + 1, &mut fail, root)?;
+            }
+            b'{' => self.object(set, must, &base, depth + 1, &mut fail, root)?,
+            b'[' if layout.entries.len() == 1 => {
+                self.array_single(schema, must, depth + 1, &mut fail)?;
+            }
+            b'[' => self.array(set, must, &base, depth + 1, &mut fail)?,
+            b'"' => {
+                let raw = self.string()?;
+                if let [r] = &layout.rules[..] {
+                    // One schema object: judged in place, with no loop over a set.
+                    let decoded = self.decoded(raw)?;
+                    let text = Text::new(self.bytes, raw, decoded.as_deref());
+                    let anchored = layout.anchored[0].as_ref();
+                    fail = u64::from(!string_holds(r, anchored, &text, self.formats)?);
+                } else if scalars {
+                    self.scalar_string(set, &base, raw, &mut fail)?;
+                }
+            }
+            b't' => self.literal(b"true", set, &base, types::BOOLEAN, &mut fail)?,
+            b'f' => self.literal(b"false", set, &base, types::BOOLEAN, &mut fail)?,
+            b'n' => self.literal(b"null", set, &base, types::NULL, &mut fail)?,
+            b'-' | b'0'..=b'9' => {
+                let start = self.pos;
+                let plain = self.number()?;
+                if let [r] = &layout.rules[..] {
+                    // One schema object: judged in place, with no loop over a set.
+                    let text = &self.bytes[start..self.pos];
+                    let small = if plain { small_integer(text) } else { None };
+                    let holds = number_holds(r, &layout.small_bounds[0], text, plain, small);
+                    fail = u64::from(!holds);
+                } else if scalars {
+                    self.scalar_number(set, &base, start, plain, &mut fail)?;
+                }
+            }
+            _ => return Err(Stop::Invalid),
+        }
+        let failed = !layout.holds(fail);
+        if failed && must & 1 == 1 && !at_root {
+            self.fails_depth = depth;
+            return Err(Stop::Fails);
+        }
+        Ok(u32::from(failed))
+    }
+
     /// [`Scanner::value`] for one schema whose only assertion is `type` (`allowed`): a scalar
     /// is judged by its first byte, in a function small enough to call cheaply.
     #[inline]
-    fn leaf(&mut self, schema: Id, allowed: u8, must: u32, depth: usize) -> Step<u32> {
-        self.ws();
-        let found = match self.byte()? {
+    fn leaf(&mut self, first: u8, schema: Id, allowed: u8, must: u32, depth: usize) -> Step<u32> {
+        let found = match first {
             b'"' => {
                 self.string()?;
                 types::STRING
             }
             b'-' | b'0'..=b'9' => {
                 let start = self.pos;
-                self.number()?;
+                let plain = self.number()?;
                 if allowed & types::NUMBER == 0
                     && allowed & types::INTEGER != 0
-                    && is_integer(&self.bytes[start..self.pos])
+                    && (plain || number::is_integer(&self.bytes[start..self.pos]))
                 {
                     types::INTEGER
                 } else {
@@ -721,7 +1091,7 @@ impl<'p> Scanner<'p> {
             b'f' => self.word(b"false", types::BOOLEAN)?,
             b'n' => self.word(b"null", types::NULL)?,
             // Containers have members to scan against nothing, and duplicates to find.
-            b'{' | b'[' => return self.value(&[schema], must, depth, None),
+            b'{' | b'[' => return self.one(schema, must, depth, None),
             _ => return Err(Stop::Invalid),
         };
         let failed = u32::from(allowed & found == 0);
@@ -788,39 +1158,161 @@ impl<'p> Scanner<'p> {
         })
     }
 
-    fn scalar_number(&mut self, set: &[Id], base: &[u8], start: usize, fail: &mut u64) -> Step<()> {
+    /// `plain`: the number has no fraction and no exponent (an integer, and maybe an `i64`).
+    fn scalar_number(
+        &mut self,
+        set: &[Id],
+        base: &[u8],
+        start: usize,
+        plain: bool,
+        fail: &mut u64,
+    ) -> Step<()> {
         let bytes = self.bytes;
         let text = &bytes[start..self.pos];
-        self.each_entry(set, base, fail, |_, r| {
-            if let Some(t) = r.types
-                && t & types::NUMBER == 0
-                && !(t & types::INTEGER != 0 && is_integer(text))
-            {
-                return Ok(false);
+        let small = if plain { small_integer(text) } else { None };
+        let plan = self.plan;
+        for i in 0..set.len() {
+            let layout = &plan.layouts[set[i] as usize];
+            for (e, r) in layout.rules.iter().enumerate() {
+                if !number_holds(r, &layout.small_bounds[e], text, plain, small) {
+                    *fail |= 1 << (base[i] as usize + e);
+                }
             }
-            let same = |v: &serde_json::Value| match v {
-                serde_json::Value::Number(n) => number::equal(text, n.to_string().as_bytes()),
-                _ => false,
-            };
-            if !allowed(r, same) {
-                return Ok(false);
-            }
-            use std::cmp::Ordering::{Greater, Less};
-            let within = |bound: &Option<number::Bound>, passes: fn(std::cmp::Ordering) -> bool| {
-                bound
-                    .as_ref()
-                    .is_none_or(|b| number::compare(text, b).is_some_and(passes))
-            };
-            Ok(within(&r.minimum, |o| o != Less)
-                && within(&r.maximum, |o| o != Greater)
-                && within(&r.exclusive_minimum, |o| o == Greater)
-                && within(&r.exclusive_maximum, |o| o == Less)
-                && r.multiple_of
-                    .as_ref()
-                    .is_none_or(|d| number::is_multiple_of(text, d)))
-        })
+        }
+        Ok(())
+    }
+}
+
+/// A string's text for its keywords. Only a string with escapes is decoded; the raw bytes of
+/// any other are its text, already known to be UTF-8 (`string` checks non-ASCII ones): `enum`
+/// and `const` compare bytes, and the lengths of ASCII text are byte counts.
+struct Text<'t> {
+    bytes: &'t [u8],
+    decoded: Option<&'t str>,
+    /// Every character is one byte (an escape may spell a non-ASCII character).
+    ascii: bool,
+}
+
+impl<'t> Text<'t> {
+    fn new(payload: &'t [u8], raw: Raw, decoded: Option<&'t str>) -> Text<'t> {
+        Text {
+            bytes: decoded.map_or(&payload[raw.start..raw.end], str::as_bytes),
+            decoded,
+            ascii: !raw.wide && !raw.escaped,
+        }
     }
 
+    fn as_str(&self) -> Step<&'t str> {
+        match self.decoded {
+            Some(s) => Ok(s),
+            None => std::str::from_utf8(self.bytes).map_err(|_| Stop::Invalid),
+        }
+    }
+}
+
+/// Whether a string meets one schema object's keywords (`type`, `enum`, `const`, lengths,
+/// `pattern`, and `format` when `formats` are asserted).
+fn string_holds(
+    r: &Rules,
+    anchored: Option<&Anchored>,
+    text: &Text<'_>,
+    formats: bool,
+) -> Step<bool> {
+    if r.types.is_some_and(|t| t & types::STRING == 0) {
+        return Ok(false);
+    }
+    if !allowed(r, |v| {
+        v.as_str().is_some_and(|s| s.as_bytes() == text.bytes)
+    }) {
+        return Ok(false);
+    }
+    if r.min_length.is_some() || r.max_length.is_some() {
+        let length = if text.ascii {
+            text.bytes.len() as u64
+        } else {
+            text.as_str()?.chars().count() as u64
+        };
+        if r.min_length.is_some_and(|m| length < m) || r.max_length.is_some_and(|m| length > m) {
+            return Ok(false);
+        }
+    }
+    if let Some((pattern, _)) = &r.pattern {
+        let matched = match anchored {
+            Some(anchored) => anchored.is_match(text.bytes),
+            None => pattern.is_match(text.as_str()?),
+        };
+        if !matched {
+            return Ok(false);
+        }
+    }
+    if formats
+        && let Some(name) = &r.format
+        && format::check(name, text.as_str()?) == Some(false)
+    {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Plain integer text of at most 18 digits (always within `i64`): most payload numbers.
+#[inline]
+fn small_integer(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let magnitude = digits
+        .iter()
+        .fold(0i64, |v, d| v * 10 + i64::from(d.wrapping_sub(b'0')));
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+/// Whether a number (already read as JSON) meets one schema object's number keywords. `plain`:
+/// no fraction or exponent; `small`: its value when it is a plain integer of at most 18 digits;
+/// `bounds`: the entry's bounds as `i64` where they are plain integers.
+fn number_holds(
+    r: &Rules,
+    bounds: &[Option<i64>; 4],
+    text: &[u8],
+    plain: bool,
+    small: Option<i64>,
+) -> bool {
+    if let Some(t) = r.types
+        && t & types::NUMBER == 0
+        && !(t & types::INTEGER != 0 && (plain || number::is_integer(text)))
+    {
+        return false;
+    }
+    let same = |v: &serde_json::Value| match v {
+        serde_json::Value::Number(n) => number::equal(text, n.to_string().as_bytes()),
+        _ => false,
+    };
+    if !allowed(r, same) {
+        return false;
+    }
+    use std::cmp::Ordering::{Greater, Less};
+    // An integer against an integer bound compares as `i64`; anything else exactly.
+    let within = |bound: &Option<number::Bound>,
+                  small_bound: Option<i64>,
+                  passes: fn(std::cmp::Ordering) -> bool| {
+        bound.as_ref().is_none_or(|b| match (small, small_bound) {
+            (Some(v), Some(s)) => passes(v.cmp(&s)),
+            _ => number::compare(text, b).is_some_and(passes),
+        })
+    };
+    within(&r.minimum, bounds[0], |o| o != Less)
+        && within(&r.maximum, bounds[1], |o| o != Greater)
+        && within(&r.exclusive_minimum, bounds[2], |o| o == Greater)
+        && within(&r.exclusive_maximum, bounds[3], |o| o == Less)
+        && r.multiple_of
+            .as_ref()
+            .is_none_or(|d| number::is_multiple_of(text, d))
+}
+
+impl<'p> Scanner<'p> {
     fn scalar_string(&mut self, set: &[Id], base: &[u8], raw: Raw, fail: &mut u64) -> Step<()> {
         let plan = self.plan;
         if !set.iter().any(|&s| plan.layouts[s as usize].string_content) {
@@ -828,56 +1320,28 @@ impl<'p> Scanner<'p> {
                 Ok(r.types.is_none_or(|t| t & types::STRING != 0))
             });
         }
-        let bytes = self.bytes;
-        // Only a string with escapes is decoded; the payload is already known to be UTF-8.
-        let decoded: Option<String> = if raw.escaped {
-            Some(decode(&bytes[raw.start..raw.end]).ok_or(Stop::Invalid)?)
+        let decoded = self.decoded(raw)?;
+        let text = Text::new(self.bytes, raw, decoded.as_deref());
+        for i in 0..set.len() {
+            let layout = &plan.layouts[set[i] as usize];
+            for (e, r) in layout.rules.iter().enumerate() {
+                if !string_holds(r, layout.anchored[e].as_ref(), &text, self.formats)? {
+                    *fail |= 1 << (base[i] as usize + e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The text of a string with escapes; `None` for any other, whose raw bytes are its text.
+    fn decoded(&self, raw: Raw) -> Step<Option<String>> {
+        if raw.escaped {
+            Ok(Some(
+                decode(&self.bytes[raw.start..raw.end]).ok_or(Stop::Invalid)?,
+            ))
         } else {
-            None
-        };
-        // The whole payload is checked as UTF-8 once, the first time a string's text is
-        // needed; each string is then a slice of it (its ends sit next to ASCII quotes).
-        let whole = *self
-            .text
-            .get_or_insert_with(|| std::str::from_utf8(bytes).ok());
-        let text: &str = match &decoded {
-            Some(s) => s,
-            None => match whole.and_then(|t| t.get(raw.start..raw.end)) {
-                Some(text) => text,
-                None => {
-                    std::str::from_utf8(&bytes[raw.start..raw.end]).map_err(|_| Stop::Invalid)?
-                }
-            },
-        };
-        let formats = self.formats;
-        self.each_entry(set, base, fail, |_, r| {
-            if r.types.is_some_and(|t| t & types::STRING == 0) {
-                return Ok(false);
-            }
-            if !allowed(r, |v| v.as_str() == Some(text)) {
-                return Ok(false);
-            }
-            if r.min_length.is_some() || r.max_length.is_some() {
-                let length = text.chars().count() as u64;
-                if r.min_length.is_some_and(|m| length < m)
-                    || r.max_length.is_some_and(|m| length > m)
-                {
-                    return Ok(false);
-                }
-            }
-            if let Some((pattern, _)) = &r.pattern
-                && !pattern.is_match(text)
-            {
-                return Ok(false);
-            }
-            if formats
-                && let Some(name) = &r.format
-                && format::check(name, text) == Some(false)
-            {
-                return Ok(false);
-            }
-            Ok(true)
-        })
+            Ok(None)
+        }
     }
 
     /// Type and `enum`/`const` of a container: a container in `enum`/`const` is left to the
@@ -890,7 +1354,9 @@ impl<'p> Scanner<'p> {
     }
 
     /// [`Scanner::object`] for one schema whose names have one child schema each (most
-    /// objects): no child sets to build and map back.
+    /// objects): no child sets to build and map back. A listed name is told apart from the
+    /// others by a bit per key (set twice: a duplicate member), so only unlisted names are
+    /// kept in a [`Names`], made the first time one comes.
     fn object_single(
         &mut self,
         schema: Id,
@@ -904,13 +1370,14 @@ impl<'p> Scanner<'p> {
         }
         self.pos += 1;
         let layout = &self.plan.layouts[schema as usize];
-        for (e, r) in layout.rules.iter().enumerate() {
-            if !Self::container_entry(r, types::OBJECT)? {
-                *fail |= 1 << e;
-            }
+        if layout.container_unsure {
+            return Err(Stop::Unsure);
         }
+        *fail |= layout.not_object;
         let needed = must & 1 == 1;
-        let mut names = Names::default();
+        let unlisted_matter = self.unlisted_matter && (layout.named || layout.conditional_listing);
+        let mut names: Option<Names> = None;
+        let mut keys_met = 0u64;
         let mut root_failed = false;
         let mut seen = 0u64;
         let mut count = 0u64;
@@ -919,32 +1386,44 @@ impl<'p> Scanner<'p> {
             self.pos += 1;
         } else {
             loop {
-                let name = self.member_name(&mut names)?;
+                let (name, head) = self.name()?;
+                let found = layout.find(name, head);
+                match found {
+                    Some(i) if i < 64 => {
+                        if keys_met >> i & 1 == 1 {
+                            return Err(Stop::Invalid);
+                        }
+                        keys_met |= 1 << i;
+                    }
+                    _ => {
+                        let names = names.get_or_insert_with(Names::default);
+                        if !names.insert(name) {
+                            return Err(Stop::Invalid);
+                        }
+                    }
+                }
+                let key = found.map(|i| &layout.keys[i]);
                 if let Some((policy, facts)) = root.as_mut() {
-                    facts.present |= policy.marks_of(name);
+                    facts.present |= marks_of(policy, name);
                 }
                 // Once the root's guessed variant fails, the rest is only read (syntax, marks).
                 let mut child = None;
                 if !root_failed {
-                    let found = layout.key(name);
-                    if let Some(k) = found {
+                    if let Some(k) = key {
                         seen |= k.required;
                         child = k.children.first().copied();
                     }
                     if child.is_none() {
                         child = layout.additional;
                     }
-                    if self.unlisted_matter && layout.named || layout.conditional_listing {
-                        let listed = found.is_some_and(|k| k.listed);
-                        if !listed && self.unlisted_matter {
-                            if layout.conditional_listing {
-                                return Err(Stop::Unsure);
-                            }
-                            if !layout.decides_others {
-                                match root.as_mut() {
-                                    Some((_, facts)) => facts.unlisted |= 1,
-                                    None => return Err(Stop::Unsure),
-                                }
+                    if unlisted_matter && !key.is_some_and(|k| k.listed) {
+                        if layout.conditional_listing {
+                            return Err(Stop::Unsure);
+                        }
+                        if !layout.decides_others {
+                            match root.as_mut() {
+                                Some((_, facts)) => facts.unlisted |= 1,
+                                None => return Err(Stop::Unsure),
                             }
                         }
                     }
@@ -952,9 +1431,16 @@ impl<'p> Scanner<'p> {
                 let scanned = match child {
                     Some((e, id)) => {
                         let child_must = u32::from(needed && layout.decisive >> e & 1 == 1);
-                        let scanned = match self.plan.layouts[id as usize].leaf {
-                            Some(allowed) => self.leaf(id, allowed, child_must, depth),
-                            None => self.value(&[id], child_must, depth, None),
+                        self.ws();
+                        let first = self.byte()?;
+                        let scanned = match self.leaf_of(&self.plan.layouts[id as usize]) {
+                            // The most common member: a string where one is allowed, read with
+                            // no call and no judgement to make.
+                            Some(allowed) if first == b'"' && allowed & types::STRING != 0 => {
+                                self.string().map(|_| 0)
+                            }
+                            Some(allowed) => self.leaf(first, id, allowed, child_must, depth),
+                            None => self.one(id, child_must, depth, None),
                         };
                         scanned.map(|result| u64::from(result & 1) << e)
                     }
@@ -984,14 +1470,82 @@ impl<'p> Scanner<'p> {
                 }
             }
         }
-        for (e, r) in layout.rules.iter().enumerate() {
-            let missing = layout.required_of[e] & !seen != 0;
-            if missing
-                || r.min_properties.is_some_and(|m| count < m)
-                || r.max_properties.is_some_and(|m| count > m)
-            {
+        for (e, &required) in layout.required_of.iter().enumerate() {
+            if required & !seen != 0 {
                 *fail |= 1 << e;
             }
+        }
+        if layout.counts_properties {
+            for (e, r) in layout.rules.iter().enumerate() {
+                if r.min_properties.is_some_and(|m| count < m)
+                    || r.max_properties.is_some_and(|m| count > m)
+                {
+                    *fail |= 1 << e;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Scanner::array`] for a schema of one entry (most arrays): each item is scanned
+    /// against its one child schema, with no sets to build and map back.
+    fn array_single(&mut self, schema: Id, must: u32, depth: usize, fail: &mut u64) -> Step<()> {
+        let layout = &self.plan.layouts[schema as usize];
+        let r = &layout.rules[0];
+        if r.contains.is_some() {
+            let ids = [schema];
+            return self.array(&ids, must, &[0], depth, fail);
+        }
+        if depth > self.max_depth {
+            return Err(Stop::Invalid);
+        }
+        self.pos += 1;
+        if layout.container_unsure {
+            return Err(Stop::Unsure);
+        }
+        *fail |= layout.not_array;
+        let child_must = u32::from(must & 1 == 1 && layout.decisive & 1 == 1);
+        let mut count = 0usize;
+        self.ws();
+        if self.byte()? == b']' {
+            self.pos += 1;
+        } else {
+            loop {
+                if r.unique_items && count > 0 {
+                    return Err(Stop::Unsure);
+                }
+                let failed = match r.prefix_items.get(count).or(r.items.as_ref()) {
+                    Some(&child) => match self.leaf_of(&self.plan.layouts[child as usize]) {
+                        Some(allowed) => {
+                            self.ws();
+                            let first = self.byte()?;
+                            if first == b'"' && allowed & types::STRING != 0 {
+                                self.string()?;
+                                0
+                            } else {
+                                self.leaf(first, child, allowed, child_must, depth)?
+                            }
+                        }
+                        None => self.one(child, child_must, depth, None)?,
+                    },
+                    None => self.value(&[], 0, depth, None)?,
+                };
+                *fail |= u64::from(failed & 1);
+                count += 1;
+                self.ws();
+                match self.byte()? {
+                    b',' => self.pos += 1,
+                    b']' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Stop::Invalid),
+                }
+            }
+        }
+        let count = count as u64;
+        if r.min_items.is_some_and(|m| count < m) || r.max_items.is_some_and(|m| count > m) {
+            *fail |= 1;
         }
         Ok(())
     }
@@ -1030,7 +1584,7 @@ impl<'p> Scanner<'p> {
                 let mut backs = 0usize;
                 let mut child_must = 0u32;
                 if let Some((policy, facts)) = root.as_mut() {
-                    facts.present |= policy.marks_of(name);
+                    facts.present |= marks_of(policy, name);
                 }
                 // Once the root's guessed variant fails, the rest is only read (syntax, marks).
                 let active = if root_failed { &[][..] } else { set };
@@ -1260,21 +1814,58 @@ impl<'p> Scanner<'p> {
     /// may spell a listed name, or repeat another: the full check decodes names), each new in
     /// `names` (a repeat is a duplicate member, an error).
     #[inline(always)]
-    fn member_name(&mut self, names: &mut Names) -> Step<&'p [u8]> {
+    fn member_name(&mut self, names: &mut Names<'p>) -> Step<&'p [u8]> {
+        let (name, _) = self.name()?;
+        if !names.insert(name) {
+            return Err(Stop::Invalid);
+        }
+        Ok(name)
+    }
+
+    /// A member's name and its `:`: unescaped names only (an escape may spell a listed name, or
+    /// repeat another: the full check decodes names). Also its first eight bytes as a word
+    /// (zero padded; see [`Layout::find`]), read while looking for its end.
+    #[inline(always)]
+    fn name(&mut self) -> Step<(&'p [u8], u64)> {
         self.ws();
         if self.byte()? != b'"' {
             return Err(Stop::Invalid);
         }
-        let key = self.string()?;
+        let bytes = self.bytes;
+        let start = self.pos + 1;
+        // Most names are plain ASCII: their first word tells both the head and, for a short
+        // name, where it ends.
+        let (len, head) = match bytes.get(start..start + 8) {
+            Some(chunk) => {
+                let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+                let stops = string_stops(word);
+                if stops != 0 {
+                    let len = (stops.trailing_zeros() / 8) as usize;
+                    (len, word & ((1u64 << (8 * len)) - 1))
+                } else {
+                    (8 + plain_run(&bytes[start + 8..]), word)
+                }
+            }
+            None => {
+                let len = plain_run(&bytes[start..]);
+                (len, head_of(&bytes[start..start + len]))
+            }
+        };
+        let end = start + len;
+        if bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            self.expect(b':')?;
+            return Ok((&bytes[start..end], head));
+        }
+        // Escapes, non-ASCII, a control character or the end of input.
+        self.pos = end;
+        let key = self.string_rest(start)?;
         if key.escaped {
             return Err(Stop::Unsure);
         }
-        let bytes = self.bytes;
-        if !names.insert(bytes, key.start, key.end) {
-            return Err(Stop::Invalid);
-        }
         self.expect(b':')?;
-        Ok(&bytes[key.start..key.end])
+        let name = &bytes[key.start..key.end];
+        Ok((name, head_of(name)))
     }
 
     /// A string at `"`: checked for control characters, escapes and surrogate pairs. A plain
@@ -1289,6 +1880,7 @@ impl<'p> Scanner<'p> {
                 start,
                 end,
                 escaped: false,
+                wide: false,
             });
         }
         self.pos = end;
@@ -1315,6 +1907,7 @@ impl<'p> Scanner<'p> {
                         start,
                         end,
                         escaped,
+                        wide,
                     });
                 }
                 b'\\' => {
@@ -1373,7 +1966,8 @@ impl<'p> Scanner<'p> {
         Ok(unit)
     }
 
-    fn number(&mut self) -> Step<()> {
+    /// Reads a number; true when it has neither fraction nor exponent.
+    fn number(&mut self) -> Step<bool> {
         let digits = |s: &mut Self| {
             let start = s.pos;
             while let Some(b'0'..=b'9') = s.bytes.get(s.pos) {
@@ -1396,13 +1990,16 @@ impl<'p> Scanner<'p> {
             }
             _ => return Err(Stop::Invalid),
         }
+        let mut plain = true;
         if self.bytes.get(self.pos) == Some(&b'.') {
+            plain = false;
             self.pos += 1;
             if digits(self) == 0 {
                 return Err(Stop::Invalid);
             }
         }
         if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            plain = false;
             self.pos += 1;
             if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
                 self.pos += 1;
@@ -1411,8 +2008,49 @@ impl<'p> Scanner<'p> {
                 return Err(Stop::Invalid);
             }
         }
-        Ok(())
+        Ok(plain)
     }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of a word (little-endian) that stop a plain run in a string, as their high bits:
+/// `"`, `\\`, a control character or a non-ASCII byte. The lowest set bit is exact; bits
+/// above it may be spurious (a borrow goes on past a stop), which no caller reads.
+#[inline(always)]
+fn string_stops(word: u64) -> u64 {
+    // For a byte below 0x80 with no borrow coming in, `b - c` has its high bit set exactly
+    // when `b < c`; `(b ^ c) - 1` exactly when `b == c`. A byte at 0x80 or above is a stop
+    // itself (the last term), and a borrow only leaves a byte that is a stop.
+    ((word ^ (u64::from(b'"') * LO)).wrapping_sub(LO)
+        | (word ^ (u64::from(b'\\') * LO)).wrapping_sub(LO)
+        | word.wrapping_sub(0x20 * LO)
+        | word)
+        & HI
+}
+
+/// The length of the run at the start of `bytes` with no `"`, `\\`, control character or
+/// non-ASCII byte, read eight bytes at a time (as `parse::plain_run`, with one test fewer per
+/// word: see [`string_stops`]).
+#[inline(always)]
+fn plain_run(bytes: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    let mut run = 0;
+    for chunk in &mut words {
+        let stops = string_stops(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
+        if stops != 0 {
+            return run + (stops.trailing_zeros() / 8) as usize;
+        }
+        run += 8;
+    }
+    for &b in words.remainder() {
+        if b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80 {
+            break;
+        }
+        run += 1;
+    }
+    run
 }
 
 /// Byte equality for the short names of a payload: a call to `memcmp` costs more than the
@@ -1433,6 +2071,17 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
     let (rest_a, rest_b) = (wide_a.remainder(), wide_b.remainder());
     rest_a.iter().zip(rest_b).all(|(x, y)| x == y)
+}
+
+/// The variants (bits by index) a member name marks: [`Policy::marks_of`], with the names
+/// compared a word at a time.
+#[inline(always)]
+fn marks_of(policy: &Policy, name: &[u8]) -> u32 {
+    policy
+        .marks
+        .iter()
+        .find(|(m, _)| same_bytes(m.as_bytes(), name))
+        .map_or(0, |(_, bits)| *bits)
 }
 
 /// The variant the full check judges the root as ([`Policy::judge`]); `None` for `no_variant`,
@@ -1469,48 +2118,46 @@ fn verdict(
 
 /// The member names of one object, for duplicates: the first few in place, the rest on the heap.
 #[derive(Default)]
-struct Names {
-    few: [(usize, usize); 16],
+struct Names<'a> {
+    few: [&'a [u8]; 16],
     len: usize,
-    more: Vec<(usize, usize)>,
+    more: Vec<&'a [u8]>,
 }
 
-impl Names {
+impl<'a> Names<'a> {
     /// Records a name; false when the object already has it.
     #[inline]
-    fn insert(&mut self, bytes: &[u8], start: usize, end: usize) -> bool {
-        let name = &bytes[start..end];
-        let same = |&(s, e): &(usize, usize)| same_bytes(&bytes[s..e], name);
+    fn insert(&mut self, name: &'a [u8]) -> bool {
+        let same = |other: &&[u8]| same_bytes(other, name);
         if self.few[..self.len].iter().any(same) || self.more.iter().any(same) {
             return false;
         }
         if self.len < self.few.len() {
-            self.few[self.len] = (start, end);
+            self.few[self.len] = name;
             self.len += 1;
         } else {
             // Past a few names, a hash set keeps huge objects linear.
             if self.more.len() >= 64 {
-                return self.insert_many(bytes, start, end);
+                return self.insert_many(name);
             }
-            self.more.push((start, end));
+            self.more.push(name);
         }
         true
     }
 
     #[cold]
-    fn insert_many(&mut self, bytes: &[u8], start: usize, end: usize) -> bool {
+    fn insert_many(&mut self, name: &'a [u8]) -> bool {
         // Rebuild as a sorted list of names and binary-search it: no hashing of hostile input.
         let mut all: Vec<&[u8]> = self.few[..self.len]
             .iter()
             .chain(&self.more)
-            .map(|&(s, e)| &bytes[s..e])
+            .copied()
             .collect();
         all.sort_unstable();
-        let name = &bytes[start..end];
         if all.binary_search(&name).is_ok() {
             return false;
         }
-        self.more.push((start, end));
+        self.more.push(name);
         true
     }
 }
@@ -1590,4 +2237,82 @@ fn decode(raw: &[u8]) -> Option<String> {
         out.push(ch);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Anchored;
+    use crate::plan::pattern;
+
+    /// The one-pass matcher agrees with the regex engine wherever it takes a pattern, and
+    /// refuses the patterns where a greedy pass could be wrong.
+    #[test]
+    fn anchored_patterns_match_as_the_regex_engine_does() {
+        let taken = [
+            "^SH[0-9]{8}[A-Z]{3}$",
+            "^[A-Z]{2}$",
+            "^[A-Z0-9-]{4,16}$",
+            "^[a-z]+-[0-9]+$",
+            "^\\d{3}\\.\\d?$",
+            "^ab?c+$",
+            "^[-a]{1,}x$",
+            "^$",
+        ];
+        let texts = [
+            "",
+            "SH12345678ABC",
+            "SH1234567ABC",
+            "SH12345678ABCD",
+            "DE",
+            "D",
+            "DEU",
+            "de",
+            "BMS-4431",
+            "abc",
+            "PSU-7700-X-XXXXXXX",
+            "abc-12",
+            "abc-",
+            "-12",
+            "123.",
+            "123.4",
+            "123.45",
+            "a",
+            "abccc",
+            "ac",
+            "abbc",
+            "-a-x",
+            "x",
+            "é",
+            "DÉ",
+            "ab\u{0}c",
+        ];
+        for source in taken {
+            let anchored = Anchored::parse(source).unwrap_or_else(|| panic!("{source} taken"));
+            let regex = pattern::compile(source).expect("a valid pattern");
+            for text in texts {
+                assert_eq!(
+                    anchored.is_match(text.as_bytes()),
+                    regex.is_match(text),
+                    "{source} on {text:?}"
+                );
+            }
+        }
+        let refused = [
+            "SH[0-9]$",
+            "^SH[0-9]",
+            "^[A-Z]+[A-Z]$",
+            "^[a-z]*-?[a-z]$",
+            "^[^a]$",
+            "^a.b$",
+            "^(ab)+$",
+            "^a|b$",
+            "^a+?$",
+            "^\\w+$",
+            "^abc\\$",
+            "^a{2,1}$",
+        ];
+        for source in refused {
+            assert!(Anchored::parse(source).is_none(), "{source} refused");
+        }
+    }
 }
