@@ -93,7 +93,7 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
         text: None,
         pos: 0,
         max_depth,
-        path: Vec::new(),
+        path: Steps::default(),
         hazards: Vec::new(),
     };
     if input.starts_with(BOM) {
@@ -148,10 +148,57 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
     }
 }
 
-/// One step of the path from the root to the value being parsed.
-enum Step<'a> {
-    Key(Cow<'a, str>),
+/// One step of the path from the root to the value being parsed: a member by the offset of its
+/// name (decoded again only when a pointer is written out), an item by its index.
+#[derive(Clone, Copy)]
+enum Step {
+    Key(usize),
     Index(usize),
+}
+
+/// The steps a parse is at. The first few live in place, so that a parse allocates nothing to
+/// keep its path; deeper ones spill into `more`.
+struct Steps {
+    few: [Step; STEPS_IN_PLACE],
+    len: usize,
+    more: Vec<Step>,
+}
+
+const STEPS_IN_PLACE: usize = 16;
+
+impl Default for Steps {
+    fn default() -> Self {
+        Steps {
+            few: [Step::Index(0); STEPS_IN_PLACE],
+            len: 0,
+            more: Vec::new(),
+        }
+    }
+}
+
+impl Steps {
+    #[inline(always)]
+    fn push(&mut self, step: Step) {
+        match self.few.get_mut(self.len) {
+            Some(slot) => *slot = step,
+            None => self.more.push(step),
+        }
+        self.len += 1;
+    }
+
+    #[inline(always)]
+    fn pop(&mut self) {
+        self.len -= 1;
+        if self.len >= STEPS_IN_PLACE {
+            self.more.pop();
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Step> {
+        self.few[..self.len.min(STEPS_IN_PLACE)]
+            .iter()
+            .chain(&self.more)
+    }
 }
 
 struct Parser<'a> {
@@ -162,7 +209,7 @@ struct Parser<'a> {
     pos: usize,
     max_depth: usize,
     /// Kept as steps and written out as a JSON Pointer only when something is reported.
-    path: Vec<Step<'a>>,
+    path: Steps,
     hazards: Vec<Hazard>,
 }
 
@@ -170,11 +217,22 @@ impl<'a> Parser<'a> {
     #[cold]
     fn pointer(&self) -> String {
         let mut out = String::new();
-        for step in &self.path {
-            match step {
-                Step::Key(key) => {
+        for step in self.path.iter() {
+            match *step {
+                Step::Key(at) => {
+                    // The name parsed once already, so it parses again (its hazards, if any,
+                    // were reported the first time).
+                    let mut name = Parser {
+                        input: self.input,
+                        text: self.text,
+                        pos: at,
+                        max_depth: 0,
+                        path: Steps::default(),
+                        hazards: Vec::new(),
+                    };
+                    let key = name.string().unwrap_or_default();
                     out.push('/');
-                    pointer::escape_into(&mut out, key);
+                    pointer::escape_into(&mut out, &key);
                 }
                 Step::Index(i) => {
                     use std::fmt::Write;
@@ -185,8 +243,13 @@ impl<'a> Parser<'a> {
         out
     }
 
+    #[inline(always)]
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.input.get(self.pos) {
+        // Compact payloads have none: anything above a space is not whitespace.
+        while let Some(&b) = self.input.get(self.pos) {
+            if b > b' ' || !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                break;
+            }
             self.pos += 1;
         }
     }
@@ -314,7 +377,7 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            self.path.push(Step::Key(key.clone()));
+            self.path.push(Step::Key(key_start));
             let duplicate_of = if members.len() >= 16 {
                 let seen = seen.get_or_insert_with(|| {
                     let mut map = HashMap::with_capacity(members.len() * 2);
@@ -331,13 +394,9 @@ impl<'a> Parser<'a> {
                     }
                 }
             } else {
-                // Lengths first, then bytes: no call to `memcmp` per earlier member.
                 members
                     .iter()
-                    .find(|m| {
-                        m.key.len() == key.len()
-                            && m.key.bytes().zip(key.bytes()).all(|(a, b)| a == b)
-                    })
+                    .find(|m| same_name(&m.key, &key))
                     .map(|m| m.key_start)
             };
             if let Some(first) = duplicate_of {
@@ -630,6 +689,27 @@ impl<'a> Parser<'a> {
             }
         }
         Ok(Value::Number)
+    }
+}
+
+/// Whether two member names are the same. Names are short, so they are compared as one or two
+/// words (overlapping when the length is not a multiple), without a call to `memcmp`; names of
+/// different lengths differ at once.
+#[inline(always)]
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
+        s[at..at + N].try_into().unwrap_or([0; N])
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0..4 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..8 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        _ => a == b,
     }
 }
 
