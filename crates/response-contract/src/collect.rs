@@ -353,6 +353,10 @@ fn chars_in(bytes: &[u8]) -> usize {
     let mut continuations = 0usize;
     for chunk in &mut chunks {
         let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // ASCII words (most of a payload) have none, and counting bits costs more than this.
+        if word & (LO << 7) == 0 {
+            continue;
+        }
         // A continuation byte is 0b10xx_xxxx: bit 7 set and bit 6 clear.
         let marks = (word >> 7) & !(word >> 6) & LO;
         continuations += marks.count_ones() as usize;

@@ -125,11 +125,11 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
     let result = parser.value(0).and_then(|root| {
         parser.skip_ws();
         if parser.pos < input.len() {
-            Err(Fatal {
+            Err(Box::new(Fatal {
                 kind: FatalKind::TrailingData,
                 offset: parser.pos,
                 pointer: String::new(),
-            })
+            }))
         } else {
             Ok(root)
         }
@@ -143,10 +143,14 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
         Err(fatal) => Parsed {
             root: None,
             hazards: parser.hazards,
-            fatal: Some(fatal),
+            fatal: Some(*fatal),
         },
     }
 }
+
+/// What stops a parse, boxed while it travels up: results stay the size of a node, so the
+/// common path moves less.
+type Failure = Box<Fatal>;
 
 /// One step of the path from the root to the value being parsed: a member by the offset of its
 /// name (decoded again only when a pointer is written out), an item by its index.
@@ -156,7 +160,7 @@ enum Step {
     Index(usize),
 }
 
-/// The steps a parse is at. The first few live in place, so that a parse allocates nothing to
+/// The steps a parse is at. The first few (API responses seldom nest deeper) live in place, so that a parse allocates nothing to
 /// keep its path; deeper ones spill into `more`.
 struct Steps {
     few: [Step; STEPS_IN_PLACE],
@@ -164,7 +168,7 @@ struct Steps {
     more: Vec<Step>,
 }
 
-const STEPS_IN_PLACE: usize = 16;
+const STEPS_IN_PLACE: usize = 8;
 
 impl Default for Steps {
     fn default() -> Self {
@@ -259,12 +263,12 @@ impl<'a> Parser<'a> {
     }
 
     #[cold]
-    fn syntax(&self, offset: usize, message: String) -> Fatal {
-        Fatal {
+    fn syntax(&self, offset: usize, message: String) -> Failure {
+        Box::new(Fatal {
             kind: FatalKind::Syntax(message),
             offset,
             pointer: self.pointer(),
-        }
+        })
     }
 
     /// "found `x`" / "found the end of input", for syntax messages.
@@ -291,7 +295,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node<'a>, Fatal> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, Failure> {
         let start = self.pos;
         let value = match self.peek() {
             Some(b'{') => self.object(depth + 1)?,
@@ -315,7 +319,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn literal(&mut self, word: &'static [u8], value: Value<'a>) -> Result<Value<'a>, Fatal> {
+    fn literal(&mut self, word: &'static [u8], value: Value<'a>) -> Result<Value<'a>, Failure> {
         let end = self.pos + word.len();
         if self.input.get(self.pos..end) == Some(word) {
             self.pos = end;
@@ -329,18 +333,18 @@ impl<'a> Parser<'a> {
         Err(self.syntax(bad, format!("expected `{word}`, found {}", self.found(bad))))
     }
 
-    fn enter(&self, depth: usize) -> Result<(), Fatal> {
+    fn enter(&self, depth: usize) -> Result<(), Failure> {
         if depth > self.max_depth {
-            return Err(Fatal {
+            return Err(Box::new(Fatal {
                 kind: FatalKind::Depth,
                 offset: self.pos,
                 pointer: self.pointer(),
-            });
+            }));
         }
         Ok(())
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value<'a>, Fatal> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, Failure> {
         self.enter(depth)?;
         self.pos += 1; // `{`
         let mut members: Vec<Member<'a>> = Vec::new();
@@ -434,7 +438,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value<'a>, Fatal> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, Failure> {
         self.enter(depth)?;
         self.pos += 1; // `[`
         let mut items = Vec::new();
@@ -472,7 +476,7 @@ impl<'a> Parser<'a> {
     /// Parses a string starting at its opening quote and returns it decoded: borrowed from the
     /// payload when it has no escapes and is valid UTF-8, as almost every string is.
     #[inline(always)]
-    fn string(&mut self) -> Result<Cow<'a, str>, Fatal> {
+    fn string(&mut self) -> Result<Cow<'a, str>, Failure> {
         // A plain ASCII run up to the closing quote (most strings) is read inline.
         let input: &'a [u8] = self.input;
         let start = self.pos + 1;
@@ -488,7 +492,7 @@ impl<'a> Parser<'a> {
 
     /// [`Parser::string`] beyond a plain ASCII run: non-ASCII text, escapes, errors.
     #[inline(never)]
-    fn string_rest(&mut self) -> Result<Cow<'a, str>, Fatal> {
+    fn string_rest(&mut self) -> Result<Cow<'a, str>, Failure> {
         let open = self.pos;
         self.pos += 1;
         let input: &'a [u8] = self.input;
@@ -550,7 +554,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), Fatal> {
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), Failure> {
         let at = self.pos;
         let simple = match self.input.get(at + 1) {
             Some(b'"') => b'"',
@@ -582,7 +586,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn hex4(&self, at: usize) -> Result<u16, Fatal> {
+    fn hex4(&self, at: usize) -> Result<u16, Failure> {
         let mut value: u16 = 0;
         for i in 0..4 {
             let Some(digit) = self
@@ -605,7 +609,7 @@ impl<'a> Parser<'a> {
 
     /// `\uXXXX` at `at` (the backslash), with surrogate pairs joined; a lone surrogate is a hazard
     /// and becomes U+FFFD.
-    fn unicode_escape(&mut self, at: usize) -> Result<char, Fatal> {
+    fn unicode_escape(&mut self, at: usize) -> Result<char, Failure> {
         let high = self.hex4(at + 2)?;
         self.pos = at + 6;
         if !(0xD800..=0xDFFF).contains(&high) {
@@ -627,7 +631,7 @@ impl<'a> Parser<'a> {
         Ok('\u{FFFD}')
     }
 
-    fn number(&mut self) -> Result<Value<'a>, Fatal> {
+    fn number(&mut self) -> Result<Value<'a>, Failure> {
         let digits = |p: &mut Self| {
             let start = p.pos;
             while let Some(b'0'..=b'9') = p.peek() {

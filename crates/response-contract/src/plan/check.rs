@@ -1776,7 +1776,7 @@ enum Segment<'p> {
 }
 
 /// Segments kept in place: deeper paths are rare, and spill into `Path::more`.
-const SEGMENTS_IN_PLACE: usize = 16;
+const SEGMENTS_IN_PLACE: usize = 8;
 
 #[derive(Debug)]
 struct Path<'p> {
@@ -1807,16 +1807,19 @@ impl<'p> Path<'p> {
         self.len += 1;
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_member(&mut self, m: &parse::Member<'p>) {
         let segment = match &m.key {
             Cow::Borrowed(key) => Segment::Name(key),
-            Cow::Owned(key) => {
-                self.decoded.push(key.as_str().into());
-                Segment::Decoded(self.decoded.len() - 1)
-            }
+            Cow::Owned(key) => self.decoded(key),
         };
         self.push(segment);
+    }
+
+    #[cold]
+    fn decoded(&mut self, key: &str) -> Segment<'p> {
+        self.decoded.push(key.into());
+        Segment::Decoded(self.decoded.len() - 1)
     }
 
     fn push_name(&mut self, name: &'p str) {
@@ -1852,13 +1855,26 @@ impl<'p> Path<'p> {
             match *segment {
                 Segment::Name(key) => pointer::escape_into(&mut out, key),
                 Segment::Decoded(i) => pointer::escape_into(&mut out, &self.decoded[i]),
-                Segment::Index(index) => {
-                    let _ = write!(out, "{index}");
-                }
+                Segment::Index(index) => push_decimal(&mut out, index),
             }
         }
         out
     }
+}
+
+/// `n` in decimal, without the formatting machinery (a pointer often holds an index).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 /// The located tree as the engine's value; duplicate members keep the last copy, as serde_json
