@@ -42,6 +42,12 @@ impl<'p> Collector<'p> {
         }
     }
 
+    /// Room for `n` more violations (up to the cap) at once, rather than growing step by step.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.violations
+            .reserve(n.min(self.max.saturating_sub(self.violations.len())));
+    }
+
     /// Records a violation; `write` appends the message after the pointer, and runs only when
     /// the violation is kept. The message is built in one buffer: the report of a broken payload
     /// is on the hot path of a bulk run.

@@ -347,15 +347,17 @@ impl<'a> Parser<'a> {
     fn object(&mut self, depth: usize) -> Result<Value<'a>, Failure> {
         self.enter(depth)?;
         self.pos += 1; // `{`
-        let mut members: Vec<Member<'a>> = Vec::new();
         // Small objects compare keys pairwise; large ones would be quadratic, so they hash
         // (name -> offset of its first occurrence).
         let mut seen: Option<HashMap<Cow<'a, str>, usize>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        // Not empty: allocated at once with the capacity a first push would choose, without
+        // going through the growth path.
+        let mut members: Vec<Member<'a>> = Vec::with_capacity(4);
         loop {
             self.skip_ws();
             let key_start = self.pos;
@@ -441,12 +443,13 @@ impl<'a> Parser<'a> {
     fn array(&mut self, depth: usize) -> Result<Value<'a>, Failure> {
         self.enter(depth)?;
         self.pos += 1; // `[`
-        let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        // As for objects: at once, with the capacity a first push would choose.
+        let mut items = Vec::with_capacity(4);
         loop {
             self.skip_ws();
             self.path.push(Step::Index(items.len()));

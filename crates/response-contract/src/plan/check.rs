@@ -235,6 +235,7 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
             None
         }
     };
+    out.reserve(pending.len());
     for p in pending {
         out.push_message(
             p.severity,
@@ -267,14 +268,6 @@ struct Eval<'p, 's> {
     /// The variant the payload was judged as, for messages about the other's members.
     judged: Option<usize>,
 }
-
-/// A bound keyword: the bound, the keyword, its sign in messages, and what passes.
-type BoundCheck<'r> = (
-    &'r Option<number::Bound>,
-    &'static str,
-    &'static str,
-    fn(std::cmp::Ordering) -> bool,
-);
 
 /// A message's buffer, begun with `start`: sized for a list of allowed values and for the
 /// pointer the collector puts before it, so building the message does not grow it again.
@@ -703,28 +696,28 @@ impl<'p> Eval<'p, '_> {
             return true;
         }
         let text = &self.payload[node.start..node.end];
-        let mut ok = true;
-        let checks: [BoundCheck<'_>; 4] = [
-            (&r.minimum, "minimum", "≥", |o| o != Less),
-            (&r.maximum, "maximum", "≤", |o| o != Greater),
-            (&r.exclusive_minimum, "exclusiveMinimum", ">", |o| {
-                o == Greater
-            }),
-            (&r.exclusive_maximum, "exclusiveMaximum", "<", |o| o == Less),
-        ];
-        for (bound, keyword, sign, passes) in checks {
-            if let Some(bound) = bound
-                && !number::compare(text, bound).is_some_and(passes)
-            {
-                let message = format!(
-                    "expected a number {sign} {}, found {}",
-                    bound.as_str(),
-                    self.found(node)
-                );
-                self.keyword_error(out, r, keyword, node, message);
-                ok = false;
-            }
-        }
+        // One call per bound, each with its own comparison inlined: no table of function
+        // pointers built and called through for every number.
+        let mut ok = self.bound(out, r, node, &r.minimum, ("minimum", "≥"), |o| o != Less);
+        ok &= self.bound(out, r, node, &r.maximum, ("maximum", "≤"), |o| {
+            o != Greater
+        });
+        ok &= self.bound(
+            out,
+            r,
+            node,
+            &r.exclusive_minimum,
+            ("exclusiveMinimum", ">"),
+            |o| o == Greater,
+        );
+        ok &= self.bound(
+            out,
+            r,
+            node,
+            &r.exclusive_maximum,
+            ("exclusiveMaximum", "<"),
+            |o| o == Less,
+        );
         if let Some(divisor) = &r.multiple_of
             && !number::is_multiple_of(text, divisor)
         {
@@ -737,6 +730,44 @@ impl<'p> Eval<'p, '_> {
             ok = false;
         }
         ok
+    }
+
+    /// One bound (`minimum`, …) on a number: whether it `passes`, and the finding when not.
+    #[inline(always)]
+    fn bound(
+        &self,
+        out: &mut Vec<Pending>,
+        r: &Rules,
+        node: &Node<'p>,
+        bound: &Option<number::Bound>,
+        (keyword, sign): (&str, &str),
+        passes: impl Fn(std::cmp::Ordering) -> bool,
+    ) -> bool {
+        let Some(bound) = bound else {
+            return true;
+        };
+        number::compare(&self.payload[node.start..node.end], bound).is_some_and(passes)
+            || self.out_of_bound(out, r, node, bound, keyword, sign)
+    }
+
+    /// [`Eval::bound`] not met: the finding.
+    #[cold]
+    fn out_of_bound(
+        &self,
+        out: &mut Vec<Pending>,
+        r: &Rules,
+        node: &Node<'p>,
+        bound: &number::Bound,
+        keyword: &str,
+        sign: &str,
+    ) -> bool {
+        let message = format!(
+            "expected a number {sign} {}, found {}",
+            bound.as_str(),
+            self.found(node)
+        );
+        self.keyword_error(out, r, keyword, node, message);
+        false
     }
 
     fn object(
