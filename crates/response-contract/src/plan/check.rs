@@ -227,7 +227,8 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
         nesting: 0,
         judged: None,
     };
-    let mut pending = Vec::new();
+    // A payload gets here when the fast pass did not find it clean: there is usually a finding.
+    let mut pending = Vec::with_capacity(4);
     let variant = match settings.policy {
         Some(policy) => eval.contract(policy, &tree, &mut pending),
         None => {
