@@ -42,6 +42,12 @@ impl<'p> Collector<'p> {
         }
     }
 
+    /// Room for `n` more violations (up to the cap) at once, rather than growing step by step.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.violations
+            .reserve(n.min(self.max.saturating_sub(self.violations.len())));
+    }
+
     /// Records a violation; `write` appends the message after the pointer, and runs only when
     /// the violation is kept. The message is built in one buffer: the report of a broken payload
     /// is on the hot path of a bulk run.
@@ -353,6 +359,10 @@ fn chars_in(bytes: &[u8]) -> usize {
     let mut continuations = 0usize;
     for chunk in &mut chunks {
         let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // ASCII words (most of a payload) have none, and counting bits costs more than this.
+        if word & (LO << 7) == 0 {
+            continue;
+        }
         // A continuation byte is 0b10xx_xxxx: bit 7 set and bit 6 clear.
         let marks = (word >> 7) & !(word >> 6) & LO;
         continuations += marks.count_ones() as usize;

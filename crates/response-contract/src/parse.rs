@@ -93,7 +93,7 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
         text: None,
         pos: 0,
         max_depth,
-        path: Vec::new(),
+        path: Steps::default(),
         hazards: Vec::new(),
     };
     if input.starts_with(BOM) {
@@ -125,11 +125,11 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
     let result = parser.value(0).and_then(|root| {
         parser.skip_ws();
         if parser.pos < input.len() {
-            Err(Fatal {
+            Err(Box::new(Fatal {
                 kind: FatalKind::TrailingData,
                 offset: parser.pos,
                 pointer: String::new(),
-            })
+            }))
         } else {
             Ok(root)
         }
@@ -143,15 +143,66 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Parsed<'_> {
         Err(fatal) => Parsed {
             root: None,
             hazards: parser.hazards,
-            fatal: Some(fatal),
+            fatal: Some(*fatal),
         },
     }
 }
 
-/// One step of the path from the root to the value being parsed.
-enum Step<'a> {
-    Key(Cow<'a, str>),
+/// What stops a parse, boxed while it travels up: results stay the size of a node, so the
+/// common path moves less.
+type Failure = Box<Fatal>;
+
+/// One step of the path from the root to the value being parsed: a member by the offset of its
+/// name (decoded again only when a pointer is written out), an item by its index.
+#[derive(Clone, Copy)]
+enum Step {
+    Key(usize),
     Index(usize),
+}
+
+/// The steps a parse is at. The first few (API responses seldom nest deeper) live in place, so that a parse allocates nothing to
+/// keep its path; deeper ones spill into `more`.
+struct Steps {
+    few: [Step; STEPS_IN_PLACE],
+    len: usize,
+    more: Vec<Step>,
+}
+
+const STEPS_IN_PLACE: usize = 8;
+
+impl Default for Steps {
+    fn default() -> Self {
+        Steps {
+            few: [Step::Index(0); STEPS_IN_PLACE],
+            len: 0,
+            more: Vec::new(),
+        }
+    }
+}
+
+impl Steps {
+    #[inline(always)]
+    fn push(&mut self, step: Step) {
+        match self.few.get_mut(self.len) {
+            Some(slot) => *slot = step,
+            None => self.more.push(step),
+        }
+        self.len += 1;
+    }
+
+    #[inline(always)]
+    fn pop(&mut self) {
+        self.len -= 1;
+        if self.len >= STEPS_IN_PLACE {
+            self.more.pop();
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Step> {
+        self.few[..self.len.min(STEPS_IN_PLACE)]
+            .iter()
+            .chain(&self.more)
+    }
 }
 
 struct Parser<'a> {
@@ -162,7 +213,7 @@ struct Parser<'a> {
     pos: usize,
     max_depth: usize,
     /// Kept as steps and written out as a JSON Pointer only when something is reported.
-    path: Vec<Step<'a>>,
+    path: Steps,
     hazards: Vec<Hazard>,
 }
 
@@ -170,11 +221,22 @@ impl<'a> Parser<'a> {
     #[cold]
     fn pointer(&self) -> String {
         let mut out = String::new();
-        for step in &self.path {
-            match step {
-                Step::Key(key) => {
+        for step in self.path.iter() {
+            match *step {
+                Step::Key(at) => {
+                    // The name parsed once already, so it parses again (its hazards, if any,
+                    // were reported the first time).
+                    let mut name = Parser {
+                        input: self.input,
+                        text: self.text,
+                        pos: at,
+                        max_depth: 0,
+                        path: Steps::default(),
+                        hazards: Vec::new(),
+                    };
+                    let key = name.string().unwrap_or_default();
                     out.push('/');
-                    pointer::escape_into(&mut out, key);
+                    pointer::escape_into(&mut out, &key);
                 }
                 Step::Index(i) => {
                     use std::fmt::Write;
@@ -185,8 +247,13 @@ impl<'a> Parser<'a> {
         out
     }
 
+    #[inline(always)]
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.input.get(self.pos) {
+        // Compact payloads have none: anything above a space is not whitespace.
+        while let Some(&b) = self.input.get(self.pos) {
+            if b > b' ' || !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                break;
+            }
             self.pos += 1;
         }
     }
@@ -196,12 +263,12 @@ impl<'a> Parser<'a> {
     }
 
     #[cold]
-    fn syntax(&self, offset: usize, message: String) -> Fatal {
-        Fatal {
+    fn syntax(&self, offset: usize, message: String) -> Failure {
+        Box::new(Fatal {
             kind: FatalKind::Syntax(message),
             offset,
             pointer: self.pointer(),
-        }
+        })
     }
 
     /// "found `x`" / "found the end of input", for syntax messages.
@@ -228,7 +295,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node<'a>, Fatal> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, Failure> {
         let start = self.pos;
         let value = match self.peek() {
             Some(b'{') => self.object(depth + 1)?,
@@ -252,7 +319,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn literal(&mut self, word: &'static [u8], value: Value<'a>) -> Result<Value<'a>, Fatal> {
+    fn literal(&mut self, word: &'static [u8], value: Value<'a>) -> Result<Value<'a>, Failure> {
         let end = self.pos + word.len();
         if self.input.get(self.pos..end) == Some(word) {
             self.pos = end;
@@ -266,29 +333,31 @@ impl<'a> Parser<'a> {
         Err(self.syntax(bad, format!("expected `{word}`, found {}", self.found(bad))))
     }
 
-    fn enter(&self, depth: usize) -> Result<(), Fatal> {
+    fn enter(&self, depth: usize) -> Result<(), Failure> {
         if depth > self.max_depth {
-            return Err(Fatal {
+            return Err(Box::new(Fatal {
                 kind: FatalKind::Depth,
                 offset: self.pos,
                 pointer: self.pointer(),
-            });
+            }));
         }
         Ok(())
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value<'a>, Fatal> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, Failure> {
         self.enter(depth)?;
         self.pos += 1; // `{`
-        let mut members: Vec<Member<'a>> = Vec::new();
         // Small objects compare keys pairwise; large ones would be quadratic, so they hash
         // (name -> offset of its first occurrence).
         let mut seen: Option<HashMap<Cow<'a, str>, usize>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        // Not empty: allocated at once with the capacity a first push would choose, without
+        // going through the growth path.
+        let mut members: Vec<Member<'a>> = Vec::with_capacity(4);
         loop {
             self.skip_ws();
             let key_start = self.pos;
@@ -314,7 +383,7 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            self.path.push(Step::Key(key.clone()));
+            self.path.push(Step::Key(key_start));
             let duplicate_of = if members.len() >= 16 {
                 let seen = seen.get_or_insert_with(|| {
                     let mut map = HashMap::with_capacity(members.len() * 2);
@@ -331,13 +400,9 @@ impl<'a> Parser<'a> {
                     }
                 }
             } else {
-                // Lengths first, then bytes: no call to `memcmp` per earlier member.
                 members
                     .iter()
-                    .find(|m| {
-                        m.key.len() == key.len()
-                            && m.key.bytes().zip(key.bytes()).all(|(a, b)| a == b)
-                    })
+                    .find(|m| same_name(&m.key, &key))
                     .map(|m| m.key_start)
             };
             if let Some(first) = duplicate_of {
@@ -375,15 +440,16 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value<'a>, Fatal> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, Failure> {
         self.enter(depth)?;
         self.pos += 1; // `[`
-        let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        // As for objects: at once, with the capacity a first push would choose.
+        let mut items = Vec::with_capacity(4);
         loop {
             self.skip_ws();
             self.path.push(Step::Index(items.len()));
@@ -413,7 +479,7 @@ impl<'a> Parser<'a> {
     /// Parses a string starting at its opening quote and returns it decoded: borrowed from the
     /// payload when it has no escapes and is valid UTF-8, as almost every string is.
     #[inline(always)]
-    fn string(&mut self) -> Result<Cow<'a, str>, Fatal> {
+    fn string(&mut self) -> Result<Cow<'a, str>, Failure> {
         // A plain ASCII run up to the closing quote (most strings) is read inline.
         let input: &'a [u8] = self.input;
         let start = self.pos + 1;
@@ -429,7 +495,7 @@ impl<'a> Parser<'a> {
 
     /// [`Parser::string`] beyond a plain ASCII run: non-ASCII text, escapes, errors.
     #[inline(never)]
-    fn string_rest(&mut self) -> Result<Cow<'a, str>, Fatal> {
+    fn string_rest(&mut self) -> Result<Cow<'a, str>, Failure> {
         let open = self.pos;
         self.pos += 1;
         let input: &'a [u8] = self.input;
@@ -491,7 +557,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), Fatal> {
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), Failure> {
         let at = self.pos;
         let simple = match self.input.get(at + 1) {
             Some(b'"') => b'"',
@@ -523,7 +589,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn hex4(&self, at: usize) -> Result<u16, Fatal> {
+    fn hex4(&self, at: usize) -> Result<u16, Failure> {
         let mut value: u16 = 0;
         for i in 0..4 {
             let Some(digit) = self
@@ -546,7 +612,7 @@ impl<'a> Parser<'a> {
 
     /// `\uXXXX` at `at` (the backslash), with surrogate pairs joined; a lone surrogate is a hazard
     /// and becomes U+FFFD.
-    fn unicode_escape(&mut self, at: usize) -> Result<char, Fatal> {
+    fn unicode_escape(&mut self, at: usize) -> Result<char, Failure> {
         let high = self.hex4(at + 2)?;
         self.pos = at + 6;
         if !(0xD800..=0xDFFF).contains(&high) {
@@ -568,7 +634,7 @@ impl<'a> Parser<'a> {
         Ok('\u{FFFD}')
     }
 
-    fn number(&mut self) -> Result<Value<'a>, Fatal> {
+    fn number(&mut self) -> Result<Value<'a>, Failure> {
         let digits = |p: &mut Self| {
             let start = p.pos;
             while let Some(b'0'..=b'9') = p.peek() {
@@ -630,6 +696,27 @@ impl<'a> Parser<'a> {
             }
         }
         Ok(Value::Number)
+    }
+}
+
+/// Whether two member names are the same. Names are short, so they are compared as one or two
+/// words (overlapping when the length is not a multiple), without a call to `memcmp`; names of
+/// different lengths differ at once.
+#[inline(always)]
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
+        s[at..at + N].try_into().unwrap_or([0; N])
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0..4 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..8 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        _ => a == b,
     }
 }
 

@@ -15,7 +15,7 @@ use std::hash::{Hash, Hasher};
 use super::{Id, Plan, Rules, Schema, format, number, types};
 use crate::collect::{Collector, expected_into, found_into, quote_into, type_of};
 use crate::options::{Expect, Limits};
-use crate::parse::{self, Node, Value};
+use crate::parse::{self, Node, Value, same_name};
 use crate::pointer::{self, Pointer};
 use crate::report::{JsonType, Limit, Report, Severity, Variant, ViolationKind};
 
@@ -222,14 +222,13 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
         plan,
         payload,
         settings,
-        path: Path {
-            segments: Vec::with_capacity(8),
-        },
+        path: Path::new(),
         quiet: 0,
         nesting: 0,
         judged: None,
     };
-    let mut pending = Vec::new();
+    // A payload gets here when the fast pass did not find it clean: there is usually a finding.
+    let mut pending = Vec::with_capacity(4);
     let variant = match settings.policy {
         Some(policy) => eval.contract(policy, &tree, &mut pending),
         None => {
@@ -237,6 +236,7 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
             None
         }
     };
+    out.reserve(pending.len());
     for p in pending {
         out.push_message(
             p.severity,
@@ -270,13 +270,13 @@ struct Eval<'p, 's> {
     judged: Option<usize>,
 }
 
-/// A bound keyword: the bound, the keyword, its sign in messages, and what passes.
-type BoundCheck<'r> = (
-    &'r Option<number::Bound>,
-    &'static str,
-    &'static str,
-    fn(std::cmp::Ordering) -> bool,
-);
+/// A message's buffer, begun with `start`: sized for a list of allowed values and for the
+/// pointer the collector puts before it, so building the message does not grow it again.
+fn message_buffer(start: &str) -> String {
+    let mut message = String::with_capacity(160);
+    message.push_str(start);
+    message
+}
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -286,6 +286,12 @@ impl<'p> Eval<'p, '_> {
     /// Whether members no applied schema lists are reported, so listed names must be kept.
     fn listing(&self) -> bool {
         self.settings.policy.is_some_and(|p| p.report_unlisted)
+    }
+
+    /// `, found …` at the end of a message, written in place.
+    fn found_after(&self, message: &mut String, node: &Node<'_>) {
+        message.push_str(", found ");
+        found_into(self.payload, self.settings.redact, node, message);
     }
 
     fn found(&self, node: &Node<'p>) -> String {
@@ -402,7 +408,7 @@ impl<'p> Eval<'p, '_> {
                 found
             }
             Judgement::NoVariant => {
-                let mut message = String::from("expected ");
+                let mut message = message_buffer("expected ");
                 for (i, v) in policy.variants.iter().enumerate() {
                     if i > 0 {
                         message.push_str(" or ");
@@ -593,18 +599,18 @@ impl<'p> Eval<'p, '_> {
         if let Some(values) = &r.enumeration
             && !values.iter().any(|v| equals(node, v, self.payload))
         {
-            let mut message = String::from("expected ");
+            let mut message = message_buffer("expected ");
             self.literals(&mut message, values);
-            let _ = write!(message, ", found {}", self.found(node));
+            self.found_after(&mut message, node);
             self.keyword_error(out, r, "enum", node, message);
             ok = false;
         }
         if let Some(value) = &r.constant
             && !equals(node, value, self.payload)
         {
-            let mut message = String::from("expected ");
+            let mut message = message_buffer("expected ");
             self.literals(&mut message, std::slice::from_ref(value));
-            let _ = write!(message, ", found {}", self.found(node));
+            self.found_after(&mut message, node);
             self.keyword_error(out, r, "const", node, message);
             ok = false;
         }
@@ -663,9 +669,9 @@ impl<'p> Eval<'p, '_> {
         if let Some((pattern, source)) = &r.pattern
             && !pattern.is_match(s)
         {
-            let mut message = String::from("expected a string matching ");
+            let mut message = message_buffer("expected a string matching ");
             quote_into(&mut message, source);
-            let _ = write!(message, ", found {}", self.found(node));
+            self.found_after(&mut message, node);
             self.keyword_error(out, r, "pattern", node, message);
             ok = false;
         }
@@ -691,28 +697,28 @@ impl<'p> Eval<'p, '_> {
             return true;
         }
         let text = &self.payload[node.start..node.end];
-        let mut ok = true;
-        let checks: [BoundCheck<'_>; 4] = [
-            (&r.minimum, "minimum", "≥", |o| o != Less),
-            (&r.maximum, "maximum", "≤", |o| o != Greater),
-            (&r.exclusive_minimum, "exclusiveMinimum", ">", |o| {
-                o == Greater
-            }),
-            (&r.exclusive_maximum, "exclusiveMaximum", "<", |o| o == Less),
-        ];
-        for (bound, keyword, sign, passes) in checks {
-            if let Some(bound) = bound
-                && !number::compare(text, bound).is_some_and(passes)
-            {
-                let message = format!(
-                    "expected a number {sign} {}, found {}",
-                    bound.as_str(),
-                    self.found(node)
-                );
-                self.keyword_error(out, r, keyword, node, message);
-                ok = false;
-            }
-        }
+        // One call per bound, each with its own comparison inlined: no table of function
+        // pointers built and called through for every number.
+        let mut ok = self.bound(out, r, node, &r.minimum, ("minimum", "≥"), |o| o != Less);
+        ok &= self.bound(out, r, node, &r.maximum, ("maximum", "≤"), |o| {
+            o != Greater
+        });
+        ok &= self.bound(
+            out,
+            r,
+            node,
+            &r.exclusive_minimum,
+            ("exclusiveMinimum", ">"),
+            |o| o == Greater,
+        );
+        ok &= self.bound(
+            out,
+            r,
+            node,
+            &r.exclusive_maximum,
+            ("exclusiveMaximum", "<"),
+            |o| o == Less,
+        );
         if let Some(divisor) = &r.multiple_of
             && !number::is_multiple_of(text, divisor)
         {
@@ -725,6 +731,44 @@ impl<'p> Eval<'p, '_> {
             ok = false;
         }
         ok
+    }
+
+    /// One bound (`minimum`, …) on a number: whether it `passes`, and the finding when not.
+    #[inline(always)]
+    fn bound(
+        &self,
+        out: &mut Vec<Pending>,
+        r: &Rules,
+        node: &Node<'p>,
+        bound: &Option<number::Bound>,
+        (keyword, sign): (&str, &str),
+        passes: impl Fn(std::cmp::Ordering) -> bool,
+    ) -> bool {
+        let Some(bound) = bound else {
+            return true;
+        };
+        number::compare(&self.payload[node.start..node.end], bound).is_some_and(passes)
+            || self.out_of_bound(out, r, node, bound, keyword, sign)
+    }
+
+    /// [`Eval::bound`] not met: the finding.
+    #[cold]
+    fn out_of_bound(
+        &self,
+        out: &mut Vec<Pending>,
+        r: &Rules,
+        node: &Node<'p>,
+        bound: &number::Bound,
+        keyword: &str,
+        sign: &str,
+    ) -> bool {
+        let message = format!(
+            "expected a number {sign} {}, found {}",
+            bound.as_str(),
+            self.found(node)
+        );
+        self.keyword_error(out, r, keyword, node, message);
+        false
     }
 
     fn object(
@@ -746,7 +790,15 @@ impl<'p> Eval<'p, '_> {
             }
         }
         listed.open |= r.is_open_ended();
-        for m in members {
+        // Schemas that only require members (`not`, `anyOf` branches, `if`) say nothing about
+        // each member: the walk over them, with its path steps, is skipped.
+        let per_member = !r.properties.is_empty()
+            || !r.pattern_properties.is_empty()
+            || r.additional_properties.is_some()
+            || !r.write_only.is_empty()
+            || r.property_names.is_some();
+        let walked: &[parse::Member<'p>] = if per_member { members } else { &[] };
+        for m in walked {
             let key: &str = &m.key;
             let mut matched = false;
             self.path.push_member(m);
@@ -809,17 +861,19 @@ impl<'p> Eval<'p, '_> {
                 self.missing(out, node, name, r.at("required"));
             }
         }
-        ok &= self.counted(
-            out,
-            r,
-            node,
-            members.len() as u64,
-            [
-                (r.min_properties, "minProperties"),
-                (r.max_properties, "maxProperties"),
-            ],
-            ("member", "members"),
-        );
+        if r.min_properties.is_some() || r.max_properties.is_some() {
+            ok &= self.counted(
+                out,
+                r,
+                node,
+                members.len() as u64,
+                [
+                    (r.min_properties, "minProperties"),
+                    (r.max_properties, "maxProperties"),
+                ],
+                ("member", "members"),
+            );
+        }
         for (name, needs) in &r.dependent_required {
             if !members.iter().any(|m| same_name(&m.key, name)) {
                 continue;
@@ -923,7 +977,7 @@ impl<'p> Eval<'p, '_> {
                 .iter()
                 .map(|(n, _)| serde_json::Value::String(n.to_string()))
                 .collect();
-            let mut message = String::from("expected ");
+            let mut message = message_buffer("expected ");
             self.literals(&mut message, &names);
             let _ = write!(
                 message,
@@ -1070,14 +1124,16 @@ impl<'p> Eval<'p, '_> {
                 ok = false;
             }
         }
-        ok &= self.counted(
-            out,
-            r,
-            node,
-            items.len() as u64,
-            [(r.min_items, "minItems"), (r.max_items, "maxItems")],
-            ("item", "items"),
-        );
+        if r.min_items.is_some() || r.max_items.is_some() {
+            ok &= self.counted(
+                out,
+                r,
+                node,
+                items.len() as u64,
+                [(r.min_items, "minItems"), (r.max_items, "maxItems")],
+                ("item", "items"),
+            );
+        }
         if r.unique_items
             && let Some((first, second)) = first_repeat(items, self.payload)
         {
@@ -1260,7 +1316,7 @@ impl<'p> Eval<'p, '_> {
         if let Some(expected) = only_types {
             let mut message = String::new();
             expected_into(&mut message, &expected);
-            let _ = write!(message, ", found {}", self.found(node));
+            self.found_after(&mut message, node);
             self.push(
                 out,
                 ViolationKind::TypeMismatch {
@@ -1495,7 +1551,7 @@ impl<'p> Eval<'p, '_> {
                 What::Type(expected) => {
                     let mut message = String::new();
                     expected_into(&mut message, &expected);
-                    let _ = write!(message, ", found {}", self.found(target));
+                    self.found_after(&mut message, target);
                     out.push(Pending {
                         severity: Severity::Error,
                         kind: ViolationKind::TypeMismatch {
@@ -1580,13 +1636,6 @@ fn type_list(set: u8) -> Vec<JsonType> {
         }
     }
     out
-}
-
-/// Whether two member names are the same, byte by byte: a call to `memcmp` costs more than
-/// comparing a short name, and names of different lengths differ at once.
-#[inline]
-fn same_name(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// Whether a number's text (already known to be a JSON number) is an integer: one without a
@@ -1748,59 +1797,116 @@ fn nearest<'t, 'a>(root: &'t Node<'a>, pointer: &str) -> &'t Node<'a> {
 /// One step from the root to the value being checked: kept borrowed (a member name as its byte
 /// span in the payload, a name from the plan, an index) and written out as an escaped JSON
 /// Pointer only when a finding needs it, so a clean or quiet check builds no pointer strings.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 enum Segment<'p> {
-    /// A member name without escapes, borrowed from the payload.
-    Raw(&'p str),
-    /// A member name the parser decoded (escapes, replaced bytes).
-    Decoded(Box<str>),
-    /// A member name from the plan (`required`, `dependentRequired`).
+    /// A member name without escapes, borrowed from the payload, or a name from the plan
+    /// (`required`, `dependentRequired`).
     Name(&'p str),
+    /// A member name the parser decoded (escapes, replaced bytes): its copy in `Path::decoded`.
+    Decoded(usize),
     Index(usize),
 }
 
-#[derive(Debug, Default)]
+/// Segments kept in place: deeper paths are rare, and spill into `Path::more`.
+const SEGMENTS_IN_PLACE: usize = 8;
+
+#[derive(Debug)]
 struct Path<'p> {
-    segments: Vec<Segment<'p>>,
+    /// The first segments in place, so that walking a payload allocates nothing for its path.
+    few: [Segment<'p>; SEGMENTS_IN_PLACE],
+    len: usize,
+    more: Vec<Segment<'p>>,
+    /// Copies of decoded member names (seldom any), which the tree does not lend for `'p`.
+    decoded: Vec<Box<str>>,
 }
 
 impl<'p> Path<'p> {
-    #[inline]
+    fn new() -> Self {
+        Path {
+            few: [Segment::Index(0); SEGMENTS_IN_PLACE],
+            len: 0,
+            more: Vec::new(),
+            decoded: Vec::new(),
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, segment: Segment<'p>) {
+        match self.few.get_mut(self.len) {
+            Some(slot) => *slot = segment,
+            None => self.more.push(segment),
+        }
+        self.len += 1;
+    }
+
+    #[inline(always)]
     fn push_member(&mut self, m: &parse::Member<'p>) {
-        self.segments.push(match &m.key {
-            Cow::Borrowed(key) => Segment::Raw(key),
-            Cow::Owned(key) => Segment::Decoded(key.as_str().into()),
-        });
+        let segment = match &m.key {
+            Cow::Borrowed(key) => Segment::Name(key),
+            Cow::Owned(key) => self.decoded(key),
+        };
+        self.push(segment);
+    }
+
+    #[cold]
+    fn decoded(&mut self, key: &str) -> Segment<'p> {
+        self.decoded.push(key.into());
+        Segment::Decoded(self.decoded.len() - 1)
     }
 
     fn push_name(&mut self, name: &'p str) {
-        self.segments.push(Segment::Name(name));
+        self.push(Segment::Name(name));
     }
 
     fn push_index(&mut self, index: usize) {
-        self.segments.push(Segment::Index(index));
+        self.push(Segment::Index(index));
     }
 
+    #[inline(always)]
     fn pop(&mut self) {
-        self.segments.pop();
+        self.len -= 1;
+        let popped = if self.len >= SEGMENTS_IN_PLACE {
+            self.more.pop()
+        } else {
+            self.few.get(self.len).copied()
+        };
+        if let Some(Segment::Decoded(_)) = popped {
+            self.decoded.pop();
+        }
     }
 
     /// The JSON Pointer, escaped per RFC 6901.
     #[cold]
     fn render(&self) -> String {
-        let mut out = String::with_capacity(self.segments.len() * 12);
-        for segment in &self.segments {
+        let mut out = String::with_capacity(self.len * 12);
+        let segments = self.few[..self.len.min(SEGMENTS_IN_PLACE)]
+            .iter()
+            .chain(&self.more);
+        for segment in segments {
             out.push('/');
-            match segment {
-                Segment::Raw(key) | Segment::Name(key) => pointer::escape_into(&mut out, key),
-                Segment::Decoded(key) => pointer::escape_into(&mut out, key),
-                Segment::Index(index) => {
-                    let _ = write!(out, "{index}");
-                }
+            match *segment {
+                Segment::Name(key) => pointer::escape_into(&mut out, key),
+                Segment::Decoded(i) => pointer::escape_into(&mut out, &self.decoded[i]),
+                Segment::Index(index) => push_decimal(&mut out, index),
             }
         }
         out
     }
+}
+
+/// `n` in decimal, without the formatting machinery (a pointer often holds an index).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 /// The located tree as the engine's value; duplicate members keep the last copy, as serde_json

@@ -180,10 +180,7 @@ impl Rules {
     pub(crate) fn property_lookup(&self, name: &str) -> Option<Id> {
         self.properties
             .iter()
-            // Lengths, then bytes: a call to `memcmp` costs more than comparing a short name.
-            .find(|(n, _)| {
-                n.len() == name.len() && n.bytes().zip(name.bytes()).all(|(a, b)| a == b)
-            })
+            .find(|(n, _)| crate::parse::same_name(n, name))
             .map(|&(_, id)| id)
     }
 
