@@ -24,8 +24,16 @@ use super::tally::Tally;
 
 /// Whole-file inputs checked together in one parallel step.
 const FILES_PER_GROUP: usize = 256;
-/// JSON Lines payloads checked (and rendered) together by one task.
+/// Most JSON Lines payloads checked (and rendered) together by one task.
 const LINES_PER_TASK: usize = 2048;
+
+/// Lines per task for a batch of `lines`: several tasks per thread, so that the threads finish a
+/// batch together. A batch of long lines holds few of them (2 MiB of 770-byte exchanges is
+/// 2,700), and with tasks of [`LINES_PER_TASK`] one thread checked three quarters of it while the
+/// other waited.
+fn lines_per_task(lines: usize) -> usize {
+    (lines / (rayon::current_num_threads() * 8)).clamp(64, LINES_PER_TASK)
+}
 /// How much a JSON Lines batch holds.
 const BATCH_BYTES: usize = 2 << 20;
 /// A run that has taken this long gets a progress bar (on a terminal, outside CI).
@@ -428,7 +436,7 @@ fn check_batch(
     let checker: &Checker = &config.checker;
     batch
         .lines
-        .par_chunks(LINES_PER_TASK)
+        .par_chunks(lines_per_task(batch.lines.len()))
         .map(|lines| {
             let mut rendered = Vec::new();
             let mut tally = Tally::default();
@@ -518,13 +526,14 @@ fn check_log_batch(
     batch: &Batch,
     first: u64,
 ) -> Vec<io::Result<(Vec<u8>, Tally, Coverage)>> {
+    let per_task = lines_per_task(batch.lines.len());
     batch
         .lines
-        .par_chunks(LINES_PER_TASK)
+        .par_chunks(per_task)
         .enumerate()
         .map(|(chunk, lines)| {
             let mut out = (Vec::new(), Tally::default(), Coverage::default());
-            let base = first + (chunk * LINES_PER_TASK) as u64;
+            let base = first + (chunk * per_task) as u64;
             for (i, line) in lines.iter().enumerate() {
                 let exchange = traffic::exchange_of_line(
                     base + i as u64,
