@@ -699,15 +699,20 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Whether two member names are the same. Names are short, so they are compared as one or two
-/// words (overlapping when the length is not a multiple), without a call to `memcmp`; names of
-/// different lengths differ at once.
+/// Whether two member names are the same: [`same_bytes`] on their bytes.
 #[inline(always)]
 pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// Whether two member names (or other short byte strings) are the same. Names are short, so
+/// they are compared as one or two words (overlapping when the length is not a multiple),
+/// without a call to `memcmp`; names of different lengths differ at once.
+#[inline(always)]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
         s[at..at + N].try_into().unwrap_or([0; N])
     }
-    let (a, b) = (a.as_bytes(), b.as_bytes());
     let n = a.len();
     if n != b.len() {
         return false;
@@ -723,35 +728,39 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// High bit set in each byte of `word` that is zero. Borrows can flag bytes above the first
-/// true match, never below it, so the lowest flag is exact — all that is used here.
+/// The bytes of a word (little-endian) that stop a plain run in a string, as their high bits:
+/// `"`, `\\`, a control character or a non-ASCII byte. The lowest set bit is exact; bits
+/// above it may be spurious (a borrow goes on past a stop), which no caller reads.
 #[inline(always)]
-fn zero_bytes(word: u64) -> u64 {
-    word.wrapping_sub(LO) & !word & HI
+pub(crate) fn string_stops(word: u64) -> u64 {
+    // For a byte below 0x80 with no borrow coming in, `b - c` has its high bit set exactly
+    // when `b < c`; `(b ^ c) - 1` exactly when `b == c`. A byte at 0x80 or above is a stop
+    // itself (the last term), and a borrow only leaves a byte that is a stop.
+    ((word ^ (u64::from(b'"') * LO)).wrapping_sub(LO)
+        | (word ^ (u64::from(b'\\') * LO)).wrapping_sub(LO)
+        | word.wrapping_sub(0x20 * LO)
+        | word)
+        & HI
 }
 
 /// The length of the run at the start of `bytes` with no `"`, `\`, control character or
 /// non-ASCII byte, read eight bytes at a time.
 #[inline(always)]
 pub(crate) fn plain_run(bytes: &[u8]) -> usize {
-    let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let stops = zero_bytes(word ^ (u64::from(b'"') * LO))
-            | zero_bytes(word ^ (u64::from(b'\\') * LO))
-            // Below 0x20: subtracting 0x20 borrows, and the byte's own high bit is clear.
-            | (word.wrapping_sub(0x20 * LO) & !word & HI)
-            | (word & HI);
+    let mut words = bytes.chunks_exact(8);
+    let mut run = 0;
+    for chunk in &mut words {
+        let stops = string_stops(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
         if stops != 0 {
-            return i + (stops.trailing_zeros() / 8) as usize;
+            return run + (stops.trailing_zeros() / 8) as usize;
         }
-        i += 8;
+        run += 8;
     }
-    while let Some(&b) = bytes.get(i) {
+    for &b in words.remainder() {
         if b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80 {
             break;
         }
-        i += 1;
+        run += 1;
     }
-    i
+    run
 }

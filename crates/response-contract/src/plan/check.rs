@@ -56,14 +56,12 @@ pub(crate) enum Judgement {
 
 impl Policy {
     /// The variants (bits by index) a member name marks.
+    #[inline(always)]
     pub(crate) fn marks_of(&self, name: &[u8]) -> u32 {
         self.marks
             .iter()
-            // Lengths first: this runs for every member of a root in the fast pass.
-            .find(|(m, _)| {
-                // Byte by byte: a call to `memcmp` costs more than comparing a member name.
-                m.len() == name.len() && m.bytes().zip(name).all(|(a, &b)| a == b)
-            })
+            // This runs for every member of a root in the fast pass: a word comparison.
+            .find(|(m, _)| parse::same_bytes(m.as_bytes(), name))
             .map_or(0, |(_, bits)| *bits)
     }
 

@@ -17,6 +17,7 @@
 
 use super::check::{Judgement, Policy, Settings};
 use super::{Id, Plan, Rules, Schema, format, number, types};
+use crate::parse::{plain_run, same_bytes, string_stops};
 use crate::report::Variant;
 
 /// The fast pass's answer; see the module documentation.
@@ -911,7 +912,7 @@ impl<'p> Scanner<'p> {
             return None;
         }
         let name = &self.bytes[name_start..name_start + len];
-        let bits = marks_of(policy, name);
+        let bits = policy.marks_of(name);
         policy
             .precedence
             .iter()
@@ -1404,7 +1405,7 @@ impl<'p> Scanner<'p> {
                 }
                 let key = found.map(|i| &layout.keys[i]);
                 if let Some((policy, facts)) = root.as_mut() {
-                    facts.present |= marks_of(policy, name);
+                    facts.present |= policy.marks_of(name);
                 }
                 // Once the root's guessed variant fails, the rest is only read (syntax, marks).
                 let mut child = None;
@@ -1584,7 +1585,7 @@ impl<'p> Scanner<'p> {
                 let mut backs = 0usize;
                 let mut child_must = 0u32;
                 if let Some((policy, facts)) = root.as_mut() {
-                    facts.present |= marks_of(policy, name);
+                    facts.present |= policy.marks_of(name);
                 }
                 // Once the root's guessed variant fails, the rest is only read (syntax, marks).
                 let active = if root_failed { &[][..] } else { set };
@@ -2010,78 +2011,6 @@ impl<'p> Scanner<'p> {
         }
         Ok(plain)
     }
-}
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// The bytes of a word (little-endian) that stop a plain run in a string, as their high bits:
-/// `"`, `\\`, a control character or a non-ASCII byte. The lowest set bit is exact; bits
-/// above it may be spurious (a borrow goes on past a stop), which no caller reads.
-#[inline(always)]
-fn string_stops(word: u64) -> u64 {
-    // For a byte below 0x80 with no borrow coming in, `b - c` has its high bit set exactly
-    // when `b < c`; `(b ^ c) - 1` exactly when `b == c`. A byte at 0x80 or above is a stop
-    // itself (the last term), and a borrow only leaves a byte that is a stop.
-    ((word ^ (u64::from(b'"') * LO)).wrapping_sub(LO)
-        | (word ^ (u64::from(b'\\') * LO)).wrapping_sub(LO)
-        | word.wrapping_sub(0x20 * LO)
-        | word)
-        & HI
-}
-
-/// The length of the run at the start of `bytes` with no `"`, `\\`, control character or
-/// non-ASCII byte, read eight bytes at a time (as `parse::plain_run`, with one test fewer per
-/// word: see [`string_stops`]).
-#[inline(always)]
-fn plain_run(bytes: &[u8]) -> usize {
-    let mut words = bytes.chunks_exact(8);
-    let mut run = 0;
-    for chunk in &mut words {
-        let stops = string_stops(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
-        if stops != 0 {
-            return run + (stops.trailing_zeros() / 8) as usize;
-        }
-        run += 8;
-    }
-    for &b in words.remainder() {
-        if b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80 {
-            break;
-        }
-        run += 1;
-    }
-    run
-}
-
-/// Byte equality for the short names of a payload: a call to `memcmp` costs more than the
-/// comparison of a member name.
-#[inline(always)]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    // Eight bytes at a time, then the rest one by one.
-    let mut wide_a = a.chunks_exact(8);
-    let mut wide_b = b.chunks_exact(8);
-    for (x, y) in (&mut wide_a).zip(&mut wide_b) {
-        let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
-        if word(x) != word(y) {
-            return false;
-        }
-    }
-    let (rest_a, rest_b) = (wide_a.remainder(), wide_b.remainder());
-    rest_a.iter().zip(rest_b).all(|(x, y)| x == y)
-}
-
-/// The variants (bits by index) a member name marks: [`Policy::marks_of`], with the names
-/// compared a word at a time.
-#[inline(always)]
-fn marks_of(policy: &Policy, name: &[u8]) -> u32 {
-    policy
-        .marks
-        .iter()
-        .find(|(m, _)| same_bytes(m.as_bytes(), name))
-        .map_or(0, |(_, bits)| *bits)
 }
 
 /// The variant the full check judges the root as ([`Policy::judge`]); `None` for `no_variant`,
