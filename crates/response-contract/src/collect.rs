@@ -60,27 +60,14 @@ impl<'p> Collector<'p> {
         offset: usize,
         write: impl FnOnce(&Self, &mut String),
     ) {
-        if self.violations.len() >= self.max {
-            self.dropped += 1;
-            self.dropped_error |= severity == Severity::Error;
+        if self.drops(severity) {
             return;
         }
         let mut message = String::with_capacity(96);
         message.push_str(pointer::display(&pointer));
         message.push_str(": ");
         write(self, &mut message);
-        one_line(&mut message);
-        self.violations.push(Violation {
-            severity,
-            kind,
-            pointer,
-            keyword,
-            location: Location {
-                offset,
-                ..Location::default()
-            },
-            message,
-        });
+        self.store(severity, kind, pointer, keyword, offset, message);
     }
 
     /// [`Collector::push_with`] for a message already built: the pointer is put before it in
@@ -94,9 +81,7 @@ impl<'p> Collector<'p> {
         offset: usize,
         mut message: String,
     ) {
-        if self.violations.len() >= self.max {
-            self.dropped += 1;
-            self.dropped_error |= severity == Severity::Error;
+        if self.drops(severity) {
             return;
         }
         let shown = pointer::display(&pointer);
@@ -110,6 +95,29 @@ impl<'p> Collector<'p> {
             whole.push_str(&message);
             message = whole;
         }
+        self.store(severity, kind, pointer, keyword, offset, message);
+    }
+
+    /// Whether a violation of `severity` is over the cap: then it is only counted.
+    fn drops(&mut self, severity: Severity) -> bool {
+        if self.violations.len() < self.max {
+            return false;
+        }
+        self.dropped += 1;
+        self.dropped_error |= severity == Severity::Error;
+        true
+    }
+
+    /// Keeps a violation whose message (pointer first) is built.
+    fn store(
+        &mut self,
+        severity: Severity,
+        kind: ViolationKind,
+        pointer: String,
+        keyword: Option<Cow<'static, str>>,
+        offset: usize,
+        mut message: String,
+    ) {
         one_line(&mut message);
         self.violations.push(Violation {
             severity,
