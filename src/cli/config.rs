@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use response_contract::{Expect, Limits, OpenApi, Report, Route, Schema, Validator};
 
@@ -13,7 +14,14 @@ use super::input::Kind;
 /// Recorded traffic: the description its exchanges are routed through, and what is checked.
 #[derive(Debug)]
 pub(crate) struct Traffic {
-    pub(crate) api: OpenApi,
+    /// Built on first use: the embedded description takes about a millisecond to compile, a
+    /// quarter of a run that checks one small file and needs no description at all.
+    api: OnceLock<OpenApi>,
+    /// `--openapi`, read and loaded; `None`: the embedded description.
+    description: Option<OpenApi>,
+    limits: Limits,
+    redact: bool,
+    assert_formats: bool,
     pub(crate) options: traffic::Options,
     /// `--only`: the operations to check (none: all).
     pub(crate) only: Vec<Only>,
@@ -26,6 +34,20 @@ pub(crate) struct Only {
     /// `None`: any method.
     method: Option<String>,
     path: String,
+}
+
+impl Traffic {
+    /// The description exchanges are routed through: the user's, else the embedded one.
+    pub(crate) fn api(&self) -> &OpenApi {
+        self.api.get_or_init(|| {
+            self.description
+                .clone()
+                .unwrap_or_else(OpenApi::bms)
+                .limits(self.limits)
+                .redact(self.redact)
+                .assert_formats(self.assert_formats)
+        })
+    }
 }
 
 impl Only {
@@ -120,12 +142,20 @@ impl Config {
             .as_ref()
             .map(|api| api.problems().to_vec())
             .unwrap_or_default();
-        let api = description
-            .clone()
-            .unwrap_or_else(OpenApi::bms)
-            .limits(limits)
-            .redact(args.redact)
-            .assert_formats(args.assert_formats);
+        let traffic = Traffic {
+            api: OnceLock::new(),
+            description,
+            limits,
+            redact: args.redact,
+            assert_formats: args.assert_formats,
+            options: traffic::Options::default().strict(args.strict),
+            only: args
+                .only
+                .iter()
+                .map(|o| Only::parse(o))
+                .collect::<Result<_, _>>()?,
+            min_coverage: args.min_coverage,
+        };
         let routes = args.operation.is_some() || args.method.is_some();
         let checker = match &args.schema {
             None if routes => {
@@ -136,6 +166,7 @@ impl Config {
                     );
                 };
                 let content_type = args.content_type.as_deref();
+                let api = traffic.api();
                 let route = match (&args.operation, &args.method, &args.path) {
                     (Some(id), _, _) => api.route_operation(id, status, content_type),
                     (None, Some(method), Some(path)) => {
@@ -146,7 +177,7 @@ impl Config {
                 .map_err(|unmatched| unmatched.to_string())?;
                 Checker::OpenApi(Box::new((api.clone(), route)))
             }
-            None if description.is_some() => Checker::Unrouted,
+            None if traffic.description.is_some() => Checker::Unrouted,
             Some(path) => {
                 let schema = Schema::from_path(path).map_err(|e| e.to_string())?;
                 Checker::Schema(
@@ -200,16 +231,7 @@ impl Config {
                 (false, Some(InputArg::Exchanges)) => Some(Kind::Exchanges),
                 (false, None) => None,
             },
-            traffic: Traffic {
-                api,
-                options: traffic::Options::default().strict(args.strict),
-                only: args
-                    .only
-                    .iter()
-                    .map(|o| Only::parse(o))
-                    .collect::<Result<_, _>>()?,
-                min_coverage: args.min_coverage,
-            },
+            traffic,
             paths: args.paths,
             progress,
             problems,

@@ -1,11 +1,12 @@
 //! What to check: command-line paths resolved to inputs (files, walked directories, standard
 //! input), and reading one whole payload within the size limit.
 
-use std::fs::File;
+use std::ffi::OsString;
+use std::fs::{File, FileType};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
+use same_file::Handle;
 
 /// The name standard input goes by in every output format.
 pub(crate) const STDIN_NAME: &str = "<stdin>";
@@ -43,10 +44,20 @@ pub(crate) enum Origin {
 
 /// What a walked (or named) file holds, by its extension; `None` for a file a walk skips.
 fn walked_kind(path: &Path) -> Option<Kind> {
-    match path.extension()?.to_str()? {
-        "json" => Some(Kind::Payload),
-        "jsonl" | "ndjson" => Some(Kind::Lines),
-        "har" => Some(Kind::Har),
+    kind_of_name(path.file_name()?.as_encoded_bytes())
+}
+
+/// [`walked_kind`] on a file name's bytes: the extension is what follows the last dot, and a
+/// name whose only dot starts it (`.json`) has none, as [`Path::extension`] has it.
+fn kind_of_name(name: &[u8]) -> Option<Kind> {
+    let dot = name.iter().rposition(|&b| b == b'.')?;
+    if dot == 0 {
+        return None;
+    }
+    match &name[dot + 1..] {
+        b"json" => Some(Kind::Payload),
+        b"jsonl" | b"ndjson" => Some(Kind::Lines),
+        b"har" => Some(Kind::Har),
         _ => None,
     }
 }
@@ -88,50 +99,151 @@ fn stdin(force: Option<Kind>) -> Input {
 }
 
 fn walk(root: &Path, force: Option<Kind>, inputs: &mut Vec<Input>) {
-    // Siblings share their parent's path, so comparing whole paths orders them by file name,
-    // as `sort_by_file_name` does, without splitting every path into components per comparison
-    // (a tenth of the time of walking 10,000 small files).
-    let walker = WalkDir::new(root)
-        .follow_links(true)
-        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()));
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                if !entry.file_type().is_file() {
-                    continue;
+    let mut walk = Walk {
+        force,
+        inputs,
+        ancestors: Vec::new(),
+    };
+    walk.directory(root);
+}
+
+/// A depth-first walk in file-name order that follows symbolic links. Written for the common
+/// case, one directory of many small files: a walk costs one allocation per file for its path
+/// and one for its name, and siblings are ordered by a 16-byte key, which `walkdir` with a
+/// comparator took three times the instructions of checking those files to do.
+struct Walk<'a> {
+    force: Option<Kind>,
+    inputs: &'a mut Vec<Input>,
+    /// The directories being walked, root first: a directory met again below itself (through a
+    /// link) is a loop, reported, and not walked twice.
+    ancestors: Vec<(Handle, PathBuf)>,
+}
+
+/// One entry of a directory.
+struct Sibling {
+    name: OsString,
+    file_type: Option<FileType>,
+}
+
+impl Walk<'_> {
+    fn directory(&mut self, dir: &Path) {
+        match Handle::from_path(dir) {
+            Ok(handle) => {
+                if let Some((_, ancestor)) = self.ancestors.iter().find(|(h, _)| *h == handle) {
+                    let message = format!(
+                        "cannot read {}: a directory loop (the link leads back to {})",
+                        dir.display(),
+                        ancestor.display()
+                    );
+                    self.failed(dir, message);
+                    return;
                 }
-                if let Some(kind) = walked_kind(entry.path()) {
-                    inputs.push(Input {
-                        name: entry.path().display().to_string(),
-                        origin: Origin::File(entry.into_path()),
-                        kind: force.unwrap_or(kind),
+                self.ancestors.push((handle, dir.to_path_buf()));
+            }
+            Err(error) => return self.unreadable(dir, &error),
+        }
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(error) => {
+                self.ancestors.pop();
+                return self.unreadable(dir, &error);
+            }
+        };
+        let mut siblings = Vec::new();
+        // Sorted, not the siblings: a name's first 16 bytes, big-endian and zero-padded (a name
+        // has no zero byte, so a shorter name sorts first, as comparing names would), and where
+        // the sibling is; equal keys compare the whole names.
+        let mut order: Vec<(u128, usize)> = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) => {
+                    let name = entry.file_name();
+                    let bytes = name.as_encoded_bytes();
+                    let mut head = [0u8; 16];
+                    let n = bytes.len().min(16);
+                    head[..n].copy_from_slice(&bytes[..n]);
+                    order.push((u128::from_be_bytes(head), siblings.len()));
+                    siblings.push(Sibling {
+                        file_type: entry.file_type().ok(),
+                        name,
                     });
                 }
-            }
-            Err(error) => {
-                let Some(path) = error.path() else { continue };
-                let message = if let Some(ancestor) = error.loop_ancestor() {
-                    format!(
-                        "cannot read {}: a directory loop (the link leads back to {})",
-                        path.display(),
-                        ancestor.display()
-                    )
-                } else if walked_kind(path).is_some() || path.is_dir() || error.depth() == 0 {
-                    let reason = error
-                        .io_error()
-                        .map_or_else(|| error.to_string(), io::Error::to_string);
-                    format!("cannot read {}: {reason}", path.display())
-                } else {
-                    // Not a file this walk would check (a dangling `notes.txt` link, say).
-                    continue;
-                };
-                inputs.push(Input {
-                    name: path.display().to_string(),
-                    origin: Origin::Failed(message),
-                    kind: Kind::Payload,
-                });
+                // The directory went bad while being read: said once, with what was read.
+                Err(error) => self.unreadable(dir, &error),
             }
         }
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| {
+                let name = |i: usize| siblings[i].name.as_encoded_bytes();
+                name(a.1).cmp(name(b.1))
+            })
+        });
+        // What `Path::join` would give, built in one allocation: `dir`, a separator unless it
+        // ends with one, the name.
+        let dir = dir.as_os_str();
+        let separator = dir
+            .as_encoded_bytes()
+            .last()
+            .is_some_and(|&b| !std::path::is_separator(char::from(b)));
+        for (_, i) in order {
+            let sibling = &siblings[i];
+            let kind = kind_of_name(sibling.name.as_encoded_bytes());
+            let mut joined = OsString::with_capacity(dir.len() + 1 + sibling.name.len());
+            joined.push(dir);
+            if separator {
+                joined.push(std::path::MAIN_SEPARATOR_STR);
+            }
+            joined.push(&sibling.name);
+            let path = PathBuf::from(joined);
+            let file_type = match sibling.file_type {
+                Some(t) if !t.is_symlink() => Ok(t),
+                // A link is followed to what it names; `file_type` failing is as rare.
+                _ => std::fs::metadata(&path).map(|m| m.file_type()),
+            };
+            match file_type {
+                Ok(t) if t.is_dir() => self.directory(&path),
+                Ok(t) if t.is_file() => {
+                    if let Some(kind) = kind {
+                        self.inputs.push(Input {
+                            name: display(&path),
+                            origin: Origin::File(path),
+                            kind: self.force.unwrap_or(kind),
+                        });
+                    }
+                }
+                // A FIFO, a socket or a device: not a payload file.
+                Ok(_) => {}
+                // A dangling link: reported if it looks like a file this walk would check.
+                Err(error) => {
+                    if kind.is_some() {
+                        self.unreadable(&path, &error);
+                    }
+                }
+            }
+        }
+        self.ancestors.pop();
+    }
+
+    fn unreadable(&mut self, path: &Path, error: &io::Error) {
+        let message = format!("cannot read {}: {error}", path.display());
+        self.failed(path, message);
+    }
+
+    fn failed(&mut self, path: &Path, message: String) {
+        self.inputs.push(Input {
+            name: display(path),
+            origin: Origin::Failed(message),
+            kind: Kind::Payload,
+        });
+    }
+}
+
+/// A path as outputs name it: itself when it is UTF-8 (nearly always, and without the formatting
+/// machinery), else with the replacement character for what is not.
+fn display(path: &Path) -> String {
+    match path.to_str() {
+        Some(text) => text.to_owned(),
+        None => path.display().to_string(),
     }
 }
 
@@ -179,4 +291,92 @@ fn read_limited(reader: &mut impl Read, max: usize, hint: usize) -> io::Result<W
         return Ok(Whole::Oversized(None));
     }
     Ok(Whole::Bytes(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(inputs: &[Input]) -> Vec<&str> {
+        inputs.iter().map(|i| i.name.as_str()).collect()
+    }
+
+    #[test]
+    fn a_walk_orders_siblings_by_whole_name_bytes_past_the_sixteen_byte_key() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let root = dir.path();
+        // Names sharing their first 16 bytes, a prefix of another name, a dash (which sorts
+        // before `/`), and a directory among files: the order is byte order of the names.
+        for name in [
+            "same-sixteen-byte-b.json",
+            "same-sixteen-byte-a.json",
+            "same-sixteen-byte.json",
+            "b.json",
+            "a-b.json",
+            "a.json",
+            "notes.txt",
+        ] {
+            std::fs::write(root.join(name), "{}").expect("write");
+        }
+        std::fs::create_dir(root.join("a")).expect("mkdir");
+        std::fs::write(root.join("a/z.json"), "{}").expect("write");
+        let inputs = resolve(&[root.to_path_buf()], None);
+        let prefix = format!("{}/", root.display());
+        let relative: Vec<&str> = names(&inputs)
+            .into_iter()
+            .map(|n| n.strip_prefix(&prefix).expect("under the root"))
+            .collect();
+        assert_eq!(
+            relative,
+            [
+                "a/z.json",
+                "a-b.json",
+                "a.json",
+                "b.json",
+                "same-sixteen-byte-a.json",
+                "same-sixteen-byte-b.json",
+                "same-sixteen-byte.json",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_walked_path_is_what_join_gives_with_or_without_a_trailing_separator() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        std::fs::write(dir.path().join("x.json"), "{}").expect("write");
+        for root in [dir.path().to_path_buf(), dir.path().join("")] {
+            let inputs = resolve(std::slice::from_ref(&root), None);
+            let expected = root.join("x.json");
+            assert_eq!(names(&inputs), [expected.to_str().expect("UTF-8")]);
+            assert!(matches!(&inputs[0].origin, Origin::File(p) if *p == expected));
+        }
+    }
+
+    #[test]
+    fn the_kind_of_a_name_follows_the_extension_as_path_has_it() {
+        for name in [
+            "x.json",
+            "x.jsonl",
+            "x.ndjson",
+            "x.har",
+            ".json",
+            "x.JSON",
+            "x",
+            "a.b.jsonl",
+            "x.json.txt",
+            "..json",
+            "x.",
+        ] {
+            let by_extension = Path::new(name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .and_then(|e| match e {
+                    "json" => Some(Kind::Payload),
+                    "jsonl" | "ndjson" => Some(Kind::Lines),
+                    "har" => Some(Kind::Har),
+                    _ => None,
+                });
+            assert_eq!(kind_of_name(name.as_bytes()), by_extension, "{name}");
+        }
+    }
 }

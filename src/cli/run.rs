@@ -112,7 +112,7 @@ impl<W: Write> Run<'_, W> {
         }
         self.progress.finish();
         if let Some(coverage) = &self.coverage {
-            let api = &self.config.traffic.api;
+            let api = self.config.traffic.api();
             let view = CoverageView {
                 rows: coverage.documented(api),
                 percent: coverage.percent(api),
@@ -557,7 +557,7 @@ fn check_one(
     (rendered, tally, coverage): &mut (Vec<u8>, Tally, Coverage),
 ) -> io::Result<()> {
     let traffic = &config.traffic;
-    let mut checked = traffic::check(&traffic.api, exchange, traffic.options);
+    let mut checked = traffic::check(traffic.api(), exchange, traffic.options);
     if !traffic.only.is_empty() && !admitted(config, exchange, &checked) {
         checked = Checked::skipped("left out by --only");
     }
