@@ -109,8 +109,8 @@ fn walk(root: &Path, force: Option<Kind>, inputs: &mut Vec<Input>) {
 
 /// A depth-first walk in file-name order that follows symbolic links. Written for the common
 /// case, one directory of many small files: a walk costs one allocation per file for its path
-/// and one for its name, and siblings are ordered by a 16-byte key, which `walkdir` with a
-/// comparator took three times the instructions of checking those files to do.
+/// and one for its name, and siblings are ordered by a 16-byte key. `walkdir` with a comparator
+/// spent as many instructions, on one thread, as both threads checking those files.
 struct Walk<'a> {
     force: Option<Kind>,
     inputs: &'a mut Vec<Input>,
