@@ -213,8 +213,10 @@ fn token_len(rest: &[u8]) -> usize {
 
 impl Printer for Human {
     fn payload(&self, buf: &mut Vec<u8>, payload: &Payload<'_>) -> io::Result<()> {
-        if let Some(heading) = payload.heading()
-            && !payload.report.violations().is_empty()
+        // The heading is formatted only when something is printed under it: most payloads of a
+        // large run are valid.
+        if !payload.report.violations().is_empty()
+            && let Some(heading) = payload.heading()
         {
             let (b, r) = self.paint(BOLD);
             let at = match payload.line {
