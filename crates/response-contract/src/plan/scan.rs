@@ -138,6 +138,10 @@ pub(crate) struct Layout {
     /// Alone in a set, an object is scanned by [`Scanner::object_single`]: each name has at
     /// most one child schema, and other names at most `additional`'s.
     single: bool,
+    /// One schema object with no in-place subschemas, decided by this pass: a member's scalar
+    /// is judged against its rules directly (see [`Scanner::child`]), with none of
+    /// [`Scanner::one`]'s set handling.
+    scalar: bool,
     /// The one entry with `additionalProperties` (and no `patternProperties`) and that schema.
     additional: Option<(u8, Id)>,
     /// Per key (same order as `keys`): its first eight bytes as a little-endian word (zero
@@ -384,6 +388,32 @@ fn slot(head: u64, len: usize, shift: u32) -> usize {
         >> shift) as usize
 }
 
+/// The plain run of a name starting at `bytes[start]` (see [`plain_run`]) and its first eight
+/// bytes as a word (zero padded). Most names are plain ASCII: their first word tells both the
+/// head and, for a short name, where it ends.
+#[inline(always)]
+fn plain_name(bytes: &[u8], start: usize) -> (usize, u64) {
+    match bytes.get(start..start + 8) {
+        Some(chunk) => {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let stops = string_stops(word);
+            if stops != 0 {
+                let len = (stops.trailing_zeros() / 8) as usize;
+                (len, word & ((1u64 << (8 * len)) - 1))
+            } else if bytes.get(start + 8) == Some(&b'"') {
+                // Exactly eight bytes: no run to read on.
+                (8, word)
+            } else {
+                (8 + plain_run(&bytes[start + 8..]), word)
+            }
+        }
+        None => {
+            let len = plain_run(&bytes[start..]);
+            (len, head_of(&bytes[start..start + len]))
+        }
+    }
+}
+
 /// The first eight bytes of a name as a little-endian word, zero padded.
 #[inline(always)]
 fn head_of(name: &[u8]) -> u64 {
@@ -462,6 +492,7 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         any_open: false,
         string_content: false,
         single: false,
+        scalar: false,
         additional: None,
         heads: Vec::new(),
         table: Vec::new(),
@@ -561,6 +592,7 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
     };
     layout.single = (open.is_empty() || layout.additional.is_some())
         && layout.keys.iter().all(|k| k.children.len() <= 1);
+    layout.scalar = layout.simple && !layout.unsure && layout.rules.len() == 1;
     layout.heads = layout
         .keys
         .iter()
@@ -866,8 +898,17 @@ impl<'p> Scanner<'p> {
             let mut facts = RootFacts::default();
             // The one variant must hold if the guess is right: a member that fails it ends its
             // scanning at once, and the rest of the root is only read.
-            let fail =
-                self.one(policy.schemas[guess], 1, 0, Some((policy, &mut facts)))? | facts.failed;
+            let schema = policy.schemas[guess];
+            let layout = &self.plan.layouts[schema as usize];
+            // What `one` does at a root object, without its dispatch.
+            let own = if layout.single && !layout.unsure {
+                let mut fail = 0u64;
+                self.object_single(schema, 1, 1, &mut fail, Some((policy, &mut facts)))?;
+                u32::from(!layout.holds(fail))
+            } else {
+                self.one(schema, 1, 0, Some((policy, &mut facts)))?
+            };
+            let fail = own | facts.failed;
             if let Some(chosen) = choose(policy, settings, facts.present)?
                 && chosen == guess
             {
@@ -905,9 +946,8 @@ impl<'p> Scanner<'p> {
             return None;
         }
         let name_start = at + 1;
-        // A short name: the word-at-a-time run beats a call to `memchr2`; a name with anything
-        // but plain ASCII is not guessed from.
-        let len = plain_run(&self.bytes[name_start..]);
+        // A name with anything but plain ASCII is not guessed from.
+        let (len, _) = plain_name(self.bytes, name_start);
         if self.bytes.get(name_start + len) != Some(&b'"') {
             return None;
         }
@@ -1101,6 +1141,54 @@ impl<'p> Scanner<'p> {
             return Err(Stop::Fails);
         }
         Ok(failed)
+    }
+
+    /// [`Scanner::one`] for a member's or an item's value: the common shapes (a leaf, a scalar
+    /// against one schema object, an object scanned alone) without its dispatch.
+    #[inline(always)]
+    fn child(&mut self, id: Id, must: u32, depth: usize) -> Step<u32> {
+        self.ws();
+        let first = self.byte()?;
+        let layout = &self.plan.layouts[id as usize];
+        if let Some(allowed) = self.leaf_of(layout) {
+            // The most common member: a string where one is allowed, read with no call and
+            // no judgement to make.
+            if first == b'"' && allowed & types::STRING != 0 {
+                self.string()?;
+                return Ok(0);
+            }
+            return self.leaf(first, id, allowed, must, depth);
+        }
+        if !layout.scalar {
+            return self.one(id, must, depth, None);
+        }
+        let r = &*layout.rules[0];
+        let failed = match first {
+            b'"' => {
+                let raw = self.string()?;
+                let decoded = self.decoded(raw)?;
+                let text = Text::new(self.bytes, raw, decoded.as_deref());
+                !string_holds(r, layout.anchored[0].as_ref(), &text, self.formats)?
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = self.pos;
+                let plain = self.number()?;
+                let text = &self.bytes[start..self.pos];
+                let small = if plain { small_integer(text) } else { None };
+                !number_holds(r, &layout.small_bounds[0], text, plain, small)
+            }
+            b'{' if layout.single => {
+                let mut fail = 0u64;
+                self.object_single(id, must, depth + 1, &mut fail, None)?;
+                fail & 1 != 0
+            }
+            _ => return self.one(id, must, depth, None),
+        };
+        if failed && must & 1 == 1 {
+            self.fails_depth = depth;
+            return Err(Stop::Fails);
+        }
+        Ok(u32::from(failed))
     }
 
     /// The rules of entry `e` of `set[i]`.
@@ -1335,6 +1423,7 @@ impl<'p> Scanner<'p> {
     }
 
     /// The text of a string with escapes; `None` for any other, whose raw bytes are its text.
+    #[inline]
     fn decoded(&self, raw: Raw) -> Step<Option<String>> {
         if raw.escaped {
             Ok(Some(
@@ -1432,18 +1521,8 @@ impl<'p> Scanner<'p> {
                 let scanned = match child {
                     Some((e, id)) => {
                         let child_must = u32::from(needed && layout.decisive >> e & 1 == 1);
-                        self.ws();
-                        let first = self.byte()?;
-                        let scanned = match self.leaf_of(&self.plan.layouts[id as usize]) {
-                            // The most common member: a string where one is allowed, read with
-                            // no call and no judgement to make.
-                            Some(allowed) if first == b'"' && allowed & types::STRING != 0 => {
-                                self.string().map(|_| 0)
-                            }
-                            Some(allowed) => self.leaf(first, id, allowed, child_must, depth),
-                            None => self.one(id, child_must, depth, None),
-                        };
-                        scanned.map(|result| u64::from(result & 1) << e)
+                        self.child(id, child_must, depth)
+                            .map(|result| u64::from(result & 1) << e)
                     }
                     None => self.value(&[], 0, depth, None).map(u64::from),
                 };
@@ -1516,19 +1595,7 @@ impl<'p> Scanner<'p> {
                     return Err(Stop::Unsure);
                 }
                 let failed = match r.prefix_items.get(count).or(r.items.as_ref()) {
-                    Some(&child) => match self.leaf_of(&self.plan.layouts[child as usize]) {
-                        Some(allowed) => {
-                            self.ws();
-                            let first = self.byte()?;
-                            if first == b'"' && allowed & types::STRING != 0 {
-                                self.string()?;
-                                0
-                            } else {
-                                self.leaf(first, child, allowed, child_must, depth)?
-                            }
-                        }
-                        None => self.one(child, child_must, depth, None)?,
-                    },
+                    Some(&child) => self.child(child, child_must, depth)?,
                     None => self.value(&[], 0, depth, None)?,
                 };
                 *fail |= u64::from(failed & 1);
@@ -1834,24 +1901,7 @@ impl<'p> Scanner<'p> {
         }
         let bytes = self.bytes;
         let start = self.pos + 1;
-        // Most names are plain ASCII: their first word tells both the head and, for a short
-        // name, where it ends.
-        let (len, head) = match bytes.get(start..start + 8) {
-            Some(chunk) => {
-                let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-                let stops = string_stops(word);
-                if stops != 0 {
-                    let len = (stops.trailing_zeros() / 8) as usize;
-                    (len, word & ((1u64 << (8 * len)) - 1))
-                } else {
-                    (8 + plain_run(&bytes[start + 8..]), word)
-                }
-            }
-            None => {
-                let len = plain_run(&bytes[start..]);
-                (len, head_of(&bytes[start..start + len]))
-            }
-        };
+        let (len, head) = plain_name(bytes, start);
         let end = start + len;
         if bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
