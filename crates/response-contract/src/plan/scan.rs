@@ -94,7 +94,26 @@ struct Key {
     required: u64,
     /// Some unconditional entry lists it.
     listed: bool,
+    /// In a [`Layout::single`] layout: its value's schema (its one child, else `additional`'s).
+    member: Option<Member>,
 }
+
+/// What [`Scanner::object_single`] needs to scan a member's value, in the key itself: no
+/// child list and no child layout to reach for the common member.
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    /// The entry whose child it is.
+    e: u8,
+    id: Id,
+    /// Whether the entry is decisive (see [`Layout::decisive`]).
+    decisive: bool,
+    /// The child layout's `leaf_formatless` and `leaf` ([`NO_LEAF`] for `None`), by whether
+    /// formats are asserted.
+    leaf: [u8; 2],
+}
+
+/// No `leaf` (types are bits below 0x80).
+const NO_LEAF: u8 = 0xFF;
 
 /// A schema, precompiled for the scan.
 #[derive(Debug)]
@@ -144,6 +163,8 @@ pub(crate) struct Layout {
     scalar: bool,
     /// The one entry with `additionalProperties` (and no `patternProperties`) and that schema.
     additional: Option<(u8, Id)>,
+    /// `additional` as a [`Member`].
+    additional_member: Option<Member>,
     /// Per key (same order as `keys`): its first eight bytes as a little-endian word (zero
     /// padded) and its length. A name is matched by one word and one length comparison per key
     /// instead of a byte loop, and only names longer than eight bytes compare their rest.
@@ -425,10 +446,27 @@ fn head_of(name: &[u8]) -> u64 {
 
 /// Precompiles every node of a plan.
 pub(crate) fn layouts(nodes: &[Schema]) -> Vec<Layout> {
-    (0..nodes.len()).map(|id| layout(nodes, id as Id)).collect()
+    let mut all: Vec<Layout> = (0..nodes.len()).map(|id| layout(nodes, id as Id)).collect();
+    let leaves: Vec<[u8; 2]> = all
+        .iter()
+        .map(|l| {
+            [
+                l.leaf_formatless.unwrap_or(NO_LEAF),
+                l.leaf.unwrap_or(NO_LEAF),
+            ]
+        })
+        .collect();
+    for layout in &mut all {
+        let members = layout.keys.iter_mut().filter_map(|k| k.member.as_mut());
+        for m in members.chain(layout.additional_member.as_mut()) {
+            m.leaf = leaves[m.id as usize];
+        }
+    }
+    all
 }
 
 fn layout(nodes: &[Schema], id: Id) -> Layout {
+    let id = through_refs(nodes, id);
     let mut entries = Vec::new();
     let mut unconditional = 0u64;
     let mut unsure = false;
@@ -494,6 +532,7 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         single: false,
         scalar: false,
         additional: None,
+        additional_member: None,
         heads: Vec::new(),
         table: Vec::new(),
         shift: 0,
@@ -593,6 +632,17 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
     layout.single = (open.is_empty() || layout.additional.is_some())
         && layout.keys.iter().all(|k| k.children.len() <= 1);
     layout.scalar = layout.simple && !layout.unsure && layout.rules.len() == 1;
+    let decisive = layout.decisive;
+    let member = |(e, id): (u8, Id)| Member {
+        e,
+        id,
+        decisive: decisive >> e & 1 == 1,
+        leaf: [NO_LEAF; 2],
+    };
+    layout.additional_member = layout.additional.map(member);
+    for k in &mut layout.keys {
+        k.member = k.children.first().copied().map(member);
+    }
     layout.heads = layout
         .keys
         .iter()
@@ -611,6 +661,40 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         }
     }
     layout
+}
+
+/// The schema a chain of bare `$ref`s (schema objects with no other keyword the plan keeps)
+/// ends at: such a schema holds exactly where its target does, and scanning the target alone
+/// saves an entry, a formula and a call per value (`"origin": {"$ref": "#/$defs/address"}`).
+/// A cycle of bare references, or a very long chain, is left as it is.
+fn through_refs(nodes: &[Schema], id: Id) -> Id {
+    let mut at = id;
+    for _ in 0..16 {
+        match &nodes[at as usize] {
+            Schema::Rules(r) if is_bare_ref(r) => {
+                at = r.reference.unwrap_or(at);
+                if at == id {
+                    return id;
+                }
+            }
+            _ => return at,
+        }
+    }
+    id
+}
+
+/// Whether a schema object's only keyword (of those the plan keeps) is `$ref`.
+fn is_bare_ref(r: &Rules) -> bool {
+    r.reference.is_some()
+        && r.types.is_none()
+        && type_only(r)
+        && r.all_of.is_empty()
+        && r.any_of.is_empty()
+        && r.one_of.is_empty()
+        && r.not.is_none()
+        && r.condition.is_none()
+        && r.write_only.is_empty()
+        && r.discriminator.is_none()
 }
 
 /// The entries whose failure alone fails `formula`.
@@ -707,6 +791,7 @@ fn key_of<'k>(keys: &'k mut Vec<Key>, name: &str) -> &'k mut Key {
                 children: Vec::new(),
                 required: 0,
                 listed: false,
+                member: None,
             });
             let last = keys.len() - 1;
             &mut keys[last]
@@ -1147,18 +1232,27 @@ impl<'p> Scanner<'p> {
     /// against one schema object, an object scanned alone) without its dispatch.
     #[inline(always)]
     fn child(&mut self, id: Id, must: u32, depth: usize) -> Step<u32> {
+        let leaf = self
+            .leaf_of(&self.plan.layouts[id as usize])
+            .unwrap_or(NO_LEAF);
+        self.member(id, leaf, must, depth)
+    }
+
+    /// [`Scanner::child`] with the child layout's leaf already known (or [`NO_LEAF`]).
+    #[inline(always)]
+    fn member(&mut self, id: Id, leaf: u8, must: u32, depth: usize) -> Step<u32> {
         self.ws();
         let first = self.byte()?;
-        let layout = &self.plan.layouts[id as usize];
-        if let Some(allowed) = self.leaf_of(layout) {
+        if leaf != NO_LEAF {
             // The most common member: a string where one is allowed, read with no call and
             // no judgement to make.
-            if first == b'"' && allowed & types::STRING != 0 {
+            if first == b'"' && leaf & types::STRING != 0 {
                 self.string()?;
                 return Ok(0);
             }
-            return self.leaf(first, id, allowed, must, depth);
+            return self.leaf(first, id, leaf, must, depth);
         }
+        let layout = &self.plan.layouts[id as usize];
         if !layout.scalar {
             return self.one(id, must, depth, None);
         }
@@ -1172,9 +1266,15 @@ impl<'p> Scanner<'p> {
             }
             b'-' | b'0'..=b'9' => {
                 let start = self.pos;
-                let plain = self.number()?;
+                let (plain, small) = match self.small_integer_here() {
+                    Some(v) => (true, Some(v)),
+                    None => {
+                        let plain = self.number()?;
+                        let text = &self.bytes[start..self.pos];
+                        (plain, if plain { small_integer(text) } else { None })
+                    }
+                };
                 let text = &self.bytes[start..self.pos];
-                let small = if plain { small_integer(text) } else { None };
                 !number_holds(r, &layout.small_bounds[0], text, plain, small)
             }
             b'{' if layout.single => {
@@ -1311,7 +1411,8 @@ fn string_holds(
         return Ok(false);
     }
     if !allowed(r, |v| {
-        v.as_str().is_some_and(|s| s.as_bytes() == text.bytes)
+        v.as_str()
+            .is_some_and(|s| same_bytes(s.as_bytes(), text.bytes))
     }) {
         return Ok(false);
     }
@@ -1423,7 +1524,7 @@ impl<'p> Scanner<'p> {
     }
 
     /// The text of a string with escapes; `None` for any other, whose raw bytes are its text.
-    #[inline]
+    #[inline(always)]
     fn decoded(&self, raw: Raw) -> Step<Option<String>> {
         if raw.escaped {
             Ok(Some(
@@ -1501,10 +1602,10 @@ impl<'p> Scanner<'p> {
                 if !root_failed {
                     if let Some(k) = key {
                         seen |= k.required;
-                        child = k.children.first().copied();
+                        child = k.member;
                     }
                     if child.is_none() {
-                        child = layout.additional;
+                        child = layout.additional_member;
                     }
                     if unlisted_matter && !key.is_some_and(|k| k.listed) {
                         if layout.conditional_listing {
@@ -1519,10 +1620,11 @@ impl<'p> Scanner<'p> {
                     }
                 }
                 let scanned = match child {
-                    Some((e, id)) => {
-                        let child_must = u32::from(needed && layout.decisive >> e & 1 == 1);
-                        self.child(id, child_must, depth)
-                            .map(|result| u64::from(result & 1) << e)
+                    Some(m) => {
+                        let child_must = u32::from(needed && m.decisive);
+                        let leaf = m.leaf[usize::from(self.formats)];
+                        self.member(m.id, leaf, child_must, depth)
+                            .map(|result| u64::from(result & 1) << m.e)
                     }
                     None => self.value(&[], 0, depth, None).map(u64::from),
                 };
@@ -2015,6 +2117,37 @@ impl<'p> Scanner<'p> {
         }
         self.pos += 5;
         Ok(unit)
+    }
+
+    /// A plain integer of at most 18 digits at the cursor (most payload numbers), read and
+    /// valued in one pass; `None`, with the cursor left where it was, for any other text
+    /// (then [`Scanner::number`] reads it, or refuses it).
+    #[inline(always)]
+    fn small_integer_here(&mut self) -> Option<i64> {
+        let bytes = self.bytes;
+        let negative = bytes.get(self.pos) == Some(&b'-');
+        let start = self.pos + usize::from(negative);
+        let mut at = start;
+        let mut value = 0i64;
+        while let Some(&d) = bytes.get(at) {
+            if !d.is_ascii_digit() {
+                break;
+            }
+            if at - start == 18 {
+                return None;
+            }
+            value = value * 10 + i64::from(d - b'0');
+            at += 1;
+        }
+        let digits = at - start;
+        if digits == 0
+            || (digits > 1 && bytes[start] == b'0')
+            || matches!(bytes.get(at), Some(b'.' | b'e' | b'E'))
+        {
+            return None;
+        }
+        self.pos = at;
+        Some(if negative { -value } else { value })
     }
 
     /// Reads a number; true when it has neither fraction nor exponent.
