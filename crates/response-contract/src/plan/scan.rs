@@ -94,7 +94,26 @@ struct Key {
     required: u64,
     /// Some unconditional entry lists it.
     listed: bool,
+    /// In a [`Layout::single`] layout: its value's schema (its one child, else `additional`'s).
+    member: Option<Member>,
 }
+
+/// What [`Scanner::object_single`] needs to scan a member's value, in the key itself: no
+/// child list and no child layout to reach for the common member.
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    /// The entry whose child it is.
+    e: u8,
+    id: Id,
+    /// Whether the entry is decisive (see [`Layout::decisive`]).
+    decisive: bool,
+    /// The child layout's `leaf_formatless` and `leaf` ([`NO_LEAF`] for `None`), by whether
+    /// formats are asserted.
+    leaf: [u8; 2],
+}
+
+/// No `leaf` (types are bits below 0x80).
+const NO_LEAF: u8 = 0xFF;
 
 /// A schema, precompiled for the scan.
 #[derive(Debug)]
@@ -138,8 +157,14 @@ pub(crate) struct Layout {
     /// Alone in a set, an object is scanned by [`Scanner::object_single`]: each name has at
     /// most one child schema, and other names at most `additional`'s.
     single: bool,
+    /// One schema object with no in-place subschemas, decided by this pass: a member's scalar
+    /// is judged against its rules directly (see [`Scanner::child`]), with none of
+    /// [`Scanner::one`]'s set handling.
+    scalar: bool,
     /// The one entry with `additionalProperties` (and no `patternProperties`) and that schema.
     additional: Option<(u8, Id)>,
+    /// `additional` as a [`Member`].
+    additional_member: Option<Member>,
     /// Per key (same order as `keys`): its first eight bytes as a little-endian word (zero
     /// padded) and its length. A name is matched by one word and one length comparison per key
     /// instead of a byte loop, and only names longer than eight bytes compare their rest.
@@ -384,6 +409,32 @@ fn slot(head: u64, len: usize, shift: u32) -> usize {
         >> shift) as usize
 }
 
+/// The plain run of a name starting at `bytes[start]` (see [`plain_run`]) and its first eight
+/// bytes as a word (zero padded). Most names are plain ASCII: their first word tells both the
+/// head and, for a short name, where it ends.
+#[inline(always)]
+fn plain_name(bytes: &[u8], start: usize) -> (usize, u64) {
+    match bytes.get(start..start + 8) {
+        Some(chunk) => {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let stops = string_stops(word);
+            if stops != 0 {
+                let len = (stops.trailing_zeros() / 8) as usize;
+                (len, word & ((1u64 << (8 * len)) - 1))
+            } else if bytes.get(start + 8) == Some(&b'"') {
+                // Exactly eight bytes: no run to read on.
+                (8, word)
+            } else {
+                (8 + plain_run(&bytes[start + 8..]), word)
+            }
+        }
+        None => {
+            let len = plain_run(&bytes[start..]);
+            (len, head_of(&bytes[start..start + len]))
+        }
+    }
+}
+
 /// The first eight bytes of a name as a little-endian word, zero padded.
 #[inline(always)]
 fn head_of(name: &[u8]) -> u64 {
@@ -395,10 +446,27 @@ fn head_of(name: &[u8]) -> u64 {
 
 /// Precompiles every node of a plan.
 pub(crate) fn layouts(nodes: &[Schema]) -> Vec<Layout> {
-    (0..nodes.len()).map(|id| layout(nodes, id as Id)).collect()
+    let mut all: Vec<Layout> = (0..nodes.len()).map(|id| layout(nodes, id as Id)).collect();
+    let leaves: Vec<[u8; 2]> = all
+        .iter()
+        .map(|l| {
+            [
+                l.leaf_formatless.unwrap_or(NO_LEAF),
+                l.leaf.unwrap_or(NO_LEAF),
+            ]
+        })
+        .collect();
+    for layout in &mut all {
+        let members = layout.keys.iter_mut().filter_map(|k| k.member.as_mut());
+        for m in members.chain(layout.additional_member.as_mut()) {
+            m.leaf = leaves[m.id as usize];
+        }
+    }
+    all
 }
 
 fn layout(nodes: &[Schema], id: Id) -> Layout {
+    let id = through_refs(nodes, id);
     let mut entries = Vec::new();
     let mut unconditional = 0u64;
     let mut unsure = false;
@@ -462,7 +530,9 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         any_open: false,
         string_content: false,
         single: false,
+        scalar: false,
         additional: None,
+        additional_member: None,
         heads: Vec::new(),
         table: Vec::new(),
         shift: 0,
@@ -561,6 +631,18 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
     };
     layout.single = (open.is_empty() || layout.additional.is_some())
         && layout.keys.iter().all(|k| k.children.len() <= 1);
+    layout.scalar = layout.simple && !layout.unsure && layout.rules.len() == 1;
+    let decisive = layout.decisive;
+    let member = |(e, id): (u8, Id)| Member {
+        e,
+        id,
+        decisive: decisive >> e & 1 == 1,
+        leaf: [NO_LEAF; 2],
+    };
+    layout.additional_member = layout.additional.map(member);
+    for k in &mut layout.keys {
+        k.member = k.children.first().copied().map(member);
+    }
     layout.heads = layout
         .keys
         .iter()
@@ -579,6 +661,40 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         }
     }
     layout
+}
+
+/// The schema a chain of bare `$ref`s (schema objects with no other keyword the plan keeps)
+/// ends at: such a schema holds exactly where its target does, and scanning the target alone
+/// saves an entry, a formula and a call per value (`"origin": {"$ref": "#/$defs/address"}`).
+/// A cycle of bare references, or a very long chain, is left as it is.
+fn through_refs(nodes: &[Schema], id: Id) -> Id {
+    let mut at = id;
+    for _ in 0..16 {
+        match &nodes[at as usize] {
+            Schema::Rules(r) if is_bare_ref(r) => {
+                at = r.reference.unwrap_or(at);
+                if at == id {
+                    return id;
+                }
+            }
+            _ => return at,
+        }
+    }
+    id
+}
+
+/// Whether a schema object's only keyword (of those the plan keeps) is `$ref`.
+fn is_bare_ref(r: &Rules) -> bool {
+    r.reference.is_some()
+        && r.types.is_none()
+        && type_only(r)
+        && r.all_of.is_empty()
+        && r.any_of.is_empty()
+        && r.one_of.is_empty()
+        && r.not.is_none()
+        && r.condition.is_none()
+        && r.write_only.is_empty()
+        && r.discriminator.is_none()
 }
 
 /// The entries whose failure alone fails `formula`.
@@ -675,6 +791,7 @@ fn key_of<'k>(keys: &'k mut Vec<Key>, name: &str) -> &'k mut Key {
                 children: Vec::new(),
                 required: 0,
                 listed: false,
+                member: None,
             });
             let last = keys.len() - 1;
             &mut keys[last]
@@ -866,8 +983,17 @@ impl<'p> Scanner<'p> {
             let mut facts = RootFacts::default();
             // The one variant must hold if the guess is right: a member that fails it ends its
             // scanning at once, and the rest of the root is only read.
-            let fail =
-                self.one(policy.schemas[guess], 1, 0, Some((policy, &mut facts)))? | facts.failed;
+            let schema = policy.schemas[guess];
+            let layout = &self.plan.layouts[schema as usize];
+            // What `one` does at a root object, without its dispatch.
+            let own = if layout.single && !layout.unsure {
+                let mut fail = 0u64;
+                self.object_single(schema, 1, 1, &mut fail, Some((policy, &mut facts)))?;
+                u32::from(!layout.holds(fail))
+            } else {
+                self.one(schema, 1, 0, Some((policy, &mut facts)))?
+            };
+            let fail = own | facts.failed;
             if let Some(chosen) = choose(policy, settings, facts.present)?
                 && chosen == guess
             {
@@ -905,9 +1031,8 @@ impl<'p> Scanner<'p> {
             return None;
         }
         let name_start = at + 1;
-        // A short name: the word-at-a-time run beats a call to `memchr2`; a name with anything
-        // but plain ASCII is not guessed from.
-        let len = plain_run(&self.bytes[name_start..]);
+        // A name with anything but plain ASCII is not guessed from.
+        let (len, _) = plain_name(self.bytes, name_start);
         if self.bytes.get(name_start + len) != Some(&b'"') {
             return None;
         }
@@ -1103,6 +1228,69 @@ impl<'p> Scanner<'p> {
         Ok(failed)
     }
 
+    /// [`Scanner::one`] for a member's or an item's value: the common shapes (a leaf, a scalar
+    /// against one schema object, an object scanned alone) without its dispatch.
+    #[inline(always)]
+    fn child(&mut self, id: Id, must: u32, depth: usize) -> Step<u32> {
+        let leaf = self
+            .leaf_of(&self.plan.layouts[id as usize])
+            .unwrap_or(NO_LEAF);
+        self.member(id, leaf, must, depth)
+    }
+
+    /// [`Scanner::child`] with the child layout's leaf already known (or [`NO_LEAF`]).
+    #[inline(always)]
+    fn member(&mut self, id: Id, leaf: u8, must: u32, depth: usize) -> Step<u32> {
+        self.ws();
+        let first = self.byte()?;
+        if leaf != NO_LEAF {
+            // The most common member: a string where one is allowed, read with no call and
+            // no judgement to make.
+            if first == b'"' && leaf & types::STRING != 0 {
+                self.string()?;
+                return Ok(0);
+            }
+            return self.leaf(first, id, leaf, must, depth);
+        }
+        let layout = &self.plan.layouts[id as usize];
+        if !layout.scalar {
+            return self.one(id, must, depth, None);
+        }
+        let r = &*layout.rules[0];
+        let failed = match first {
+            b'"' => {
+                let raw = self.string()?;
+                let decoded = self.decoded(raw)?;
+                let text = Text::new(self.bytes, raw, decoded.as_deref());
+                !string_holds(r, layout.anchored[0].as_ref(), &text, self.formats)?
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = self.pos;
+                let (plain, small) = match self.small_integer_here() {
+                    Some(v) => (true, Some(v)),
+                    None => {
+                        let plain = self.number()?;
+                        let text = &self.bytes[start..self.pos];
+                        (plain, if plain { small_integer(text) } else { None })
+                    }
+                };
+                let text = &self.bytes[start..self.pos];
+                !number_holds(r, &layout.small_bounds[0], text, plain, small)
+            }
+            b'{' if layout.single => {
+                let mut fail = 0u64;
+                self.object_single(id, must, depth + 1, &mut fail, None)?;
+                fail & 1 != 0
+            }
+            _ => return self.one(id, must, depth, None),
+        };
+        if failed && must & 1 == 1 {
+            self.fails_depth = depth;
+            return Err(Stop::Fails);
+        }
+        Ok(u32::from(failed))
+    }
+
     /// The rules of entry `e` of `set[i]`.
     fn rules(&self, set: &[Id], i: usize, e: usize) -> &'p Rules {
         &self.plan.layouts[set[i] as usize].rules[e]
@@ -1223,7 +1411,8 @@ fn string_holds(
         return Ok(false);
     }
     if !allowed(r, |v| {
-        v.as_str().is_some_and(|s| s.as_bytes() == text.bytes)
+        v.as_str()
+            .is_some_and(|s| same_bytes(s.as_bytes(), text.bytes))
     }) {
         return Ok(false);
     }
@@ -1335,6 +1524,7 @@ impl<'p> Scanner<'p> {
     }
 
     /// The text of a string with escapes; `None` for any other, whose raw bytes are its text.
+    #[inline(always)]
     fn decoded(&self, raw: Raw) -> Step<Option<String>> {
         if raw.escaped {
             Ok(Some(
@@ -1412,10 +1602,10 @@ impl<'p> Scanner<'p> {
                 if !root_failed {
                     if let Some(k) = key {
                         seen |= k.required;
-                        child = k.children.first().copied();
+                        child = k.member;
                     }
                     if child.is_none() {
-                        child = layout.additional;
+                        child = layout.additional_member;
                     }
                     if unlisted_matter && !key.is_some_and(|k| k.listed) {
                         if layout.conditional_listing {
@@ -1430,20 +1620,11 @@ impl<'p> Scanner<'p> {
                     }
                 }
                 let scanned = match child {
-                    Some((e, id)) => {
-                        let child_must = u32::from(needed && layout.decisive >> e & 1 == 1);
-                        self.ws();
-                        let first = self.byte()?;
-                        let scanned = match self.leaf_of(&self.plan.layouts[id as usize]) {
-                            // The most common member: a string where one is allowed, read with
-                            // no call and no judgement to make.
-                            Some(allowed) if first == b'"' && allowed & types::STRING != 0 => {
-                                self.string().map(|_| 0)
-                            }
-                            Some(allowed) => self.leaf(first, id, allowed, child_must, depth),
-                            None => self.one(id, child_must, depth, None),
-                        };
-                        scanned.map(|result| u64::from(result & 1) << e)
+                    Some(m) => {
+                        let child_must = u32::from(needed && m.decisive);
+                        let leaf = m.leaf[usize::from(self.formats)];
+                        self.member(m.id, leaf, child_must, depth)
+                            .map(|result| u64::from(result & 1) << m.e)
                     }
                     None => self.value(&[], 0, depth, None).map(u64::from),
                 };
@@ -1516,19 +1697,7 @@ impl<'p> Scanner<'p> {
                     return Err(Stop::Unsure);
                 }
                 let failed = match r.prefix_items.get(count).or(r.items.as_ref()) {
-                    Some(&child) => match self.leaf_of(&self.plan.layouts[child as usize]) {
-                        Some(allowed) => {
-                            self.ws();
-                            let first = self.byte()?;
-                            if first == b'"' && allowed & types::STRING != 0 {
-                                self.string()?;
-                                0
-                            } else {
-                                self.leaf(first, child, allowed, child_must, depth)?
-                            }
-                        }
-                        None => self.one(child, child_must, depth, None)?,
-                    },
+                    Some(&child) => self.child(child, child_must, depth)?,
                     None => self.value(&[], 0, depth, None)?,
                 };
                 *fail |= u64::from(failed & 1);
@@ -1834,24 +2003,7 @@ impl<'p> Scanner<'p> {
         }
         let bytes = self.bytes;
         let start = self.pos + 1;
-        // Most names are plain ASCII: their first word tells both the head and, for a short
-        // name, where it ends.
-        let (len, head) = match bytes.get(start..start + 8) {
-            Some(chunk) => {
-                let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-                let stops = string_stops(word);
-                if stops != 0 {
-                    let len = (stops.trailing_zeros() / 8) as usize;
-                    (len, word & ((1u64 << (8 * len)) - 1))
-                } else {
-                    (8 + plain_run(&bytes[start + 8..]), word)
-                }
-            }
-            None => {
-                let len = plain_run(&bytes[start..]);
-                (len, head_of(&bytes[start..start + len]))
-            }
-        };
+        let (len, head) = plain_name(bytes, start);
         let end = start + len;
         if bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
@@ -1965,6 +2117,37 @@ impl<'p> Scanner<'p> {
         }
         self.pos += 5;
         Ok(unit)
+    }
+
+    /// A plain integer of at most 18 digits at the cursor (most payload numbers), read and
+    /// valued in one pass; `None`, with the cursor left where it was, for any other text
+    /// (then [`Scanner::number`] reads it, or refuses it).
+    #[inline(always)]
+    fn small_integer_here(&mut self) -> Option<i64> {
+        let bytes = self.bytes;
+        let negative = bytes.get(self.pos) == Some(&b'-');
+        let start = self.pos + usize::from(negative);
+        let mut at = start;
+        let mut value = 0i64;
+        while let Some(&d) = bytes.get(at) {
+            if !d.is_ascii_digit() {
+                break;
+            }
+            if at - start == 18 {
+                return None;
+            }
+            value = value * 10 + i64::from(d - b'0');
+            at += 1;
+        }
+        let digits = at - start;
+        if digits == 0
+            || (digits > 1 && bytes[start] == b'0')
+            || matches!(bytes.get(at), Some(b'.' | b'e' | b'E'))
+        {
+            return None;
+        }
+        self.pos = at;
+        Some(if negative { -value } else { value })
     }
 
     /// Reads a number; true when it has neither fraction nor exponent.
