@@ -307,13 +307,13 @@ fn exact_specials(w: u64) -> u64 {
     !(quote & backslash & not_control) & HIGHS
 }
 
+/// Where [`decode_into`] stopped, the decoded length, the recorded escapes, and whether the raw
+/// bytes were ASCII.
+type Stopped = (usize, usize, Vec<(u32, u8)>, bool);
+
 /// [`decode_until_quote`] into `out` (at least `raw.len() - from + 8` bytes long): where it
 /// stopped, the decoded length, the recorded escapes, and whether the raw bytes were ASCII.
-fn decode_into(
-    raw: &[u8],
-    from: usize,
-    out: &mut [u8],
-) -> Result<(usize, usize, Vec<(u32, u8)>, bool), String> {
+fn decode_into(raw: &[u8], from: usize, out: &mut [u8]) -> Result<Stopped, String> {
     let mut o = 0;
     let mut i = from;
     let mut high = 0u64;
