@@ -222,7 +222,7 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// The high bit of each byte of `w` that is `"`, `\\` or a control character. Bytes after the
 /// first such byte may be flagged wrongly (a borrow runs upwards), the first one never is.
 #[inline]
-fn specials(w: u64) -> u64 {
+pub(crate) fn specials(w: u64) -> u64 {
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
     zero(w ^ (ONES * u64::from(b'"')))
         | zero(w ^ (ONES * u64::from(b'\\')))
@@ -255,76 +255,122 @@ pub(crate) fn first_special(bytes: &[u8]) -> Option<usize> {
 /// # Errors
 /// A control character, an invalid escape, a lone surrogate, or an escape cut by the end.
 pub(crate) fn decode_until_quote(raw: &[u8], from: usize) -> Result<Decoded, String> {
-    let n = raw.len();
-    // Decoded text is never longer than its raw form (eight bytes of slack for a word written
-    // whole before the length is set back): reserved, not zeroed, since zeroing the rest of a
-    // line cost as much as a third of decoding it. `out.len()` is `o` between steps.
-    let mut out = Vec::with_capacity(n - from + 8);
+    // Decoded text is never longer than its raw form: an output of that size, with eight bytes
+    // of slack, takes every word written whole. A body of usual size is decoded into a buffer
+    // zeroed once per thread and copied out at its exact length, which costs less than zeroing
+    // a fresh one per body; a large one gets its own, so that no thread keeps a large buffer.
+    let need = raw.len() - from + 8;
+    if need > SCRATCH_MAX {
+        let mut out = vec![0u8; need];
+        let (end, len, exceptions, ascii) = decode_into(raw, from, &mut out)?;
+        out.truncate(len);
+        return Ok(Decoded {
+            end,
+            bytes: out,
+            exceptions,
+            ascii,
+        });
+    }
+    SCRATCH.with_borrow_mut(|out| {
+        if out.len() < need {
+            out.resize(need, 0);
+        }
+        let (end, len, exceptions, ascii) = decode_into(raw, from, out)?;
+        Ok(Decoded {
+            end,
+            bytes: out[..len].to_vec(),
+            exceptions,
+            ascii,
+        })
+    })
+}
+
+/// The largest output a thread's scratch buffer is grown to.
+const SCRATCH_MAX: usize = 256 * 1024;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The high bit of each byte of `w` that is `"`, `\\` or a control character, and of no other
+/// byte (unlike [`specials`], whose flags after the first may be wrong): the specials of a
+/// word can be taken one after another without reading it again.
+#[inline]
+fn exact_specials(w: u64) -> u64 {
+    const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // A byte's high bit is set by adding 0x7F to its low seven bits unless they are all zero
+    // (no carry leaves the byte), so the high bit stays clear exactly where `x` has a zero byte.
+    let not_zero = |x: u64| ((x & LOWS) + LOWS) | x;
+    let quote = not_zero(w ^ (ONES * u64::from(b'"')));
+    let backslash = not_zero(w ^ (ONES * u64::from(b'\\')));
+    let not_control = ((w & LOWS) + ONES * 0x60) | w;
+    !(quote & backslash & not_control) & HIGHS
+}
+
+/// Where [`decode_into`] stopped, the decoded length, the recorded escapes, and whether the raw
+/// bytes were ASCII.
+type Stopped = (usize, usize, Vec<(u32, u8)>, bool);
+
+/// [`decode_until_quote`] into `out` (at least `raw.len() - from + 8` bytes long): where it
+/// stopped, the decoded length, the recorded escapes, and whether the raw bytes were ASCII.
+fn decode_into(raw: &[u8], from: usize, out: &mut [u8]) -> Result<Stopped, String> {
     let mut o = 0;
     let mut i = from;
     let mut high = 0u64;
     let mut exceptions = Vec::new();
     loop {
-        // The plain run: whole words while they hold no special byte, then byte by byte.
-        let mut special = n;
-        while let Some(word) = raw.get(i..i + 8) {
-            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            out.extend_from_slice(word);
-            let m = specials(w);
-            if m != 0 {
+        let special = 'run: loop {
+            let Some(word) = raw.get(i..i + 8) else {
+                break loop {
+                    match raw.get(i) {
+                        None => break None,
+                        Some(&b) if b == b'"' || b == b'\\' || b < 0x20 => break Some(b),
+                        Some(&b) => {
+                            high |= u64::from(b);
+                            out[o] = b;
+                            o += 1;
+                            i += 1;
+                        }
+                    }
+                };
+            };
+            let mut w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            let mut m = exact_specials(w);
+            out[o..o + 8].copy_from_slice(word);
+            // `w` holds the `left` bytes of the word not yet taken (at `raw[i]`, already written
+            // at `out[o]`), `m` their specials. An escaped quote, the most common special of a
+            // JSON body written into a string, is taken without reading the word again: the
+            // bytes after it are written once more, one place back.
+            let mut left = 8;
+            while m != 0 {
                 let k = (m.trailing_zeros() / 8) as usize;
-                high |= w & ((1u64 << (8 * k)).wrapping_sub(1)) & HIGHS;
+                high |= w & ((1u64 << (8 * k)) - 1);
                 i += k;
                 o += k;
-                out.truncate(o);
-                // An escaped quote, the most common special byte of a JSON body written into a
-                // string, is decoded here, without leaving the run.
-                if raw[i] == b'\\' && raw.get(i + 1) == Some(&b'"') {
-                    out.push(b'"');
-                    o += 1;
-                    i += 2;
-                    continue;
+                if k + 2 > left || (w >> (8 * k)) & 0xFFFF != 0x225C {
+                    break 'run Some((w >> (8 * k)) as u8);
                 }
-                special = i;
-                break;
-            }
-            high |= w & HIGHS;
-            i += 8;
-            o += 8;
-        }
-        if special == n {
-            while i < n {
-                let b = raw[i];
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    special = i;
-                    break;
-                }
-                high |= u64::from(b);
-                out.push(b);
+                out[o] = b'"';
                 o += 1;
-                i += 1;
+                i += 2;
+                left -= k + 2;
+                if left == 0 {
+                    continue 'run;
+                }
+                w >>= 8 * (k + 2);
+                m >>= 8 * (k + 2);
+                out[o..o + 8].copy_from_slice(&w.to_le_bytes());
             }
-        }
-        if special == n || raw[i] == b'"' {
-            out.truncate(o);
-            return Ok(Decoded {
-                end: i,
-                bytes: out,
-                exceptions,
-                ascii: high & HIGHS == 0,
-            });
-        }
-        // An escaped quote: most escapes in JSON written into a string.
-        if raw[i] == b'\\' && raw.get(i + 1) == Some(&b'"') {
-            out.push(b'"');
-            o += 1;
-            i += 2;
-            continue;
+            high |= w;
+            i += left;
+            o += left;
+        };
+        match special {
+            None | Some(b'"') => return Ok((i, o, exceptions, high & HIGHS == 0)),
+            Some(b'\\') => {}
+            Some(_) => return Err(format!("a control character at byte {i} of the text")),
         }
         let at = i;
-        if raw[at] != b'\\' {
-            return Err(format!("a control character at byte {at} of the text"));
-        }
         let escape = raw.get(at + 1).copied().unwrap_or(0);
         let decoded = o as u32;
         i = at + 2;
@@ -345,7 +391,7 @@ pub(crate) fn decode_until_quote(raw: &[u8], from: usize) -> Result<Decoded, Str
                 i = at + len;
                 let mut utf8 = [0u8; 4];
                 let encoded = c.encode_utf8(&mut utf8).len();
-                out.extend_from_slice(&utf8[..encoded]);
+                out[o..o + encoded].copy_from_slice(&utf8[..encoded]);
                 if canonical_raw_len(utf8[0], encoded) != len {
                     exceptions.push((decoded, len as u8));
                 }
@@ -354,7 +400,7 @@ pub(crate) fn decode_until_quote(raw: &[u8], from: usize) -> Result<Decoded, Str
             }
             _ => return Err(format!("an invalid escape at byte {at} of the text")),
         };
-        out.push(byte);
+        out[o] = byte;
         o += 1;
     }
 }
@@ -450,6 +496,107 @@ mod tests {
         assert_eq!(col(12), 29); // closing quote
         assert_eq!(map.locate(&bytes, 8).offset - 100, 21);
         assert_eq!(map.locate(&bytes, 10).offset - 100, 23);
+    }
+
+    /// The word-at-a-time decoder agrees with a byte-at-a-time one (serde_json for the text,
+    /// the escapes' raw lengths for the map) on strings of plain bytes, escapes, quotes and
+    /// control characters at every offset within a word.
+    #[test]
+    fn decoding_by_words_agrees_with_decoding_by_bytes() {
+        const PIECES: [&[u8]; 14] = [
+            b"a",
+            b"xyz12345",
+            "é".as_bytes(),
+            "😀".as_bytes(),
+            br#"\""#,
+            br"\\",
+            br"\/",
+            br"\n",
+            br"\u00e9",
+            br"\u0041",
+            br"\ud83d\ude00",
+            b"\"",
+            b"\x01",
+            br"\",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for round in 0..20_000 {
+            let mut raw = b"pre".repeat(round % 3);
+            let from = raw.len();
+            for _ in 0..next(24) {
+                // Mostly escaped quotes and plain bytes, as JSON bodies written into strings.
+                let piece = match next(4) {
+                    0 => br#"\""#,
+                    1 => &b"ab"[..],
+                    _ => PIECES[next(PIECES.len())],
+                };
+                raw.extend_from_slice(piece);
+            }
+            let decoded = decode_until_quote(&raw, from);
+            // The reference: where the string ends, then serde_json's reading of it.
+            let mut end = from;
+            let mut bad = false;
+            while end < raw.len() && raw[end] != b'"' {
+                if raw[end] < 0x20 {
+                    bad = true;
+                    break;
+                }
+                end += if raw[end] == b'\\' { 2 } else { 1 };
+            }
+            let cut = end > raw.len();
+            let end = end.min(raw.len());
+            let quoted = [&b"\""[..], &raw[from..end], b"\""].concat();
+            let reference = serde_json::from_slice::<String>(&quoted);
+            match (&decoded, bad || cut) {
+                (Ok(d), false) if std::str::from_utf8(&raw[from..end]).is_ok() => {
+                    let text = reference.as_ref().map_err(|e| e.to_string());
+                    assert_eq!(
+                        Ok(d.bytes.as_slice()),
+                        text.map(String::as_bytes),
+                        "{raw:?}"
+                    );
+                    assert_eq!(d.end, end, "{raw:?}");
+                    assert_eq!(d.ascii, raw[from..end].is_ascii(), "{raw:?}");
+                    let mut exceptions = Vec::new();
+                    let (mut r, mut o) = (from, 0u32);
+                    while r < end {
+                        let c = if raw[r] == b'\\' { raw[r + 1] } else { 0 };
+                        let (raw_len, len, canonical) = match c {
+                            0 => {
+                                let len = utf8_len(raw[r]);
+                                (len, len, true)
+                            }
+                            b'u' if raw[r + 2..r + 4] == *b"d8" => (12, 4, false),
+                            b'u' => {
+                                let n = u32::from_str_radix(
+                                    std::str::from_utf8(&raw[r + 2..r + 6]).unwrap(),
+                                    16,
+                                )
+                                .unwrap();
+                                let len = char::from_u32(n).unwrap().len_utf8();
+                                (6, len, n < 0x20 && !matches!(n, 8 | 9 | 10 | 12 | 13))
+                            }
+                            b'/' => (2, 1, false),
+                            _ => (2, 1, true),
+                        };
+                        if !canonical {
+                            exceptions.push((o, raw_len as u8));
+                        }
+                        r += raw_len;
+                        o += len as u32;
+                    }
+                    assert_eq!(d.exceptions, exceptions, "{raw:?}");
+                }
+                (Ok(d), false) => assert!(std::str::from_utf8(&raw[from..d.end]).is_err()),
+                (decoded, _) => assert_eq!(decoded.is_err(), reference.is_err() || bad, "{raw:?}"),
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::body::{decode_base64, decode_string, decode_until_quote, first_special};
+use super::body::{decode_base64, decode_string, decode_until_quote, first_special, specials};
 use super::{Body, EntryProblem, Exchange, PositionMap, Unrecorded, url};
 use crate::report::{JsonType, Location};
 
@@ -709,7 +709,7 @@ fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
         i += 1;
     } else {
         loop {
-            let (name, after) = plain_name(text, i)?;
+            let (name, after) = schema_name(text, i).or_else(|| plain_name(text, i))?;
             i = skip_ws(text, after);
             if text.get(i) != Some(&b':') {
                 return None;
@@ -776,6 +776,31 @@ fn skip_ws(text: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// A member name of the schema, written plainly, starting with the quote at `text[i]`, and the
+/// index after it; `None` for any other string (which [`plain_name`] then reads). A name known
+/// in advance is compared whole, cheaper than searching for its end. (`status` is left to
+/// [`plain_name`]: a contract's member name too, it is kept out of string literals here.)
+fn schema_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    #[inline(always)]
+    fn quoted<'t>(rest: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+        let found = rest.get(..name.len())?;
+        (found == name && rest.get(name.len()) == Some(&b'"')).then_some(found)
+    }
+    if text.get(i) != Some(&b'"') {
+        return None;
+    }
+    let rest = &text[i + 1..];
+    let name = match rest.first()? {
+        b'm' => quoted(rest, b"method"),
+        b'u' => quoted(rest, b"url"),
+        b'p' => quoted(rest, b"path"),
+        b'c' => quoted(rest, b"content_type"),
+        b'b' => quoted(rest, b"body"),
+        _ => None,
+    }?;
+    Some((name, i + name.len() + 2))
+}
+
 /// The contents of the string starting with the quote at `text[i]`, and the index after it;
 /// `None` unless it has no escape and no control character. Not checked for UTF-8: a member
 /// name is compared with ASCII names, a value is checked by [`plain_string`].
@@ -783,7 +808,18 @@ fn plain_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
     if text.get(i) != Some(&b'"') {
         return None;
     }
-    let end = i + 1 + first_special(&text[i + 1..])?;
+    // Words read in place: most names and values are a word or two long, too short to pay for
+    // setting up a search over the rest of the line.
+    let mut end = i + 1;
+    while let Some(word) = text.get(end..end + 8) {
+        let m = specials(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        if m != 0 {
+            end += (m.trailing_zeros() / 8) as usize;
+            return (text[end] == b'"').then(|| (&text[i + 1..end], end + 1));
+        }
+        end += 8;
+    }
+    end += first_special(&text[end..])?;
     (text[end] == b'"').then(|| (&text[i + 1..end], end + 1))
 }
 
