@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::options::Limits;
-use crate::parse::{Fatal, FatalKind, Hazard, Node, Value};
+use crate::parse::{Fatal, FatalKind, Hazard, Node, Value, string_stops};
 use crate::pointer;
 use crate::report::{
     JsonType, Limit, Location, Report, Severity, Variant, Violation, ViolationKind,
@@ -362,6 +362,10 @@ impl<'p> Locator<'p> {
 /// The characters in UTF-8 `bytes` (those that are not continuation bytes), eight bytes at a
 /// time: the locator counts them over the whole payload up to the last violation.
 fn chars_in(bytes: &[u8]) -> usize {
+    // Most payloads are ASCII throughout: then characters are bytes.
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
     const LO: u64 = 0x0101_0101_0101_0101;
     let mut chunks = bytes.chunks_exact(8);
     let mut continuations = 0usize;
@@ -502,10 +506,7 @@ pub(crate) fn expected_into(out: &mut String, expected: &[JsonType]) {
 /// A string as JSON would write it, cut to a readable length: one line, whatever it holds.
 pub(crate) fn quote_into(out: &mut String, s: &str) {
     // Short printable ASCII with nothing to escape (most quoted values) is copied whole.
-    if s.len() <= MAX_QUOTED_CHARS
-        && s.bytes()
-            .all(|b| (0x20..0x7F).contains(&b) && b != b'"' && b != b'\\')
-    {
+    if s.len() <= MAX_QUOTED_CHARS && quotes_as_is(s.as_bytes()) {
         out.reserve(s.len() + 2);
         out.push('"');
         out.push_str(s);
@@ -534,6 +535,24 @@ pub(crate) fn quote_into(out: &mut String, s: &str) {
         out.push('…');
     }
     out.push('"');
+}
+
+/// Whether `bytes` are printable ASCII without `"` or `\\`, read eight at a time (the parser's
+/// word test, plus DEL).
+fn quotes_as_is(bytes: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let del = word ^ (0x7F * LO);
+        if string_stops(word) | (del.wrapping_sub(LO) & !del & (LO << 7)) != 0 {
+            return false;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .all(|&b| (0x20..0x7F).contains(&b) && b != b'"' && b != b'\\')
 }
 
 /// A payload the check passed but serde_json would not decode: a disagreement that the property
@@ -569,4 +588,35 @@ fn offset_of(payload: &[u8], line: usize, column: usize) -> usize {
         }
     }
     (start + column.saturating_sub(1)).min(payload.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_test_for_quoting_as_is_agrees_with_the_byte_test() {
+        let plain = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .all(|&b| (0x20..0x7F).contains(&b) && b != b'"' && b != b'\\')
+        };
+        // Every byte value at every position of strings of up to two words and a bit.
+        for len in 1..=17 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    assert_eq!(quotes_as_is(&bytes), plain(&bytes), "{bytes:?}");
+                }
+            }
+        }
+        assert!(quotes_as_is(b""));
+    }
+
+    #[test]
+    fn columns_count_characters_in_ascii_and_in_wider_text() {
+        assert_eq!(chars_in(b"0123456789abcdef0"), 17);
+        assert_eq!(chars_in("0123456é89abcdefé".as_bytes()), 17);
+    }
 }

@@ -350,6 +350,9 @@ impl<'a> Parser<'a> {
         // Small objects compare keys pairwise; large ones would be quadratic, so they hash
         // (name -> offset of its first occurrence).
         let mut seen: Option<HashMap<Cow<'a, str>, usize>> = None;
+        // Small objects first compare a sketch of each name (length and end bytes, one bit of
+        // a word): only a name whose bit is taken is compared with the names before it.
+        let mut sketches = 0u64;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -400,10 +403,17 @@ impl<'a> Parser<'a> {
                     }
                 }
             } else {
-                members
-                    .iter()
-                    .find(|m| same_name(&m.key, &key))
-                    .map(|m| m.key_start)
+                let bit = sketch(key.as_bytes());
+                let maybe = sketches & bit != 0;
+                sketches |= bit;
+                if maybe {
+                    members
+                        .iter()
+                        .find(|m| same_name(&m.key, &key))
+                        .map(|m| m.key_start)
+                } else {
+                    None
+                }
             };
             if let Some(first) = duplicate_of {
                 self.hazards.push(Hazard::Duplicate {
@@ -699,6 +709,15 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// One bit of a word that equal names share: [`Parser::object`] compares a name with those
+/// before it only when its bit was set by one of them.
+#[inline(always)]
+fn sketch(name: &[u8]) -> u64 {
+    let first = name.first().copied().unwrap_or(0) as usize;
+    let last = name.last().copied().unwrap_or(0) as usize;
+    1 << ((name.len() * 5 + first + last * 3) % 64)
+}
+
 /// Whether two member names are the same: [`same_bytes`] on their bytes.
 #[inline(always)]
 pub(crate) fn same_name(a: &str, b: &str) -> bool {
@@ -763,4 +782,45 @@ pub(crate) fn plain_run(bytes: &[u8]) -> usize {
         run += 1;
     }
     run
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn duplicates(payload: &str) -> Vec<(String, usize, usize)> {
+        parse(payload.as_bytes(), 8)
+            .hazards
+            .into_iter()
+            .filter_map(|h| match h {
+                Hazard::Duplicate {
+                    name,
+                    first,
+                    repeat,
+                    ..
+                } => Some((name, first, repeat)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_whose_sketches_collide_are_told_apart_and_repeats_still_found() {
+        // Same length and end bytes: one bit of the sketch for all three names.
+        assert_eq!(sketch(b"a1b"), sketch(b"a2b"));
+        assert_eq!(duplicates(r#"{"a1b":1,"a2b":2,"a3b":3}"#), vec![]);
+        let payload = r#"{"a1b":1,"a2b":2,"x":0,"a2b":3,"a1b":4}"#;
+        assert_eq!(
+            duplicates(payload),
+            vec![
+                ("a2b".to_owned(), 9, 23),
+                ("a1b".to_owned(), 1, 31),
+            ]
+        );
+        // Escaped and plain spellings of one name are the same name.
+        assert_eq!(
+            duplicates(r#"{"ab":1,"\u0061b":2}"#),
+            vec![("ab".to_owned(), 1, 8)]
+        );
+    }
 }

@@ -230,7 +230,7 @@ pub(crate) fn check(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'
     let variant = match settings.policy {
         Some(policy) => eval.contract(policy, &tree, &mut pending),
         None => {
-            eval.instance(&tree, root, &mut pending);
+            eval.instance(&tree, root, &mut pending, &mut Listed::default());
             None
         }
     };
@@ -438,13 +438,31 @@ impl<'p> Eval<'p, '_> {
             }
         };
         self.judged = Some(chosen);
-        self.instance(root, policy.variants[chosen].schema, out);
+        self.instance(
+            root,
+            policy.variants[chosen].schema,
+            out,
+            &mut Listed::default(),
+        );
         Some(policy.variants[chosen].variant)
     }
 
     /// A value checked against a schema as a whole: its keywords, then (under a contract
     /// policy) the members no applied schema lists.
-    fn instance(&mut self, node: &Node<'p>, schema: Id, out: &mut Vec<Pending>) -> bool {
+    ///
+    /// Unless a policy reports unlisted members, no one reads what the applied schemas list:
+    /// they then all write to the caller's `spare`, instead of each value setting up and
+    /// dropping a list of its own.
+    fn instance(
+        &mut self,
+        node: &Node<'p>,
+        schema: Id,
+        out: &mut Vec<Pending>,
+        spare: &mut Listed<'p>,
+    ) -> bool {
+        if !self.listing() {
+            return self.in_place(node, schema, out, spare);
+        }
         let mut listed = Listed::default();
         let mut ok = self.in_place(node, schema, out, &mut listed);
         if let Some(policy) = self.settings.policy
@@ -616,7 +634,7 @@ impl<'p> Eval<'p, '_> {
             Value::String(s) => ok &= self.string(node, s, r, out),
             Value::Number => ok &= self.number(node, r, out),
             Value::Object(_) => ok &= self.object(node, r, out, listed),
-            Value::Array(items) => ok &= self.array(node, items, r, out),
+            Value::Array(items) => ok &= self.array(node, items, r, out, listed),
             _ => {}
         }
         ok &= self.applicators(node, r, out, listed);
@@ -802,12 +820,12 @@ impl<'p> Eval<'p, '_> {
             self.path.push_member(m);
             if let Some(child) = r.property_lookup(key) {
                 matched = true;
-                ok &= self.instance(&m.value, child, out);
+                ok &= self.instance(&m.value, child, out, listed);
             }
             for (pattern, _, child) in &r.pattern_properties {
                 if pattern.is_match(key) {
                     matched = true;
-                    ok &= self.instance(&m.value, *child, out);
+                    ok &= self.instance(&m.value, *child, out, listed);
                 }
             }
             if !matched && let Some(additional) = r.additional_properties {
@@ -826,7 +844,7 @@ impl<'p> Eval<'p, '_> {
                     });
                     ok = false;
                 } else {
-                    ok &= self.instance(&m.value, additional, out);
+                    ok &= self.instance(&m.value, additional, out, listed);
                 }
             }
             if r.write_only.iter().any(|n| **n == *key) {
@@ -840,7 +858,7 @@ impl<'p> Eval<'p, '_> {
                     value: Value::String(m.key.clone()),
                 };
                 let mut found = Vec::new();
-                if !self.instance(&name, names, &mut found) {
+                if !self.instance(&name, names, &mut found, listed) {
                     ok = false;
                     for mut p in found {
                         p.message = format!("the member name: {}", p.message);
@@ -1067,29 +1085,31 @@ impl<'p> Eval<'p, '_> {
         self.path.pop();
     }
 
+    /// `spare`: see [`Eval::instance`].
     fn array(
         &mut self,
         node: &Node<'p>,
         items: &[Node<'p>],
         r: &Rules,
         out: &mut Vec<Pending>,
+        spare: &mut Listed<'p>,
     ) -> bool {
         let mut ok = true;
         let mut contained = 0u64;
         for (i, item) in items.iter().enumerate() {
             self.path.push_index(i);
             match r.prefix_items.get(i) {
-                Some(&child) => ok &= self.instance(item, child, out),
+                Some(&child) => ok &= self.instance(item, child, out, spare),
                 None => {
                     if let Some(child) = r.items {
-                        ok &= self.instance(item, child, out);
+                        ok &= self.instance(item, child, out, spare);
                     }
                 }
             }
             if let Some(child) = r.contains {
                 let mut ignored = Vec::new();
                 self.quiet += 1;
-                if self.instance(item, child, &mut ignored) {
+                if self.instance(item, child, &mut ignored, spare) {
                     contained += 1;
                 }
                 self.quiet -= 1;
