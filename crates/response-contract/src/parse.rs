@@ -812,10 +812,7 @@ mod tests {
         let payload = r#"{"a1b":1,"a2b":2,"x":0,"a2b":3,"a1b":4}"#;
         assert_eq!(
             duplicates(payload),
-            vec![
-                ("a2b".to_owned(), 9, 23),
-                ("a1b".to_owned(), 1, 31),
-            ]
+            vec![("a2b".to_owned(), 9, 23), ("a1b".to_owned(), 1, 31),]
         );
         // Escaped and plain spellings of one name are the same name.
         assert_eq!(

@@ -237,6 +237,9 @@ impl Layout {
 #[derive(Debug)]
 struct Anchored {
     atoms: Vec<Atom>,
+    /// Per byte: the atoms (a bit each, at most 64) whose class has it. A character is tested
+    /// by one load and one shift, where the `u128` class took several.
+    classes: Box<[u64; 256]>,
 }
 
 /// A class of ASCII characters (a bit each) and how many times it occurs.
@@ -323,18 +326,29 @@ impl Anchored {
                 }
             }
         }
-        Some(Anchored { atoms })
+        if atoms.len() > 64 {
+            return None;
+        }
+        let mut classes = Box::new([0u64; 256]);
+        for (k, a) in atoms.iter().enumerate() {
+            for (c, bits) in classes.iter_mut().enumerate().take(128) {
+                if a.class >> c & 1 == 1 {
+                    *bits |= 1 << k;
+                }
+            }
+        }
+        Some(Anchored { atoms, classes })
     }
 
     #[inline]
     fn is_match(&self, text: &[u8]) -> bool {
         let mut at = 0;
-        for a in &self.atoms {
+        for (k, a) in self.atoms.iter().enumerate() {
             let mut n = 0;
             while n < a.max
                 && text
                     .get(at)
-                    .is_some_and(|&c| c < 128 && a.class >> c & 1 == 1)
+                    .is_some_and(|&c| self.classes[usize::from(c)] >> k & 1 == 1)
             {
                 at += 1;
                 n += 1;
@@ -409,21 +423,32 @@ fn slot(head: u64, len: usize, shift: u32) -> usize {
         >> shift) as usize
 }
 
-/// The plain run of a name starting at `bytes[start]` (see [`plain_run`]) and its first eight
-/// bytes as a word (zero padded). Most names are plain ASCII: their first word tells both the
-/// head and, for a short name, where it ends.
+/// The plain run of a name starting at `bytes[start]` (see [`plain_run`]) and its
+/// first eight bytes as a word (zero padded). Most names are plain ASCII of at most 15 bytes:
+/// two words tell both the head and where the name ends, with no loop.
 #[inline(always)]
 fn plain_name(bytes: &[u8], start: usize) -> (usize, u64) {
-    match bytes.get(start..start + 8) {
-        Some(chunk) => {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+    let word_at = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])))
+    };
+    match word_at(start) {
+        Some(word) => {
             let stops = string_stops(word);
             if stops != 0 {
                 let len = (stops.trailing_zeros() / 8) as usize;
                 (len, word & ((1u64 << (8 * len)) - 1))
             } else if bytes.get(start + 8) == Some(&b'"') {
-                // Exactly eight bytes: no run to read on.
+                // Exactly eight bytes (`order_id`): one byte tells.
                 (8, word)
+            } else if let Some(second) = word_at(start + 8)
+                && string_stops(second) != 0
+            {
+                (
+                    8 + (string_stops(second).trailing_zeros() / 8) as usize,
+                    word,
+                )
             } else {
                 (8 + plain_run(&bytes[start + 8..]), word)
             }
@@ -2353,8 +2378,69 @@ fn decode(raw: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::Anchored;
-    use crate::plan::pattern;
+    use super::{Anchored, Scanner, small_integer};
+    use crate::plan::{Plan, pattern};
+
+    /// The one-pass integer reader values exactly what the number reader and `small_integer`
+    /// do, and leaves to them (cursor unmoved) every text it does not take.
+    #[test]
+    fn small_integers_read_in_one_pass_as_the_number_reader_reads_them() {
+        let plan = Plan {
+            nodes: Vec::new(),
+            engines: Vec::new(),
+            layouts: Vec::new(),
+        };
+        let scanner = |bytes| Scanner {
+            plan: &plan,
+            bytes,
+            pos: 0,
+            max_depth: 8,
+            formats: false,
+            unlisted_matter: false,
+            fails_depth: 0,
+        };
+        let texts: [&[u8]; 18] = [
+            b"0",
+            b"-0",
+            b"7,",
+            b"-12}",
+            b"123456789012345678",
+            b"-123456789012345678",
+            b"1234567890123456789",
+            b"01",
+            b"-",
+            b"-a",
+            b"1.5",
+            b"1e3",
+            b"12E+1",
+            b"9 ",
+            b"00",
+            b"",
+            b"-00",
+            b"2.",
+        ];
+        for text in texts {
+            let mut fast = scanner(text);
+            let got = fast.small_integer_here();
+            let mut slow = scanner(text);
+            let want = match slow.number() {
+                Ok(true) => small_integer(&text[..slow.pos]),
+                _ => None,
+            };
+            match got {
+                Some(v) => {
+                    assert_eq!(Some(v), want, "{text:?}");
+                    assert_eq!(fast.pos, slow.pos, "{text:?}");
+                }
+                None => assert_eq!(fast.pos, 0, "{text:?}"),
+            }
+        }
+        assert_eq!(
+            scanner(b"-123456789012345678").small_integer_here(),
+            Some(-123_456_789_012_345_678)
+        );
+        assert_eq!(scanner(b"1234567890123456789").small_integer_here(), None);
+    }
 
     /// The one-pass matcher agrees with the regex engine wherever it takes a pattern, and
     /// refuses the patterns where a greedy pass could be wrong.
