@@ -1254,8 +1254,10 @@ impl<'p> Scanner<'p> {
     }
 
     /// [`Scanner::one`] for a member's or an item's value: the common shapes (a leaf, a scalar
-    /// against one schema object, an object scanned alone) without its dispatch.
-    #[inline(always)]
+    /// against one schema object, an object scanned alone) without its dispatch. Inlined only
+    /// when optimised: unoptimised code keeps a stack slot for every local of every inlined
+    /// copy, and a payload at the depth ceiling overflowed a 2 MiB thread stack (8 KiB a level).
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn child(&mut self, id: Id, must: u32, depth: usize) -> Step<u32> {
         let leaf = self
             .leaf_of(&self.plan.layouts[id as usize])
@@ -1263,8 +1265,9 @@ impl<'p> Scanner<'p> {
         self.member(id, leaf, must, depth)
     }
 
-    /// [`Scanner::child`] with the child layout's leaf already known (or [`NO_LEAF`]).
-    #[inline(always)]
+    /// [`Scanner::child`] with the child layout's leaf already known (or [`NO_LEAF`]); inlined
+    /// only when optimised, as `child`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn member(&mut self, id: Id, leaf: u8, must: u32, depth: usize) -> Step<u32> {
         self.ws();
         let first = self.byte()?;
