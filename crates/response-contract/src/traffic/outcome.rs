@@ -232,9 +232,14 @@ pub struct Coverage {
     /// hashes two addresses, not the operation's strings (counted once per exchange). The
     /// report compares by value, so counts under other `Arc`s of equal values add up.
     seen: HashMap<(usize, usize), Seen, BuildHasherDefault<Addresses>>,
-    /// Undocumented requests: `METHOD /path` → count, at most [`Coverage::MAX_UNDOCUMENTED`]
-    /// distinct ones (the rest are counted in `other_undocumented`).
-    undocumented: HashMap<String, u64>,
+    /// Undocumented requests: `METHOD /path` → (count, when first seen), at most
+    /// [`Coverage::MAX_UNDOCUMENTED`] distinct ones (the rest are counted in
+    /// `other_undocumented`). Which ones are listed must not depend on how a run split its
+    /// recording into parts: they are the first met in recording order, so `merge` takes
+    /// another part's requests in the order that part met them, not in hash order.
+    undocumented: HashMap<String, (u64, u64)>,
+    /// The order of the next request first seen.
+    next_first: u64,
     other_undocumented: u64,
 }
 
@@ -311,13 +316,20 @@ impl Coverage {
                 exchange.method.as_deref().unwrap_or("?"),
                 exchange.path.as_deref().unwrap_or("?")
             );
-            if let Some(n) = self.undocumented.get_mut(&key) {
-                *n += 1;
-            } else if self.undocumented.len() < Self::MAX_UNDOCUMENTED {
-                self.undocumented.insert(key, 1);
-            } else {
-                self.other_undocumented += 1;
-            }
+            self.count_undocumented(key, 1);
+        }
+    }
+
+    /// Adds `n` exchanges to an undocumented request: listed if it already is or there is
+    /// room, else counted with the others.
+    fn count_undocumented(&mut self, key: String, n: u64) {
+        if let Some((count, _)) = self.undocumented.get_mut(&key) {
+            *count += n;
+        } else if self.undocumented.len() < Self::MAX_UNDOCUMENTED {
+            self.undocumented.insert(key, (n, self.next_first));
+            self.next_first += 1;
+        } else {
+            self.other_undocumented += n;
         }
     }
 
@@ -326,14 +338,10 @@ impl Coverage {
         for (key, (operation, response, n)) in other.seen {
             self.seen.entry(key).or_insert((operation, response, 0)).2 += n;
         }
-        for (key, n) in other.undocumented {
-            if let Some(mine) = self.undocumented.get_mut(&key) {
-                *mine += n;
-            } else if self.undocumented.len() < Self::MAX_UNDOCUMENTED {
-                self.undocumented.insert(key, n);
-            } else {
-                self.other_undocumented += n;
-            }
+        let mut theirs: Vec<(String, (u64, u64))> = other.undocumented.into_iter().collect();
+        theirs.sort_unstable_by_key(|(_, (_, first))| *first);
+        for (key, (n, _)) in theirs {
+            self.count_undocumented(key, n);
         }
         self.other_undocumented += other.other_undocumented;
     }
@@ -377,9 +385,76 @@ impl Coverage {
         let mut rows: Vec<(String, u64)> = self
             .undocumented
             .iter()
-            .map(|(k, n)| (k.clone(), *n))
+            .map(|(k, (n, _))| (k.clone(), *n))
             .collect();
         rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         (rows, self.other_undocumented)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An exchange to a path no operation of the embedded description documents.
+    fn undocumented(path: &str) -> (Exchange, Checked) {
+        let exchange = Exchange {
+            index: 0,
+            at: Location::default(),
+            method: Some("GET".to_owned()),
+            origin: None,
+            path: Some(path.to_owned()),
+            status: Some(200),
+            media_type: Some("application/json".to_owned()),
+            body: Body::Base64 {
+                bytes: b"{}".to_vec(),
+                at: Location::default(),
+            },
+            problems: Vec::new(),
+        };
+        let checked = check(&OpenApi::bms(), &exchange, Options::default());
+        assert_eq!(checked.outcome, Outcome::Unmatched, "{path}");
+        (exchange, checked)
+    }
+
+    #[test]
+    fn the_undocumented_requests_listed_are_the_first_met_whatever_the_split_into_parts() {
+        // More distinct requests than are listed, some met again later: one coverage of the
+        // whole recording, and the same recording in parts merged in order (each part with its
+        // own hash order), list the same requests with the same counts.
+        let paths: Vec<String> = (0..Coverage::MAX_UNDOCUMENTED + 300)
+            .map(|i| {
+                format!(
+                    "/nowhere/{}",
+                    (i * 7919) % (Coverage::MAX_UNDOCUMENTED + 200)
+                )
+            })
+            .collect();
+        let exchanges: Vec<(Exchange, Checked)> = paths.iter().map(|p| undocumented(p)).collect();
+        let mut whole = Coverage::default();
+        for (e, c) in &exchanges {
+            whole.record(e, c);
+        }
+        for part in [1, 7, 250, 999, 1001] {
+            let mut merged = Coverage::default();
+            for chunk in exchanges.chunks(part) {
+                let mut coverage = Coverage::default();
+                for (e, c) in chunk {
+                    coverage.record(e, c);
+                }
+                merged.merge(coverage);
+            }
+            assert_eq!(
+                merged.undocumented(),
+                whole.undocumented(),
+                "parts of {part}"
+            );
+        }
+        let (rows, others) = whole.undocumented();
+        assert_eq!(rows.len(), Coverage::MAX_UNDOCUMENTED);
+        assert_eq!(
+            rows.iter().map(|(_, n)| n).sum::<u64>() + others,
+            paths.len() as u64
+        );
     }
 }
