@@ -1410,8 +1410,8 @@ impl Generator {
     /// If the contract's documents use a keyword the generators cannot honour (see the module
     /// documentation).
     pub fn contract(contract: Contract) -> Generator {
-        let compiled = crate::contract::compiled();
-        let policy = compiled.policy(contract);
+        let compiled = crate::contract::compiled(contract);
+        let policy = &compiled.policy;
         let builder = Builder::new(&compiled.plan, policy.root, Some(policy));
         let root_ctx = Ctx {
             exact: true,

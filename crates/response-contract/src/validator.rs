@@ -112,7 +112,7 @@ impl Validator {
             strict: self.strict,
             formats: self.formats,
             expect: self.expect,
-            policy: Some(contract::compiled().policy(self.contract)),
+            policy: Some(&contract::compiled(self.contract).policy),
         }
     }
 
@@ -122,18 +122,18 @@ impl Validator {
     #[inline]
     #[must_use]
     pub fn is_valid(&self, payload: &[u8]) -> bool {
-        let compiled = contract::compiled();
+        let compiled = contract::compiled(self.contract);
         let settings = self.settings();
-        let root = compiled.policy(self.contract).root;
+        let root = compiled.policy.root;
         compiled.plan.is_valid(root, payload, &settings)
     }
 
     /// The full check: every violation with its pointer, keyword, location and message.
     #[inline]
     pub fn validate(&self, payload: &[u8]) -> Report {
-        let compiled = contract::compiled();
+        let compiled = contract::compiled(self.contract);
         let settings = self.settings();
-        let root = compiled.policy(self.contract).root;
+        let root = compiled.policy.root;
         compiled.plan.validate(root, payload, &settings)
     }
 
