@@ -23,7 +23,7 @@ use super::render::{CoverageView, Failure, Payload, Printer};
 use super::tally::Tally;
 
 /// Whole-file inputs checked together in one parallel step.
-const FILES_PER_GROUP: usize = 256;
+const FILES_PER_GROUP: usize = 1024;
 /// Most JSON Lines payloads checked (and rendered) together by one task.
 const LINES_PER_TASK: usize = 2048;
 
