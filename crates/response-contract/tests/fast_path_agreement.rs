@@ -144,3 +144,71 @@ proptest! {
         contract_agrees(Contract::JobStatus, &p.bytes)?;
     }
 }
+
+/// A value no schema applies to (a member the contract does not list, the rest of a root whose
+/// variant already failed) is only read by the fast pass, yet everything that fails any
+/// payload is still found in it: bad syntax, a duplicate member, invalid UTF-8, the depth
+/// limit. Each case under every validator, both ways.
+#[test]
+fn values_no_schema_applies_to_still_fail_on_what_fails_any_payload() {
+    let normal = |extra: &[u8]| {
+        let mut bytes = br#"{"order_id": "CS1", "job_id": "j1", "extra": "#.to_vec();
+        bytes.extend_from_slice(extra);
+        bytes.push(b'}');
+        bytes
+    };
+    // The root's variant fails first (a number for `order_id`): the rest is only read.
+    let failed = |extra: &[u8]| {
+        let mut bytes = br#"{"order_id": 1, "extra": "#.to_vec();
+        bytes.extend_from_slice(extra);
+        bytes.extend_from_slice(br#", "job_id": "j1"}"#);
+        bytes
+    };
+    let fine: [&[u8]; 8] = [
+        br#"{"a": [1, -2.5e3, true, false, null], "b": {"c": "d\u00e9\n"}}"#,
+        b"[]",
+        b"{}",
+        b"\"caf\xc3\xa9\"",
+        b"0",
+        b"[[[[]]]]",
+        br#"{"a": {"a": {"a": 1}}}"#,
+        br#"{"x": 1, "y": 2}"#,
+    ];
+    let broken: [&[u8]; 10] = [
+        br#"{"a": 1, "a": 2}"#,
+        br#"[{"b": {"c": 1, "c": 1}}]"#,
+        b"\"\xff\"",
+        b"01",
+        b"tru",
+        b"nul",
+        br#"{"a" 1}"#,
+        b"[1,]",
+        b"\"\\x\"",
+        b"-",
+    ];
+    let strict_free = Validator::new();
+    for extra in fine {
+        assert!(
+            strict_free.is_valid(&normal(extra)),
+            "{:?}",
+            String::from_utf8_lossy(extra)
+        );
+        assert!(!strict_free.is_valid(&failed(extra)));
+    }
+    for extra in broken {
+        assert!(
+            !strict_free.is_valid(&normal(extra)),
+            "{:?}",
+            String::from_utf8_lossy(extra)
+        );
+    }
+    for extra in fine.iter().chain(&broken) {
+        agree(&normal(extra)).unwrap();
+        agree(&failed(extra)).unwrap();
+    }
+    // Deeper than the limit inside an unlisted member.
+    let deep = Validator::new().limits(Limits::default().max_depth(4));
+    let payload = normal(b"[[[[[]]]]]");
+    assert!(!deep.is_valid(&payload));
+    assert_eq!(deep.is_valid(&payload), deep.validate(&payload).is_valid());
+}

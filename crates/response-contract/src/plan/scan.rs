@@ -970,6 +970,20 @@ impl<'p> Scanner<'p> {
         }
     }
 
+    /// The next byte past any whitespace. One load and one comparison where there is none
+    /// (compact payloads, and most places in others): `ws` then `byte` loaded and
+    /// bounds-checked the byte twice, at every name, colon, value and separator.
+    #[inline(always)]
+    fn peek(&mut self) -> Step<u8> {
+        match self.bytes.get(self.pos) {
+            Some(&b) if b > b' ' => Ok(b),
+            _ => {
+                self.ws();
+                self.byte()
+            }
+        }
+    }
+
     /// The layout's `leaf`, as the settings read `format`.
     #[inline(always)]
     fn leaf_of(&self, layout: &Layout) -> Option<u8> {
@@ -987,8 +1001,7 @@ impl<'p> Scanner<'p> {
 
     #[inline(always)]
     fn expect(&mut self, byte: u8) -> Step<()> {
-        self.ws();
-        if self.byte()? == byte {
+        if self.peek()? == byte {
             self.pos += 1;
             Ok(())
         } else {
@@ -1152,8 +1165,7 @@ impl<'p> Scanner<'p> {
     ) -> Step<u32> {
         let plan = self.plan;
         let layout = &plan.layouts[schema as usize];
-        self.ws();
-        let first = self.byte()?;
+        let first = self.peek()?;
         if let Some(allowed) = self.leaf_of(layout)
             && root.is_none()
             // Containers go on below: members to scan against nothing, duplicates to find.
@@ -1257,8 +1269,7 @@ impl<'p> Scanner<'p> {
     /// (`true`, read past); anything else is not JSON. Inlined only when optimised, as `child`.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn separator(&mut self, close: u8) -> Step<bool> {
-        self.ws();
-        match self.byte()? {
+        match self.peek()? {
             b',' => {
                 self.pos += 1;
                 Ok(false)
@@ -1287,8 +1298,7 @@ impl<'p> Scanner<'p> {
     /// only when optimised, as `child`.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn member(&mut self, id: Id, leaf: u8, must: u32, depth: usize) -> Step<u32> {
-        self.ws();
-        let first = self.byte()?;
+        let first = self.peek()?;
         if leaf != NO_LEAF {
             // The most common member: a string where one is allowed, read with no call and
             // no judgement to make.
@@ -1363,6 +1373,60 @@ impl<'p> Scanner<'p> {
     }
 
     /// A literal word, giving its type bit.
+    /// A value no schema applies to: a member that no key and no `additionalProperties`
+    /// decides, an item past `prefixItems` with no `items`, the rest of a root whose guessed
+    /// variant failed. Only what fails any payload is checked (syntax, duplicate members, the
+    /// depth limit), with none of [`Scanner::value`]'s set handling: APIs add members, and
+    /// each cost as much as a checked one.
+    fn skip(&mut self, depth: usize) -> Step<()> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => self.skip_object(depth + 1),
+            b'[' => self.skip_array(depth + 1),
+            b't' => self.word(b"true", 0).map(drop),
+            b'f' => self.word(b"false", 0).map(drop),
+            b'n' => self.word(b"null", 0).map(drop),
+            b'-' | b'0'..=b'9' => self.number().map(drop),
+            _ => Err(Stop::Invalid),
+        }
+    }
+
+    fn skip_object(&mut self, depth: usize) -> Step<()> {
+        if depth > self.max_depth {
+            return Err(Stop::Invalid);
+        }
+        self.pos += 1;
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Ok(());
+        }
+        let mut names = Names::default();
+        loop {
+            self.member_name(&mut names)?;
+            self.skip(depth)?;
+            if self.separator(b'}')? {
+                return Ok(());
+            }
+        }
+    }
+
+    fn skip_array(&mut self, depth: usize) -> Step<()> {
+        if depth > self.max_depth {
+            return Err(Stop::Invalid);
+        }
+        self.pos += 1;
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.skip(depth)?;
+            if self.separator(b']')? {
+                return Ok(());
+            }
+        }
+    }
+
     fn word(&mut self, word: &'static [u8], bit: u8) -> Step<u8> {
         if !self.bytes[self.pos..].starts_with(word) {
             return Err(Stop::Invalid);
@@ -1618,8 +1682,7 @@ impl<'p> Scanner<'p> {
         let mut root_failed = false;
         let mut seen = 0u64;
         let mut count = 0u64;
-        self.ws();
-        if self.byte()? == b'}' {
+        if self.peek()? == b'}' {
             self.pos += 1;
         } else {
             loop {
@@ -1672,7 +1735,7 @@ impl<'p> Scanner<'p> {
                         self.member(m.id, leaf, child_must, depth)
                             .map(|result| u64::from(result & 1) << m.e)
                     }
-                    None => self.value(&[], 0, depth, None).map(u64::from),
+                    None => self.skip(depth).map(|()| 0),
                 };
                 match scanned {
                     Ok(failed) => *fail |= failed,
@@ -1728,8 +1791,7 @@ impl<'p> Scanner<'p> {
         *fail |= layout.not_array;
         let child_must = u32::from(must & 1 == 1 && layout.decisive & 1 == 1);
         let mut count = 0usize;
-        self.ws();
-        if self.byte()? == b']' {
+        if self.peek()? == b']' {
             self.pos += 1;
         } else {
             loop {
@@ -1738,7 +1800,10 @@ impl<'p> Scanner<'p> {
                 }
                 let failed = match r.prefix_items.get(count).or(r.items.as_ref()) {
                     Some(&child) => self.child(child, child_must, depth)?,
-                    None => self.value(&[], 0, depth, None)?,
+                    None => {
+                        self.skip(depth)?;
+                        0
+                    }
                 };
                 *fail |= u64::from(failed & 1);
                 count += 1;
@@ -1778,8 +1843,7 @@ impl<'p> Scanner<'p> {
         let mut child_set = [0 as Id; MAX_SET];
         // (global entry, child index) pairs; an entry may name several children.
         let mut back = [(0u8, 0u8); MAX_ENTRIES];
-        self.ws();
-        if self.byte()? == b'}' {
+        if self.peek()? == b'}' {
             self.pos += 1;
         } else {
             loop {
@@ -1913,8 +1977,7 @@ impl<'p> Scanner<'p> {
         // (global entry, child index, counts toward `contains`)
         let mut back: Vec<(u8, u8, bool)> = Vec::new();
         let mut count = 0usize;
-        self.ws();
-        if self.byte()? == b']' {
+        if self.peek()? == b']' {
             self.pos += 1;
         } else {
             loop {
@@ -2019,8 +2082,7 @@ impl<'p> Scanner<'p> {
     /// (zero padded; see [`Layout::find`]), read while looking for its end.
     #[inline(always)]
     fn name(&mut self) -> Step<(&'p [u8], u64)> {
-        self.ws();
-        if self.byte()? != b'"' {
+        if self.peek()? != b'"' {
             return Err(Stop::Invalid);
         }
         let bytes = self.bytes;
