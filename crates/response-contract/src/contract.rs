@@ -7,9 +7,9 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::plan::check::{Policy, VariantPolicy};
-use crate::plan::compile;
 use crate::plan::{DocKind, Document};
 use crate::plan::{Id, Plan};
+use crate::plan::{compile, scan};
 use crate::report::Variant;
 
 /// One embedded schema document.
@@ -243,20 +243,23 @@ pub(crate) fn compiled(contract: Contract) -> &'static Compiled {
                     .expect("precedence names declared variants")
             })
             .collect();
+        let policy = Policy {
+            title: p.title,
+            root,
+            report_unlisted: matches!(p.unlisted_members, Unlisted::Warning),
+            variants,
+            precedence,
+            exclusive: p.exclusive,
+            schemas: Vec::new(),
+            marks: Vec::new(),
+        }
+        .index();
+        let mut plan = plan;
+        scan::mark_keys(&mut plan.layouts, &policy);
         Compiled {
             plan,
             root_file: p.root,
-            policy: Policy {
-                title: p.title,
-                root,
-                report_unlisted: matches!(p.unlisted_members, Unlisted::Warning),
-                variants,
-                precedence,
-                exclusive: p.exclusive,
-                schemas: Vec::new(),
-                marks: Vec::new(),
-            }
-            .index(),
+            policy,
         }
     })
 }

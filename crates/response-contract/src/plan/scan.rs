@@ -96,6 +96,9 @@ struct Key {
     listed: bool,
     /// In a [`Layout::single`] layout: its value's schema (its one child, else `additional`'s).
     member: Option<Member>,
+    /// In a contract variant's layout ([`Layout::marked`]): the variants this name marks, so
+    /// that a root member is not looked up again among the policy's names.
+    marks: u32,
 }
 
 /// What [`Scanner::object_single`] needs to scan a member's value, in the key itself: no
@@ -182,6 +185,8 @@ pub(crate) struct Layout {
     not_array: u64,
     /// Some entry has `minProperties` or `maxProperties`.
     counts_properties: bool,
+    /// The keys' `marks` are filled in (see [`mark_keys`]).
+    marked: bool,
     /// Per entry: `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum` as `i64` where
     /// the bound is a plain integer, so that an integer payload compares without parsing.
     small_bounds: Vec<[Option<i64>; 4]>,
@@ -565,6 +570,7 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         not_object: 0,
         not_array: 0,
         counts_properties: false,
+        marked: false,
         small_bounds: Vec::new(),
         anchored: Vec::new(),
     };
@@ -686,6 +692,19 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         }
     }
     layout
+}
+
+/// Fills in the keys' `marks` of each variant's layout: at a contract's root, every member is
+/// looked up among the policy's discriminating names, and the layout's own lookup has already
+/// found the name.
+pub(crate) fn mark_keys(layouts: &mut [Layout], policy: &Policy) {
+    for &schema in &policy.schemas {
+        let layout = &mut layouts[schema as usize];
+        for k in &mut layout.keys {
+            k.marks = policy.marks_of(k.name.as_bytes());
+        }
+        layout.marked = true;
+    }
 }
 
 /// The schema a chain of bare `$ref`s (schema objects with no other keyword the plan keeps)
@@ -817,6 +836,7 @@ fn key_of<'k>(keys: &'k mut Vec<Key>, name: &str) -> &'k mut Key {
                 required: 0,
                 listed: false,
                 member: None,
+                marks: 0,
             });
             let last = keys.len() - 1;
             &mut keys[last]
@@ -1704,7 +1724,10 @@ impl<'p> Scanner<'p> {
                 }
                 let key = found.map(|i| &layout.keys[i]);
                 if let Some((policy, facts)) = root.as_mut() {
-                    facts.present |= policy.marks_of(name);
+                    facts.present |= match key {
+                        Some(k) if layout.marked => k.marks,
+                        _ => policy.marks_of(name),
+                    };
                 }
                 // Once the root's guessed variant fails, the rest is only read (syntax, marks).
                 let mut child = None;
