@@ -14,6 +14,11 @@
 //! name, a subschema left to the engine, `uniqueItems` over several items, an unlisted member
 //! whose warning depends on which branch passes, …): then the full check, the authority,
 //! decides. `tests/fast_path_agreement*.rs` check that the two never disagree.
+//!
+//! The small helpers on the recursive path are inlined only when optimised
+//! (`cfg_attr(not(debug_assertions), inline(always))`): unoptimised code keeps a stack slot for
+//! every local of every inlined copy, and at the depth ceiling (256 levels) the scan's frames
+//! outgrew a 2 MiB thread stack (over 9 KiB a level; 2.7 KiB with the helpers as calls).
 
 use super::check::{Judgement, Policy, Settings};
 use super::{Id, Plan, Rules, Schema, format, number, types};
@@ -196,7 +201,7 @@ pub(crate) struct Layout {
 
 impl Layout {
     /// The index in `keys` of a member name whose first eight bytes (zero padded) are `head`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn find(&self, name: &[u8], head: u64) -> Option<usize> {
         if self.table.is_empty() {
             return None;
@@ -222,7 +227,7 @@ impl Layout {
     }
 
     /// Whether the formula holds, from the entries' failures.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn holds(&self, own: u64) -> bool {
         if self.simple {
             own & 1 == 0
@@ -420,7 +425,7 @@ fn bracket(b: &[u8], mut i: usize) -> Option<(u128, usize)> {
 }
 
 /// The first slot of a name in [`Layout::table`] (a multiplicative hash's top bits).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn slot(head: u64, len: usize, shift: u32) -> usize {
     (head
         .wrapping_add(len as u64)
@@ -431,7 +436,7 @@ fn slot(head: u64, len: usize, shift: u32) -> usize {
 /// The plain run of a name starting at `bytes[start]` (see [`plain_run`]) and its
 /// first eight bytes as a word (zero padded). Most names are plain ASCII of at most 15 bytes:
 /// two words tell both the head and where the name ends, with no loop.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn plain_name(bytes: &[u8], start: usize) -> (usize, u64) {
     let word_at = |at: usize| {
         bytes
@@ -467,7 +472,7 @@ fn plain_name(bytes: &[u8], start: usize) -> (usize, u64) {
 
 /// [`plain_run`] two words per step: one branch per sixteen bytes, on the scan's longest
 /// loop (identifiers, timestamps, messages).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn value_run(bytes: &[u8]) -> usize {
     let word = |s: &[u8]| u64::from_le_bytes(s.try_into().unwrap_or([0; 8]));
     let mut chunks = bytes.chunks_exact(16);
@@ -493,7 +498,7 @@ fn value_run(bytes: &[u8]) -> usize {
 }
 
 /// The first eight bytes of a name as a little-endian word, zero padded.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn head_of(name: &[u8]) -> u64 {
     let mut word = [0u8; 8];
     let n = name.len().min(8);
@@ -1007,7 +1012,7 @@ struct Raw {
 }
 
 impl<'p> Scanner<'p> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn ws(&mut self) {
         // One test where there is no whitespace (compact payloads, and most places in others).
         if self.bytes.get(self.pos).is_some_and(|&b| b <= b' ') {
@@ -1020,7 +1025,7 @@ impl<'p> Scanner<'p> {
     /// The next byte past any whitespace. One load and one comparison where there is none
     /// (compact payloads, and most places in others): `ws` then `byte` loaded and
     /// bounds-checked the byte twice, at every name, colon, value and separator.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn peek(&mut self) -> Step<u8> {
         match self.bytes.get(self.pos) {
             Some(&b) if b > b' ' => Ok(b),
@@ -1032,7 +1037,7 @@ impl<'p> Scanner<'p> {
     }
 
     /// The layout's `leaf`, as the settings read `format`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn leaf_of(&self, layout: &Layout) -> Option<u8> {
         if self.formats {
             layout.leaf
@@ -1041,12 +1046,12 @@ impl<'p> Scanner<'p> {
         }
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn byte(&self) -> Step<u8> {
         self.bytes.get(self.pos).copied().ok_or(Stop::Invalid)
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn expect(&mut self, byte: u8) -> Step<()> {
         if self.peek()? == byte {
             self.pos += 1;
@@ -1681,7 +1686,7 @@ impl<'p> Scanner<'p> {
     }
 
     /// The text of a string with escapes; `None` for any other, whose raw bytes are its text.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decoded(&self, raw: Raw) -> Step<Option<String>> {
         if raw.escaped {
             Ok(Some(
@@ -2118,7 +2123,7 @@ impl<'p> Scanner<'p> {
     /// A member's name and its `:`, in an object being scanned: unescaped names only (an escape
     /// may spell a listed name, or repeat another: the full check decodes names), each new in
     /// `names` (a repeat is a duplicate member, an error).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn member_name(&mut self, names: &mut Names<'p>) -> Step<&'p [u8]> {
         let (name, _) = self.name()?;
         if !names.insert(name) {
@@ -2130,7 +2135,7 @@ impl<'p> Scanner<'p> {
     /// A member's name and its `:`: unescaped names only (an escape may spell a listed name, or
     /// repeat another: the full check decodes names). Also its first eight bytes as a word
     /// (zero padded; see [`Layout::find`]), read while looking for its end.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn name(&mut self) -> Step<(&'p [u8], u64)> {
         if self.peek()? != b'"' {
             return Err(Stop::Invalid);
@@ -2157,7 +2162,7 @@ impl<'p> Scanner<'p> {
 
     /// A string at `"`: checked for control characters, escapes and surrogate pairs. A plain
     /// run up to the closing quote (most strings) is read inline; anything else out of line.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn string(&mut self) -> Step<Raw> {
         let start = self.pos + 1;
         let end = start + value_run(&self.bytes[start..]);
@@ -2256,7 +2261,7 @@ impl<'p> Scanner<'p> {
     /// A plain integer of at most 18 digits at the cursor (most payload numbers), read and
     /// valued in one pass; `None`, with the cursor left where it was, for any other text
     /// (then [`Scanner::number`] reads it, or refuses it).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn small_integer_here(&mut self) -> Option<i64> {
         let bytes = self.bytes;
         let negative = bytes.get(self.pos) == Some(&b'-');
