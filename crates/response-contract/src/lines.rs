@@ -95,6 +95,8 @@ pub struct Batches<R> {
     max_line: usize,
     target: usize,
     done: bool,
+    /// A read that failed after some bytes came: reported at the next read.
+    failed: Option<io::Error>,
 }
 
 impl<R: Read> Batches<R> {
@@ -108,6 +110,7 @@ impl<R: Read> Batches<R> {
             max_line,
             target: DEFAULT_BATCH_BYTES,
             done: false,
+            failed: None,
         }
     }
 
@@ -256,12 +259,25 @@ impl<R: Read> Batches<R> {
                     .saturating_sub(partial)
                     .max(64 * 1024),
             );
+            if let Some(e) = self.failed.take() {
+                return Err(e);
+            }
+            // Read into the vector's spare room, which a file, standard input or a slice fills
+            // without zeroing it first: zeroing a fresh batch cost as much as scanning it for
+            // line ends. Fewer bytes than asked for means the input ended.
+            batch.data.reserve(want);
             let old = batch.data.len();
-            batch.data.resize(old + want, 0);
-            let n = read_some(&mut self.reader, &mut batch.data[old..])?;
-            batch.data.truncate(old + n);
-            if n == 0 {
-                eof = true;
+            let read = (&mut self.reader)
+                .take(want as u64)
+                .read_to_end(&mut batch.data);
+            let n = batch.data.len() - old;
+            match read {
+                Ok(_) if n < want => eof = true,
+                Ok(_) => {}
+                // The bytes that came before the failure are lines like any others (they may
+                // complete a batch); the failure ends the input at the next read.
+                Err(e) if n > 0 => self.failed = Some(e),
+                Err(e) => return Err(e),
             }
         }
     }

@@ -169,7 +169,7 @@ struct HarContent<'a> {
     #[serde(borrow, rename = "mimeType")]
     mime_type: Option<Leaf<'a>>,
     #[serde(borrow)]
-    text: Option<&'a RawValue>,
+    text: Option<RawText<'a>>,
     #[serde(borrow)]
     encoding: Option<Leaf<'a>>,
     /// Playwright's `content: "attach"`.
@@ -200,9 +200,20 @@ pub(crate) struct LogLine<'a> {
     body_base64: Option<&'a RawValue>,
 }
 
+/// A member's raw JSON text, as serde_json's `RawValue` gives it (checked as UTF-8), or as the
+/// one-pass entry reader finds it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawText<'a>(&'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawText<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&RawValue>::deserialize(d).map(|raw| RawText(raw.get()))
+    }
+}
+
 /// Where a member's raw text sits, as a byte offset into the parsed text.
-fn offset_in(base: &[u8], raw: &RawValue) -> usize {
-    (raw.get().as_ptr() as usize).saturating_sub(base.as_ptr() as usize)
+fn offset_in(base: &[u8], raw: &str) -> usize {
+    (raw.as_ptr() as usize).saturating_sub(base.as_ptr() as usize)
 }
 
 /// The reason given for a text serde_json cannot read, without its message (which may quote a
@@ -346,7 +357,7 @@ fn har_body(
             None => Unrecorded::NoText,
         });
     };
-    let at = locate(offset_in(base, raw));
+    let at = locate(offset_in(base, raw.0));
     let base64 = match content.encoding {
         None => false,
         Some(Leaf::Str(e))
@@ -376,7 +387,7 @@ fn har_body(
             };
         }
     };
-    let body = string_body(raw, at, base64, "response.content.text", problems);
+    let body = string_body(raw.0, at, base64, "response.content.text", problems);
     match (&body, size) {
         (Body::Text { bytes, .. } | Body::Base64 { bytes, .. }, Some(size))
             if bytes.is_empty() && size > 0 =>
@@ -389,13 +400,12 @@ fn har_body(
 
 /// A body written as a JSON string (`raw`, starting at `at`): text, or base64.
 fn string_body(
-    raw: &RawValue,
+    raw: &str,
     at: Location,
     base64: bool,
     member: &'static str,
     problems: &mut Vec<EntryProblem>,
 ) -> Body {
-    let raw = raw.get();
     if !raw.starts_with('"') {
         let found = raw_type(raw);
         if found == JsonType::Null {
@@ -610,7 +620,7 @@ enum LogBody<'a> {
 impl LogBody<'_> {
     fn offset(&self, text: &[u8]) -> usize {
         match self {
-            LogBody::Raw(raw) => offset_in(text, raw),
+            LogBody::Raw(raw) => offset_in(text, raw.get()),
             LogBody::Decoded { offset, .. } => *offset,
         }
     }
@@ -647,6 +657,7 @@ fn log_exchange_of(
     exchange.media_type = media_type(line.content_type, "content_type", problems);
     exchange.body = match (line.body, line.body_base64) {
         (Some(LogBody::Raw(body)), None) => {
+            let body = body.get();
             string_body(body, locate(offset_in(text, body)), false, "body", problems)
         }
         (
@@ -669,8 +680,8 @@ fn log_exchange_of(
             }
         }
         (None, Some(body)) => string_body(
-            body,
-            locate(offset_in(text, body)),
+            body.get(),
+            locate(offset_in(text, body.get())),
             true,
             "body_base64",
             problems,
@@ -688,6 +699,10 @@ fn log_exchange_of(
     };
     exchange
 }
+
+/// The name of a log line's `status` and of a HAR response's: a contract's member name too, so
+/// written once.
+const STATUS: &[u8] = b"status";
 
 /// Reads a log line the way loggers write it, in one pass, or `None` for any line that is not
 /// so plain: then serde_json reads it and tells what is wrong, so this accepts nothing it would
@@ -719,7 +734,7 @@ fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
                 b"method" => Some(&mut members.method),
                 b"url" => Some(&mut members.url),
                 b"path" => Some(&mut members.path),
-                b"status" => Some(&mut members.status),
+                STATUS => Some(&mut members.status),
                 b"content_type" => Some(&mut members.content_type),
                 b"body" => {
                     if members.body.is_some() || text.get(i) != Some(&b'"') {
@@ -850,6 +865,420 @@ fn plain_status(text: &[u8], i: usize) -> Option<(Leaf<'static>, usize)> {
     Some((Leaf::Int(n), i + digits))
 }
 
+/// Why [`fast_har_entry`] read no entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The bytes end inside it, and serde_json would say so too: read more first.
+    Cut,
+    /// Not plain enough: serde_json reads it and tells what is wrong, if anything.
+    Other,
+}
+
+/// Nesting this deep is left to serde_json, which knows its own limit.
+const FAST_DEPTH: usize = 64;
+
+/// Reads the HAR entry (an object) at the start of `text` in one pass, as the derived types read
+/// it through serde_json (the entry and its length in bytes), or tells that it cannot: it accepts nothing serde_json would refuse,
+/// and reads every member it keeps as serde_json would. What it skips (headers, cookies,
+/// timings, …) is checked as serde_json checks what it ignores, a string's bytes as UTF-8 too;
+/// what it keeps must be plain: member names and kept strings without escapes, a status and a
+/// size integers of at most 18 digits (not `-0`), `request`, `response` and `content` objects
+/// or `null`, `text` any value. Anything else goes to serde_json, which then gives the same
+/// entry or the same error as before.
+///
+/// Most of a HAR is what an entry skips: finding its end a word at a time, without building
+/// what serde_json's visitors build, costs less than serde_json's own skipping.
+pub(crate) fn fast_har_entry(text: &[u8]) -> Result<(Loose<HarEntry<'_>>, usize), Stop> {
+    let mut entry = HarEntry::default();
+    let mut seen = [false; 2];
+    let end = object(text, 0, |text, i, name| {
+        let k = match name {
+            b"request" => 0,
+            b"response" => 1,
+            _ => return skip(text, i, 1),
+        };
+        if std::mem::replace(&mut seen[k], true) {
+            return Err(Stop::Other);
+        }
+        if k == 0 {
+            let (value, end) = loose(text, i, har_request)?;
+            entry.request = value;
+            Ok(end)
+        } else {
+            let (value, end) = loose(text, i, har_response)?;
+            entry.response = value;
+            Ok(end)
+        }
+    });
+    Ok((Loose::Obj(entry), end?))
+}
+
+fn har_request(text: &[u8], i: usize) -> Result<(HarRequest<'_>, usize), Stop> {
+    let mut request = HarRequest::default();
+    let mut seen = [false; 2];
+    let end = object(text, i, |text, i, name| {
+        let (k, slot) = match name {
+            b"method" => (0, &mut request.method),
+            b"url" => (1, &mut request.url),
+            _ => return skip(text, i, 2),
+        };
+        if std::mem::replace(&mut seen[k], true) {
+            return Err(Stop::Other);
+        }
+        let (value, end) = leaf(text, i)?;
+        *slot = value;
+        Ok(end)
+    })?;
+    Ok((request, end))
+}
+
+fn har_response(text: &[u8], i: usize) -> Result<(HarResponse<'_>, usize), Stop> {
+    let mut response = HarResponse::default();
+    let mut seen = [false; 4];
+    let end = object(text, i, |text, i, name| {
+        let k = match name {
+            STATUS => 0,
+            b"content" => 1,
+            b"_error" => 2,
+            b"_failureText" => 3,
+            _ => return skip(text, i, 2),
+        };
+        if std::mem::replace(&mut seen[k], true) {
+            return Err(Stop::Other);
+        }
+        match k {
+            0 => {
+                let (value, end) = leaf(text, i)?;
+                response.status = value;
+                Ok(end)
+            }
+            1 => {
+                let (value, end) = loose(text, i, har_content)?;
+                response.content = value;
+                Ok(end)
+            }
+            _ => {
+                // `null` is no value: as for `Option<IgnoredAny>`.
+                let end = skip(text, i, 3)?;
+                let value = (&text[i..end] != b"null").then_some(IgnoredAny);
+                if k == 2 {
+                    response.error = value;
+                } else {
+                    response.failure_text = value;
+                }
+                Ok(end)
+            }
+        }
+    })?;
+    Ok((response, end))
+}
+
+fn har_content(text: &[u8], i: usize) -> Result<(HarContent<'_>, usize), Stop> {
+    let mut content = HarContent::default();
+    let mut seen = [false; 6];
+    let end = object(text, i, |text, i, name| {
+        let (k, slot) = match name {
+            b"size" => (0, Some(&mut content.size)),
+            b"mimeType" => (1, Some(&mut content.mime_type)),
+            b"encoding" => (2, Some(&mut content.encoding)),
+            b"_file" => (3, Some(&mut content.file)),
+            b"_sha1" => (4, Some(&mut content.sha1)),
+            b"text" => (5, None),
+            _ => return skip(text, i, 3),
+        };
+        if std::mem::replace(&mut seen[k], true) {
+            return Err(Stop::Other);
+        }
+        match slot {
+            Some(slot) => {
+                let (value, end) = leaf(text, i)?;
+                *slot = value;
+                Ok(end)
+            }
+            None => {
+                let end = skip(text, i, 3)?;
+                let raw = &text[i..end];
+                if raw != b"null" {
+                    // `RawValue` holds text: the whole value must be UTF-8.
+                    let raw = std::str::from_utf8(raw).map_err(|_| Stop::Other)?;
+                    content.text = Some(RawText(raw));
+                }
+                Ok(end)
+            }
+        }
+    })?;
+    Ok((content, end))
+}
+
+/// The object at `text[i]` (which must be `{`), each member's value read by `member` (given the
+/// text, where the value starts and the name; it returns where the value ends); where it ends.
+/// Names must be written without escapes.
+fn object<'a>(
+    text: &'a [u8],
+    i: usize,
+    mut member: impl FnMut(&'a [u8], usize, &[u8]) -> Result<usize, Stop>,
+) -> Result<usize, Stop> {
+    if text.get(i) != Some(&b'{') {
+        return Err(Stop::Other);
+    }
+    let mut i = fast_ws(text, i + 1);
+    if text.get(i) == Some(&b'}') {
+        return Ok(i + 1);
+    }
+    loop {
+        if text.get(i) != Some(&b'"') {
+            return Err(cut_or_other(text, i));
+        }
+        let (end, plain) = string_end(text, i)?;
+        if !plain {
+            return Err(Stop::Other);
+        }
+        let name = &text[i + 1..end - 1];
+        i = fast_ws(text, end);
+        match text.get(i) {
+            Some(b':') => {}
+            None => return Err(Stop::Cut),
+            Some(_) => return Err(Stop::Other),
+        }
+        i = fast_ws(text, i + 1);
+        i = fast_ws(text, member(text, i, name)?);
+        match text.get(i) {
+            Some(b',') => i = fast_ws(text, i + 1),
+            Some(b'}') => return Ok(i + 1),
+            None => return Err(Stop::Cut),
+            Some(_) => return Err(Stop::Other),
+        }
+    }
+}
+
+/// `Cut` at the end of `text`, `Other` before it.
+fn cut_or_other(text: &[u8], i: usize) -> Stop {
+    if i >= text.len() {
+        Stop::Cut
+    } else {
+        Stop::Other
+    }
+}
+
+/// An `Option<Loose<T>>` member at `text[i]`: `null`, or an object read by `read`; any other
+/// value is left to serde_json.
+fn loose<'a, T>(
+    text: &'a [u8],
+    i: usize,
+    read: impl FnOnce(&'a [u8], usize) -> Result<(T, usize), Stop>,
+) -> Result<(Option<Loose<T>>, usize), Stop> {
+    match text.get(i) {
+        Some(b'{') => {
+            let (value, end) = read(text, i)?;
+            Ok((Some(Loose::Obj(value)), end))
+        }
+        Some(b'n') => Ok((None, null(text, i)?)),
+        Some(_) => Err(Stop::Other),
+        None => Err(Stop::Cut),
+    }
+}
+
+/// `null` at `text[i]`: where it ends.
+fn null(text: &[u8], i: usize) -> Result<usize, Stop> {
+    match text.get(i..i + 4) {
+        Some(b"null") => Ok(i + 4),
+        _ => Err(Stop::Other),
+    }
+}
+
+/// An `Option<Leaf>` member at `text[i]`: `null`, a boolean, a string without escapes or a
+/// plain integer; any other value is left to serde_json.
+fn leaf(text: &[u8], i: usize) -> Result<(Option<Leaf<'_>>, usize), Stop> {
+    match text.get(i) {
+        None => Err(Stop::Cut),
+        Some(b'"') => {
+            let (end, plain) = string_end(text, i)?;
+            if !plain {
+                return Err(Stop::Other);
+            }
+            let value = std::str::from_utf8(&text[i + 1..end - 1]).map_err(|_| Stop::Other)?;
+            Ok((Some(Leaf::Str(Cow::Borrowed(value))), end))
+        }
+        Some(b'n') => Ok((None, null(text, i)?)),
+        Some(b't' | b'f') => Ok((Some(Leaf::Other(JsonType::Boolean)), skip(text, i, 0)?)),
+        Some(b'-' | b'0'..=b'9') => {
+            let end = number_end(text, i)?;
+            let digits = &text[i..end];
+            let negative = digits[0] == b'-';
+            let digits = &digits[usize::from(negative)..];
+            // A fraction or an exponent is a float; `-0` is one too in serde_json; more digits
+            // may overflow: all left to serde_json.
+            if digits.len() > 18
+                || !digits.iter().all(u8::is_ascii_digit)
+                || (negative && digits == b"0")
+            {
+                return Err(Stop::Other);
+            }
+            let n = digits
+                .iter()
+                .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+            Ok((Some(Leaf::Int(if negative { -n } else { n })), end))
+        }
+        Some(_) => Err(Stop::Other),
+    }
+}
+
+/// The JSON whitespace from `text[i]` on skipped, eight spaces at a time where it can (the
+/// indentation of a pretty-printed HAR).
+fn fast_ws(text: &[u8], mut i: usize) -> usize {
+    loop {
+        match text.get(i) {
+            Some(b' ') => {
+                while text.get(i..i + 8) == Some(b"        ") {
+                    i += 8;
+                }
+                while text.get(i) == Some(&b' ') {
+                    i += 1;
+                }
+            }
+            Some(b'\n' | b'\r' | b'\t') => i += 1,
+            _ => return i,
+        }
+    }
+}
+
+/// Skips the value at `text[i]` (nested `depth` deep), checking it as serde_json checks a
+/// value it ignores; where it ends.
+fn skip(text: &[u8], i: usize, depth: usize) -> Result<usize, Stop> {
+    match text.get(i) {
+        None => Err(Stop::Cut),
+        Some(b'"') => {
+            let (end, _) = string_end(text, i)?;
+            Ok(end)
+        }
+        Some(b'{') if depth < FAST_DEPTH => object(text, i, |text, i, _| skip(text, i, depth + 1)),
+        Some(b'[') if depth < FAST_DEPTH => {
+            let mut i = fast_ws(text, i + 1);
+            if text.get(i) == Some(&b']') {
+                return Ok(i + 1);
+            }
+            loop {
+                i = fast_ws(text, skip(text, i, depth + 1)?);
+                match text.get(i) {
+                    Some(b',') => i = fast_ws(text, i + 1),
+                    Some(b']') => return Ok(i + 1),
+                    None => return Err(Stop::Cut),
+                    Some(_) => return Err(Stop::Other),
+                }
+            }
+        }
+        Some(b't') if text.get(i..i + 4) == Some(b"true") => Ok(i + 4),
+        Some(b'f') if text.get(i..i + 5) == Some(b"false") => Ok(i + 5),
+        Some(b'n') => null(text, i),
+        Some(b'-' | b'0'..=b'9') => number_end(text, i),
+        Some(_) => Err(Stop::Other),
+    }
+}
+
+/// Where the number at `text[i]` ends, by JSON's grammar; a number that reaches the end of
+/// `text` (it may go on) is left to serde_json.
+fn number_end(text: &[u8], mut i: usize) -> Result<usize, Stop> {
+    let digits = |text: &[u8], mut i: usize| -> Result<usize, Stop> {
+        let start = i;
+        while text.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return Err(Stop::Other);
+        }
+        Ok(i)
+    };
+    if text.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    i = match text.get(i) {
+        Some(b'0') => i + 1,
+        Some(b'1'..=b'9') => digits(text, i)?,
+        _ => return Err(Stop::Other),
+    };
+    if text.get(i) == Some(&b'.') {
+        i = digits(text, i + 1)?;
+    }
+    if let Some(b'e' | b'E') = text.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = text.get(i) {
+            i += 1;
+        }
+        i = digits(text, i)?;
+    }
+    if i >= text.len() {
+        return Err(Stop::Other);
+    }
+    Ok(i)
+}
+
+/// The value of the `\uXXXX` escape at `text[j]`, if it is one.
+fn hex_escape(text: &[u8], j: usize) -> Option<u16> {
+    let escape = text.get(j..j + 6)?;
+    if escape[..2] != *b"\\u" {
+        return None;
+    }
+    escape[2..].iter().try_fold(0u16, |n, &d| {
+        let d = (d as char).to_digit(16)?;
+        Some(n << 4 | d as u16)
+    })
+}
+
+/// Where the string starting with the quote at `text[i]` ends (after its closing quote), and
+/// whether it is plain (no escape). Escapes are checked as serde_json checks them (a lone
+/// surrogate escape is left to serde_json), and the bytes for UTF-8.
+fn string_end(text: &[u8], i: usize) -> Result<(usize, bool), Stop> {
+    let mut j = i + 1;
+    let mut high = 0u64;
+    let mut escaped = false;
+    loop {
+        while let Some(word) = text.get(j..j + 8) {
+            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            let m = specials(w);
+            if m != 0 {
+                let k = m.trailing_zeros() / 8;
+                // The bytes before the first special (`k` is at most 7).
+                high |= w & ((1u64 << (8 * k)) - 1);
+                j += k as usize;
+                break;
+            }
+            high |= w;
+            j += 8;
+        }
+        match text.get(j) {
+            None => return Err(Stop::Cut),
+            Some(b'"') => break,
+            Some(b'\\') => {
+                escaped = true;
+                match text.get(j + 1) {
+                    None => return Err(Stop::Cut),
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => j += 2,
+                    Some(b'u') => match hex_escape(text, j) {
+                        Some(0xD800..=0xDBFF) => match hex_escape(text, j + 6) {
+                            Some(0xDC00..=0xDFFF) => j += 12,
+                            // A lone surrogate: what serde_json makes of it is its own.
+                            _ => return Err(Stop::Other),
+                        },
+                        Some(0xDC00..=0xDFFF) | None => return Err(Stop::Other),
+                        Some(_) => j += 6,
+                    },
+                    Some(_) => return Err(Stop::Other),
+                }
+            }
+            Some(b) if *b < 0x20 => return Err(Stop::Other),
+            Some(b) => {
+                // Not special: a flag after the first of a word may be wrong, never the first.
+                high |= u64::from(*b);
+                j += 1;
+            }
+        }
+    }
+    if high & 0x8080_8080_8080_8080 != 0 && std::str::from_utf8(&text[i + 1..j]).is_err() {
+        return Err(Stop::Other);
+    }
+    Ok((j + 1, !escaped))
+}
+
 impl Exchange {
     pub(crate) fn unread(index: u64, at: Location) -> Exchange {
         Exchange {
@@ -956,5 +1385,149 @@ mod tests {
         assert!(fast_line(invalid_utf8).is_none());
         let invalid_utf8 = b"{\"url\": \"\xC3(\"}";
         assert!(fast_line(invalid_utf8).is_none());
+    }
+
+    /// What the one-pass HAR entry reader makes of `text`, checked against serde_json's reading
+    /// through the derived types: an entry it reads is the same entry, of the same length; an
+    /// entry it calls cut short is one serde_json finds the end of the bytes in.
+    fn agrees_with_serde_json(text: &[u8]) -> &'static str {
+        let shown = String::from_utf8_lossy(text);
+        let mut stream =
+            serde_json::Deserializer::from_slice(text).into_iter::<Loose<HarEntry<'_>>>();
+        let derived = stream.next().map(|r| r.map(|e| (e, stream.byte_offset())));
+        match fast_har_entry(text) {
+            Ok((entry, len)) => {
+                let Some(Ok((derived, derived_len))) = derived else {
+                    panic!("read in one pass, refused by serde_json: {shown}");
+                };
+                assert_eq!(len, derived_len, "{shown}");
+                let at = Location::default();
+                assert_eq!(
+                    har_exchange_of(1, at, entry, text, &mut locate(text)),
+                    har_exchange_of(1, at, derived, text, &mut locate(text)),
+                    "{shown}"
+                );
+                "read"
+            }
+            Err(Stop::Cut) => {
+                assert!(
+                    matches!(&derived, Some(Err(e)) if e.is_eof()),
+                    "cut short in one pass, not for serde_json: {shown}"
+                );
+                "cut"
+            }
+            Err(Stop::Other) => "other",
+        }
+    }
+
+    const CHROME_ENTRY: &str = r#"{
+      "_initiator": {"type": "script", "stack": {"callFrames": [{"url": "https://x/app.js", "lineNumber": 10, "columnNumber": -1}]}},
+      "_priority": "High", "cache": {}, "startedDateTime": "2026-11-29T10:00:00.100Z", "time": 87.25,
+      "request": {"method": "get", "url": "https://u:p@API.example.com/v1/orders/7?session=s3cr3t", "httpVersion": "http/2.0",
+                  "headers": [{"name": "authorization", "value": "Bearer s3cr3t"}, {"name": ":path", "value": "/v1/orders/7"}],
+                  "queryString": [], "cookies": [{"name": "sid", "value": "x", "httpOnly": true, "secure": false}], "headersSize": -1, "bodySize": 0},
+      "response": {"status": 200, "statusText": "", "headers": [], "cookies": [],
+                   "content": {"size": 31, "mimeType": "application/json", "compression": 20,
+                               "text": "{\"order_id\": \"caf\u00e9 \ud83d\ude00\", \"n\": 1, \"s\": \"a\/b\\c\"}"},
+                   "redirectURL": "", "_transferSize": 812, "_error": null},
+      "timings": {"blocked": 1.2e-1, "dns": -1, "_blocked_queueing": 0.9E+1}
+    }"#;
+
+    /// The one-pass HAR entry reader reads what serde_json reads through the derived types, and
+    /// leaves every entry it should not read to serde_json.
+    #[test]
+    fn har_entries_are_read_in_one_pass_as_serde_json_reads_them() {
+        let plain: &[&str] = &[
+            CHROME_ENTRY,
+            r#"{"response": {"content": {"text": "eyJhIjoxfQ==", "encoding": "base64", "mimeType": "application/json"}, "status": 201},
+               "request": {"url": "/v1/x", "method": "POST"}}"#,
+            r#"{"request": {"method": "GET", "url": "https://h/a"}, "response": {"status": 204, "content": {"size": 0, "mimeType": "x"}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://h/a"}, "response": {"status": 200, "content": {"size": 5, "text": null}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://h/a"}, "response": {"status": 200, "content": {"size": 5, "text": ""}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://h/a"}, "response": {"status": 200, "content": {"_file": "ab12.json", "mimeType": "application/json"}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://h/a"}, "response": {"status": 200, "content": {"_sha1": "ab12"}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://h/a"}, "response": {"status": 0, "_error": "net::ERR_FAILED", "content": {}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://h/a"}, "response": {"status": -1, "_failureText": "aborted"}}"#,
+            r#"{"request": {"method": true, "url": null}, "response": {"status": null, "content": null}}"#,
+            r#"{"request": null, "response": {"content": {"text": 7, "encoding": false}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://h/ä"}, "response": {"status": 999999999999999999, "content": {"text": {"a": [1, "b"]}}}}"#,
+            r#"{"ü": "é", "request": {"ä": {"method": "x"}, "method": "GET"}, "x": "\u00e9 \/ \n", "y": [[], {}, [1, -2.5e-3, true, false, null]]}"#,
+            "{\r\n\t\"request\" : {\"method\":\"GET\"} ,\"response\":{}\n}",
+            r#"{}"#,
+        ];
+        for entry in plain {
+            assert_eq!(agrees_with_serde_json(entry.as_bytes()), "read", "{entry}");
+        }
+        let deep = |n: usize| {
+            format!(
+                r#"{{"_x": {}1{}, "request": {{}}}}"#,
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+        };
+        let others: Vec<Vec<u8>> = [
+            r#"{"request": {"method": "GET", "url": "https://h/a"}, "request": {}}"#,
+            r#"{"request": {"method": null, "method": "GET"}}"#,
+            r#"{"response": {"content": {"text": null, "text": "x"}}}"#,
+            r#"{"response": {"_error": null, "_error": 1}}"#,
+            r#"{"re\u0071uest": {"method": "GET", "url": "https://h/a"}, "response": {"status": 200}}"#,
+            r#"{"request": {"method": "G\u0045T"}}"#,
+            r#"{"response": {"status": 200.0}}"#,
+            r#"{"response": {"status": 2e2}}"#,
+            r#"{"response": {"status": -0}}"#,
+            r#"{"response": {"status": 1234567890123456789}}"#,
+            r#"{"response": {"status": 020}}"#,
+            r#"{"response": {"content": {"size": 1.5}}}"#,
+            r#"{"request": [], "response": "x"}"#,
+            r#"{"request": {"method": {}}}"#,
+            r#"{"x": "\ud800"}"#,
+            r#"{"x": "\udc00"}"#,
+            r#"{"x": "\u12G4"}"#,
+            r#"{"x": "\u+123"}"#,
+            r#"{"x": "\q"}"#,
+            r#"{"x": [1, 2,]}"#,
+            r#"{"x": {"a": 1,}}"#,
+            r#"{"x": {,}}"#,
+            r#"{"x": 01}"#,
+            r#"{"x": 1.}"#,
+            r#"{"x": 1e}"#,
+            r#"{"x": -}"#,
+            r#"{"x": tru}"#,
+            r#"{"x": nul, "y": 1}"#,
+            r#"{"x": 1 "y": 2}"#,
+            r#"{"x" 1}"#,
+            r#"{"request": {"method": "GET"},, "response": {}}"#,
+            "{\"x\": \"a\tb\"}",
+            "{\"x\": \"a\u{1}b\"}",
+            r#"[1, 2]"#,
+            r#""x""#,
+            r#"{"x": 1}}"#,
+        ]
+        .iter()
+        .map(|e| e.as_bytes().to_vec())
+        .chain([deep(60).into_bytes(), deep(200).into_bytes()])
+        .chain([
+            b"{\"request\": {\"method\": \"GET\", \"headers\": [{\"value\": \"\xff\"}]}}".to_vec(),
+            b"{\"\xff\": 1, \"request\": {}}".to_vec(),
+            b"{\"request\": {\"method\": \"G\xffT\"}}".to_vec(),
+            b"{\"response\": {\"content\": {\"text\": \"\xc3\xa9\xff\"}}}".to_vec(),
+        ])
+        .collect();
+        for entry in &others {
+            agrees_with_serde_json(entry);
+        }
+        // Every way the bytes may end inside an entry, and a byte changed anywhere in it.
+        let bytes = CHROME_ENTRY.as_bytes();
+        for end in 0..bytes.len() {
+            assert_ne!(agrees_with_serde_json(&bytes[..end]), "read", "{end}");
+        }
+        let mut changed = bytes.to_vec();
+        for at in 0..bytes.len() {
+            for &b in b"\"\\{}[],: 0-.eEnu\x01\xff" {
+                changed[at] = b;
+                agrees_with_serde_json(&changed);
+            }
+            changed[at] = bytes[at];
+        }
     }
 }

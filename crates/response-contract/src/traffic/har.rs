@@ -3,14 +3,15 @@
 //! A tokenizer walks the top-level object byte by byte (string- and escape-aware, counting
 //! depth, never building a tree): members other than `log` are skipped, and so are members of
 //! `log` other than `entries`, wherever they sit. Each element of `log.entries` is held whole —
-//! up to the entry limit — and parsed alone with serde_json; a larger one is streamed past. Line
+//! up to the entry limit — and parsed alone, in one pass that skips what it does not keep a word
+//! at a time (serde_json reads any entry that pass leaves); a larger one is streamed past. Line
 //! and column are carried forward as the bytes are passed (newlines found with memchr, columns
 //! counted only after the last newline), so a 1 GB single-line file costs linear time.
 
 use std::io::{self, Read};
 
 use super::body::chars;
-use super::entry::{HarEntry, Loose, har_exchange, har_exchange_of};
+use super::entry::{HarEntry, Loose, Stop, fast_har_entry, har_exchange, har_exchange_of};
 use super::{EntryProblem, Exchange, TrafficError};
 use crate::report::Location;
 
@@ -486,24 +487,29 @@ impl<R: Read> HarReader<R> {
 }
 
 impl<R> HarReader<R> {
-    /// The fast path: an entry whole in the buffer, found and parsed in one pass by serde_json
-    /// (no scan first). `Err` when it is not whole there (`Err(true)`: the bytes read end
-    /// inside it), is not well-formed, or is over the limit: the scanning path then finds its
-    /// end and tells which.
+    /// The fast path: an entry whole in the buffer, found and parsed in one pass (no scan first),
+    /// by [`fast_har_entry`] or, for an entry it leaves, serde_json. `Err` when it is not whole
+    /// there (`Err(true)`: the bytes read end inside it), is not well-formed, or is over the
+    /// limit: the scanning path then finds its end and tells which.
     fn entry_in_buffer(&mut self, index: u64, at: Location) -> Result<Exchange, bool> {
         let start = self.pos;
         let bytes = &self.buf[start..self.end];
         if bytes.first() != Some(&b'{') {
             return Err(false);
         }
-        let mut stream =
-            serde_json::Deserializer::from_slice(bytes).into_iter::<Loose<HarEntry<'_>>>();
-        let entry = match stream.next() {
-            Some(Ok(entry)) => entry,
-            Some(Err(e)) => return Err(e.is_eof()),
-            None => return Err(false),
+        let (entry, len) = match fast_har_entry(bytes) {
+            Ok(read) => read,
+            Err(Stop::Cut) => return Err(true),
+            Err(Stop::Other) => {
+                let mut stream =
+                    serde_json::Deserializer::from_slice(bytes).into_iter::<Loose<HarEntry<'_>>>();
+                match stream.next() {
+                    Some(Ok(entry)) => (entry, stream.byte_offset()),
+                    Some(Err(e)) => return Err(e.is_eof()),
+                    None => return Err(false),
+                }
+            }
         };
-        let len = stream.byte_offset();
         if len > self.max_entry {
             return Err(false);
         }
