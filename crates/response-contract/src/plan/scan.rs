@@ -1710,14 +1710,32 @@ impl<'p> Scanner<'p> {
     /// objects): no child sets to build and map back. A listed name is told apart from the
     /// others by a bit per key (set twice: a duplicate member), so only unlisted names are
     /// kept in a [`Names`], made the first time one comes.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn object_single(
         &mut self,
         schema: Id,
         must: u32,
         depth: usize,
         fail: &mut u64,
-        mut root: Option<(&Policy, &mut RootFacts)>,
+        root: Option<(&Policy, &mut RootFacts)>,
     ) -> Step<()> {
+        match root {
+            Some(root) => self.object_single_in::<true>(schema, must, depth, fail, Some(root)),
+            None => self.object_single_in::<false>(schema, must, depth, fail, None),
+        }
+    }
+
+    /// [`Scanner::object_single`], compiled once for a contract's root and once for every
+    /// other object: nested objects (most of them) carry none of the root's bookkeeping.
+    fn object_single_in<const ROOT: bool>(
+        &mut self,
+        schema: Id,
+        must: u32,
+        depth: usize,
+        fail: &mut u64,
+        root: Option<(&Policy, &mut RootFacts)>,
+    ) -> Step<()> {
+        let mut root = if ROOT { root } else { None };
         if depth > self.max_depth {
             return Err(Stop::Invalid);
         }
