@@ -1358,6 +1358,10 @@ impl<'p> Scanner<'p> {
                 self.string()?;
                 return Ok(0);
             }
+            // The next most common: `null` where it is allowed (an optional member).
+            if first == b'n' && leaf & types::NULL != 0 {
+                return self.word(b"null", 0).map(u32::from);
+            }
             return self.leaf(first, id, leaf, must, depth);
         }
         let layout = &self.plan.layouts[id as usize];
@@ -2163,8 +2167,13 @@ impl<'p> Scanner<'p> {
         let (len, head) = plain_name(bytes, start);
         let end = start + len;
         if bytes.get(end) == Some(&b'"') {
-            self.pos = end + 1;
-            self.expect(b':')?;
+            // Compact payloads put the colon right after the quote.
+            if bytes.get(end + 1) == Some(&b':') {
+                self.pos = end + 2;
+            } else {
+                self.pos = end + 1;
+                self.expect(b':')?;
+            }
             return Ok((&bytes[start..end], head));
         }
         // Escapes, non-ASCII, a control character or the end of input.
