@@ -1447,13 +1447,20 @@ impl<'p> Scanner<'p> {
         }
     }
 
-    fn skip_object(&mut self, depth: usize) -> Step<()> {
+    /// Past a skipped container's opening bracket, within the depth limit: whether it closes
+    /// at once (its `close` read too).
+    fn skip_open(&mut self, close: u8, depth: usize) -> Step<bool> {
         if depth > self.max_depth {
             return Err(Stop::Invalid);
         }
         self.pos += 1;
-        if self.peek()? == b'}' {
-            self.pos += 1;
+        let empty = self.peek()? == close;
+        self.pos += usize::from(empty);
+        Ok(empty)
+    }
+
+    fn skip_object(&mut self, depth: usize) -> Step<()> {
+        if self.skip_open(b'}', depth)? {
             return Ok(());
         }
         let mut names = Names::default();
@@ -1467,12 +1474,7 @@ impl<'p> Scanner<'p> {
     }
 
     fn skip_array(&mut self, depth: usize) -> Step<()> {
-        if depth > self.max_depth {
-            return Err(Stop::Invalid);
-        }
-        self.pos += 1;
-        if self.peek()? == b']' {
-            self.pos += 1;
+        if self.skip_open(b']', depth)? {
             return Ok(());
         }
         loop {
