@@ -615,19 +615,13 @@ impl<'p> Eval<'p, '_> {
         if let Some(values) = &r.enumeration
             && !values.iter().any(|v| equals(node, v, self.payload))
         {
-            let mut message = message_buffer("expected ");
-            self.literals(&mut message, values);
-            self.found_after(&mut message, node);
-            self.keyword_error(out, r, "enum", node, message);
+            self.not_one_of(out, r, "enum", node, values);
             ok = false;
         }
         if let Some(value) = &r.constant
             && !equals(node, value, self.payload)
         {
-            let mut message = message_buffer("expected ");
-            self.literals(&mut message, std::slice::from_ref(value));
-            self.found_after(&mut message, node);
-            self.keyword_error(out, r, "const", node, message);
+            self.not_one_of(out, r, "const", node, std::slice::from_ref(value));
             ok = false;
         }
         match &node.value {
@@ -639,6 +633,28 @@ impl<'p> Eval<'p, '_> {
         }
         ok &= self.applicators(node, r, out, listed);
         ok
+    }
+
+    /// `enum` or `const` not met: the finding, listing the allowed `values`. Findings are built
+    /// out of line (here and below), so that the frame of the recursive check stays small and
+    /// its common path short.
+    #[cold]
+    #[inline(never)]
+    fn not_one_of(
+        &self,
+        out: &mut Vec<Pending>,
+        r: &Rules,
+        keyword: &str,
+        node: &Node<'p>,
+        values: &[serde_json::Value],
+    ) {
+        if self.quiet > 0 {
+            return;
+        }
+        let mut message = message_buffer("expected ");
+        self.literals(&mut message, values);
+        self.found_after(&mut message, node);
+        self.keyword_error(out, r, keyword, node, message);
     }
 
     /// `"a", "b" or 3`, as a message lists allowed values (types only under redaction).
@@ -685,21 +701,41 @@ impl<'p> Eval<'p, '_> {
         if let Some((pattern, source)) = &r.pattern
             && !pattern.is_match(s)
         {
-            let mut message = message_buffer("expected a string matching ");
-            quote_into(&mut message, source);
-            self.found_after(&mut message, node);
-            self.keyword_error(out, r, "pattern", node, message);
+            self.unmatched(out, r, node, source);
             ok = false;
         }
         if self.settings.formats
             && let Some(name) = &r.format
             && format::check(name, s) == Some(false)
         {
-            let message = format!("expected a valid `{name}`, found {}", self.found(node));
-            self.keyword_error(out, r, "format", node, message);
+            self.malformed(out, r, node, name);
             ok = false;
         }
         ok
+    }
+
+    /// `pattern` not met: the finding.
+    #[cold]
+    #[inline(never)]
+    fn unmatched(&self, out: &mut Vec<Pending>, r: &Rules, node: &Node<'p>, source: &str) {
+        if self.quiet > 0 {
+            return;
+        }
+        let mut message = message_buffer("expected a string matching ");
+        quote_into(&mut message, source);
+        self.found_after(&mut message, node);
+        self.keyword_error(out, r, "pattern", node, message);
+    }
+
+    /// An asserted `format` not met: the finding.
+    #[cold]
+    #[inline(never)]
+    fn malformed(&self, out: &mut Vec<Pending>, r: &Rules, node: &Node<'p>, name: &str) {
+        if self.quiet > 0 {
+            return;
+        }
+        let message = format!("expected a valid `{name}`, found {}", self.found(node));
+        self.keyword_error(out, r, "format", node, message);
     }
 
     fn number(&mut self, node: &Node<'p>, r: &Rules, out: &mut Vec<Pending>) -> bool {
@@ -831,17 +867,7 @@ impl<'p> Eval<'p, '_> {
             if !matched && let Some(additional) = r.additional_properties {
                 if let Schema::Never(_) = self.plan.node(additional) {
                     // The common `additionalProperties: false`: say it about the member's name.
-                    out.push(Pending {
-                        severity: Severity::Error,
-                        kind: ViolationKind::UnknownMember {
-                            name: key.to_owned(),
-                        },
-                        pointer: self.path.render(),
-                        keyword: Some(r.at("additionalProperties")),
-                        offset: m.key_start,
-                        message: "a member the schema does not allow (`additionalProperties`)"
-                            .to_owned(),
-                    });
+                    self.not_allowed(out, r, key, m.key_start);
                     ok = false;
                 } else {
                     ok &= self.instance(&m.value, additional, out, listed);
@@ -852,19 +878,7 @@ impl<'p> Eval<'p, '_> {
                 ok = false;
             }
             if let Some(names) = r.property_names {
-                let name = Node {
-                    start: m.key_start,
-                    end: m.key_start,
-                    value: Value::String(m.key.clone()),
-                };
-                let mut found = Vec::new();
-                if !self.instance(&name, names, &mut found, listed) {
-                    ok = false;
-                    for mut p in found {
-                        p.message = format!("the member name: {}", p.message);
-                        out.push(p);
-                    }
-                }
+                ok &= self.member_name(m, names, out, listed);
             }
             self.path.pop();
         }
@@ -917,8 +931,53 @@ impl<'p> Eval<'p, '_> {
         ok
     }
 
+    /// `propertyNames` on one member's name. Out of line, like the other keywords that set up
+    /// values and lists of their own (`not`, `if`, `contains`): those would otherwise widen the
+    /// frame of every level of the recursive check.
+    #[inline(never)]
+    fn member_name(
+        &mut self,
+        m: &parse::Member<'p>,
+        names: Id,
+        out: &mut Vec<Pending>,
+        listed: &mut Listed<'p>,
+    ) -> bool {
+        let name = Node {
+            start: m.key_start,
+            end: m.key_start,
+            value: Value::String(m.key.clone()),
+        };
+        let mut found = Vec::new();
+        if self.instance(&name, names, &mut found, listed) {
+            return true;
+        }
+        for mut p in found {
+            p.message = format!("the member name: {}", p.message);
+            out.push(p);
+        }
+        false
+    }
+
+    /// A member that `additionalProperties: false` forbids; the path is at the member.
+    #[cold]
+    #[inline(never)]
+    fn not_allowed(&self, out: &mut Vec<Pending>, r: &Rules, name: &str, offset: usize) {
+        out.push(Pending {
+            severity: Severity::Error,
+            kind: ViolationKind::UnknownMember {
+                name: name.to_owned(),
+            },
+            pointer: self.path.render(),
+            keyword: Some(r.at("additionalProperties")),
+            offset,
+            message: "a member the schema does not allow (`additionalProperties`)".to_owned(),
+        });
+    }
+
     /// A `writeOnly` member in a response, which should never carry it (a password echoed
     /// back): an error, as OpenAPI validators read it. The path is at the member.
+    #[cold]
+    #[inline(never)]
     fn write_only(&self, out: &mut Vec<Pending>, r: &Rules, name: &str, offset: usize) {
         if self.quiet > 0 {
             return;
@@ -943,6 +1002,8 @@ impl<'p> Eval<'p, '_> {
 
     /// `discriminator`: the branch the member's value names is the one checked. `None` when the
     /// value is not an object (the branches' own types then speak).
+    // Out of line: a rare path whose locals would widen every level of the recursive check.
+    #[inline(never)]
     fn discriminated(
         &mut self,
         node: &Node<'p>,
@@ -1062,6 +1123,8 @@ impl<'p> Eval<'p, '_> {
         ok
     }
 
+    #[cold]
+    #[inline(never)]
     fn missing(
         &mut self,
         out: &mut Vec<Pending>,
@@ -1106,13 +1169,10 @@ impl<'p> Eval<'p, '_> {
                     }
                 }
             }
-            if let Some(child) = r.contains {
-                let mut ignored = Vec::new();
-                self.quiet += 1;
-                if self.instance(item, child, &mut ignored, spare) {
-                    contained += 1;
-                }
-                self.quiet -= 1;
+            if let Some(child) = r.contains
+                && self.contains(item, child, spare)
+            {
+                contained += 1;
             }
             self.path.pop();
         }
@@ -1216,23 +1276,47 @@ impl<'p> Eval<'p, '_> {
                 self.forbidden(node, r, sub, out, listed);
             }
         }
-        if let Some((condition, then, otherwise)) = r.condition {
-            let mut ignored = Vec::new();
-            let mut taken = Listed::default();
-            self.quiet += 1;
-            let holds = self.in_place(node, condition, &mut ignored, &mut taken);
-            self.quiet -= 1;
-            let branch = if holds {
-                listed.merge(taken);
-                then
-            } else {
-                otherwise
-            };
-            if let Some(branch) = branch {
-                ok &= self.in_place(node, branch, out, listed);
-            }
+        if let Some(condition) = r.condition {
+            ok &= self.conditional(node, condition, out, listed);
         }
         ok
+    }
+
+    /// Whether an item matches `contains` (findings thrown away). Out of line: see
+    /// [`Eval::member_name`].
+    #[inline(never)]
+    fn contains(&mut self, item: &Node<'p>, child: Id, spare: &mut Listed<'p>) -> bool {
+        let mut ignored = Vec::new();
+        self.quiet += 1;
+        let matched = self.instance(item, child, &mut ignored, spare);
+        self.quiet -= 1;
+        matched
+    }
+
+    /// `if`, then `then` or `else`. Out of line: see [`Eval::member_name`].
+    #[inline(never)]
+    fn conditional(
+        &mut self,
+        node: &Node<'p>,
+        (condition, then, otherwise): (Id, Option<Id>, Option<Id>),
+        out: &mut Vec<Pending>,
+        listed: &mut Listed<'p>,
+    ) -> bool {
+        let mut ignored = Vec::new();
+        let mut taken = Listed::default();
+        self.quiet += 1;
+        let holds = self.in_place(node, condition, &mut ignored, &mut taken);
+        self.quiet -= 1;
+        let branch = if holds {
+            listed.merge(taken);
+            then
+        } else {
+            otherwise
+        };
+        match branch {
+            Some(branch) => self.in_place(node, branch, out, listed),
+            None => true,
+        }
     }
 
     /// `anyOf` / `oneOf`: every branch is tried; a failure reports the best branch only.
@@ -1429,6 +1513,8 @@ impl<'p> Eval<'p, '_> {
 
     /// A failed `not`. When it forbids members (`not: {required: […]}`, or an `anyOf` of such),
     /// each one present is reported at its name; otherwise the value as a whole.
+    #[cold]
+    #[inline(never)]
     fn forbidden(
         &mut self,
         node: &Node<'p>,
@@ -1521,6 +1607,10 @@ impl<'p> Eval<'p, '_> {
 
     /// A subschema the engine evaluates: the located value is handed over, and each finding
     /// comes back located at its node (or, failing that, the nearest located ancestor).
+    ///
+    /// Out of line: its values and findings would otherwise widen the frame of every level of
+    /// the recursive check.
+    #[inline(never)]
     fn engine(&mut self, node: &Node<'p>, index: usize, out: &mut Vec<Pending>) -> bool {
         let fallback = &self.plan.engines[index];
         let mut unrepresentable = Vec::new();
