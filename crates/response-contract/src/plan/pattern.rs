@@ -44,16 +44,215 @@ const DFA_SIZE_LIMIT: usize = 2 << 20;
 /// stack (debug build) near 200 levels of `(…)*`, so the cap leaves a wide margin.
 const NEST_LIMIT: u32 = 64;
 
-/// A pattern compiled for unanchored search on the linear-time engine.
+/// A pattern compiled for unanchored search on the linear-time engine, and for one greedy pass
+/// where its shape allows ([`Anchored`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
     regex: Regex,
+    /// Boxed: most patterns are not of that shape, and the plan's rules stay small.
+    anchored: Option<Box<Anchored>>,
 }
 
 impl Pattern {
     /// Whether the pattern matches anywhere in `text` (JSON Schema patterns are not anchored).
+    /// The patterns of response schemas are mostly anchored ASCII classes: those skip the regex
+    /// engine, whose caches the located report of a broken payload would otherwise pull in
+    /// once per string.
     pub(crate) fn is_match(&self, text: &str) -> bool {
-        self.regex.is_match(text)
+        match &self.anchored {
+            Some(anchored) => anchored.is_match(text.as_bytes()),
+            None => self.regex.is_match(text),
+        }
+    }
+
+    /// The one-pass matcher, for a caller holding raw bytes (the fast pass).
+    pub(crate) fn anchored(&self) -> Option<&Anchored> {
+        self.anchored.as_deref()
+    }
+}
+
+/// A `pattern` of the shape `^…$` over ASCII classes with counts (`^SH[0-9]{8}[A-Z]{3}$`,
+/// `^[A-Z0-9-]{4,16}$`, …), matched on the string's bytes in one greedy pass: no regex search
+/// and no UTF-8 check. Only patterns for which the greedy pass is exact are taken: each atom
+/// of variable count is the last, or is followed by an atom that must occur at least once and
+/// shares no character with it (so the run it takes has one possible length).
+#[derive(Debug, Clone)]
+pub(crate) struct Anchored {
+    atoms: Vec<Atom>,
+    /// Per byte: the atoms (a bit each, at most 64) whose class has it. A character is tested
+    /// by one load and one shift, where the `u128` class took several.
+    classes: Box<[u64; 256]>,
+}
+
+/// A class of ASCII characters (a bit each) and how many times it occurs.
+#[derive(Debug, Clone, Copy)]
+struct Atom {
+    class: u128,
+    min: u32,
+    max: u32,
+}
+
+impl Anchored {
+    /// The source of an ECMA-262 pattern, when it has the shape this matcher takes.
+    pub(crate) fn parse(source: &str) -> Option<Anchored> {
+        let body = source.strip_prefix('^')?.strip_suffix('$')?;
+        let b = body.as_bytes();
+        // `\$` at the end is a literal dollar, not an anchor.
+        if b.last() == Some(&b'\\') {
+            return None;
+        }
+        let mut atoms: Vec<Atom> = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let class = match b[i] {
+                b'[' => {
+                    let (class, next) = bracket(b, i + 1)?;
+                    i = next;
+                    class
+                }
+                b'\\' => {
+                    let class = escape_class(*b.get(i + 1)?)?;
+                    i += 2;
+                    class
+                }
+                c if is_plain_literal(c) => {
+                    i += 1;
+                    1u128 << c
+                }
+                _ => return None,
+            };
+            let (min, max) = match b.get(i) {
+                Some(b'?') => (0, 1),
+                Some(b'*') => (0, u32::MAX),
+                Some(b'+') => (1, u32::MAX),
+                Some(b'{') => {
+                    let close = i + b[i..].iter().position(|&c| c == b'}')?;
+                    let inner = std::str::from_utf8(&b[i + 1..close]).ok()?;
+                    i = close;
+                    let number = |t: &str| -> Option<u32> {
+                        (!t.is_empty() && t.bytes().all(|d| d.is_ascii_digit()))
+                            .then(|| t.parse().ok())
+                            .flatten()
+                    };
+                    match inner.split_once(',') {
+                        None => {
+                            let n = number(inner)?;
+                            (n, n)
+                        }
+                        Some((lo, "")) => (number(lo)?, u32::MAX),
+                        Some((lo, hi)) => (number(lo)?, number(hi)?),
+                    }
+                }
+                _ => {
+                    atoms.push(Atom {
+                        class,
+                        min: 1,
+                        max: 1,
+                    });
+                    continue;
+                }
+            };
+            i += 1;
+            // A lazy quantifier (`+?`) or a bad range: left to the regex engine.
+            if b.get(i) == Some(&b'?') || min > max {
+                return None;
+            }
+            atoms.push(Atom { class, min, max });
+        }
+        for (k, a) in atoms.iter().enumerate() {
+            if a.min < a.max {
+                match atoms.get(k + 1) {
+                    None => {}
+                    Some(next) if next.min >= 1 && next.class & a.class == 0 => {}
+                    _ => return None,
+                }
+            }
+        }
+        if atoms.len() > 64 {
+            return None;
+        }
+        let mut classes = Box::new([0u64; 256]);
+        for (k, a) in atoms.iter().enumerate() {
+            for (c, bits) in classes.iter_mut().enumerate().take(128) {
+                if a.class >> c & 1 == 1 {
+                    *bits |= 1 << k;
+                }
+            }
+        }
+        Some(Anchored { atoms, classes })
+    }
+
+    #[inline]
+    pub(crate) fn is_match(&self, text: &[u8]) -> bool {
+        let mut at = 0;
+        for (k, a) in self.atoms.iter().enumerate() {
+            let mut n = 0;
+            while n < a.max
+                && text
+                    .get(at)
+                    .is_some_and(|&c| self.classes[usize::from(c)] >> k & 1 == 1)
+            {
+                at += 1;
+                n += 1;
+            }
+            if n < a.min {
+                return false;
+            }
+        }
+        at == text.len()
+    }
+}
+
+/// An ASCII character that stands for itself outside a class.
+fn is_plain_literal(c: u8) -> bool {
+    (c.is_ascii_graphic() || c == b' ') && !b"^$.|?*+()[]{}\\/".contains(&c)
+}
+
+/// The class of `\c`: `\d`, or an escaped ASCII punctuation character standing for itself.
+fn escape_class(c: u8) -> Option<u128> {
+    match c {
+        b'd' => Some(((1u128 << 10) - 1) << b'0'),
+        c if c.is_ascii_punctuation() => Some(1u128 << c),
+        _ => None,
+    }
+}
+
+/// A bracket class whose body starts at `b[i]`: its characters, and the index after `]`.
+/// Negated classes, classes in classes and escapes other than `\d` and punctuation are left
+/// to the regex engine.
+fn bracket(b: &[u8], mut i: usize) -> Option<(u128, usize)> {
+    if matches!(b.get(i), Some(b'^' | b']')) {
+        return None;
+    }
+    let mut class = 0u128;
+    loop {
+        let c = *b.get(i)?;
+        match c {
+            b']' => return Some((class, i + 1)),
+            b'\\' => {
+                class |= escape_class(*b.get(i + 1)?)?;
+                i += 2;
+            }
+            b'[' => return None,
+            c if c.is_ascii_graphic() || c == b' ' => {
+                // `a-z` is a range; a `-` first or last stands for itself.
+                if b.get(i + 1) == Some(&b'-') && b.get(i + 2).is_some_and(|&h| h != b']') {
+                    let hi = b[i + 2];
+                    if hi == b'\\' || hi == b'[' || !(hi.is_ascii_graphic() || hi == b' ') || hi < c
+                    {
+                        return None;
+                    }
+                    for x in c..=hi {
+                        class |= 1u128 << x;
+                    }
+                    i += 3;
+                } else {
+                    class |= 1u128 << c;
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
     }
 }
 
@@ -111,7 +310,10 @@ pub(crate) fn compile(source: &str) -> Result<Pattern, Unsupported> {
         // Each ECMA group may become a group, a repetition and a class here.
         .nest_limit(NEST_LIMIT * 4)
         .build()
-        .map(|regex| Pattern { regex })
+        .map(|regex| Pattern {
+            regex,
+            anchored: Anchored::parse(source).map(Box::new),
+        })
         .map_err(|error| Unsupported {
             reason: match error {
                 regex::Error::CompiledTooBig(_) => Reason::TooLarge,
@@ -705,6 +907,80 @@ fn push_range(body: &mut String, lo: u32, hi: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass matcher agrees with the regex engine wherever it takes a pattern, and
+    /// refuses the patterns where a greedy pass could be wrong.
+    #[test]
+    fn anchored_patterns_match_as_the_regex_engine_does() {
+        let taken = [
+            "^SH[0-9]{8}[A-Z]{3}$",
+            "^[A-Z]{2}$",
+            "^[A-Z0-9-]{4,16}$",
+            "^[a-z]+-[0-9]+$",
+            "^\\d{3}\\.\\d?$",
+            "^ab?c+$",
+            "^[-a]{1,}x$",
+            "^$",
+        ];
+        let texts = [
+            "",
+            "SH12345678ABC",
+            "SH1234567ABC",
+            "SH12345678ABCD",
+            "DE",
+            "D",
+            "DEU",
+            "de",
+            "BMS-4431",
+            "abc",
+            "PSU-7700-X-XXXXXXX",
+            "abc-12",
+            "abc-",
+            "-12",
+            "123.",
+            "123.4",
+            "123.45",
+            "a",
+            "abccc",
+            "ac",
+            "abbc",
+            "-a-x",
+            "x",
+            "é",
+            "DÉ",
+            "ab\u{0}c",
+            "DE\n",
+            "\nDE",
+        ];
+        for source in taken {
+            let anchored = Anchored::parse(source).unwrap_or_else(|| panic!("{source} taken"));
+            let regex = compile(source).expect("a valid pattern").regex;
+            for text in texts {
+                assert_eq!(
+                    anchored.is_match(text.as_bytes()),
+                    regex.is_match(text),
+                    "{source} on {text:?}"
+                );
+            }
+        }
+        let refused = [
+            "SH[0-9]$",
+            "^SH[0-9]",
+            "^[A-Z]+[A-Z]$",
+            "^[a-z]*-?[a-z]$",
+            "^[^a]$",
+            "^a.b$",
+            "^(ab)+$",
+            "^a|b$",
+            "^a+?$",
+            "^\\w+$",
+            "^abc\\$",
+            "^a{2,1}$",
+        ];
+        for source in refused {
+            assert!(Anchored::parse(source).is_none(), "{source} refused");
+        }
+    }
 
     fn matches(pattern: &str, text: &str) -> bool {
         compile(pattern)

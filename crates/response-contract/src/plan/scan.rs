@@ -195,8 +195,6 @@ pub(crate) struct Layout {
     /// Per entry: `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum` as `i64` where
     /// the bound is a plain integer, so that an integer payload compares without parsing.
     small_bounds: Vec<[Option<i64>; 4]>,
-    /// Per entry: its `pattern`, when it is one [`Anchored`] matches.
-    anchored: Vec<Option<Anchored>>,
 }
 
 impl Layout {
@@ -235,191 +233,6 @@ impl Layout {
             own & pass == 0 && own & fail == fail
         } else {
             self.formula.holds(own)
-        }
-    }
-}
-
-/// A `pattern` of the shape `^…$` over ASCII classes with counts (`^SH[0-9]{8}[A-Z]{3}$`,
-/// `^[A-Z0-9-]{4,16}$`, …), matched on the string's bytes in one greedy pass: no regex search
-/// and no UTF-8 check. Only patterns for which the greedy pass is exact are taken: each atom
-/// of variable count is the last, or is followed by an atom that must occur at least once and
-/// shares no character with it (so the run it takes has one possible length).
-#[derive(Debug)]
-struct Anchored {
-    atoms: Vec<Atom>,
-    /// Per byte: the atoms (a bit each, at most 64) whose class has it. A character is tested
-    /// by one load and one shift, where the `u128` class took several.
-    classes: Box<[u64; 256]>,
-}
-
-/// A class of ASCII characters (a bit each) and how many times it occurs.
-#[derive(Debug, Clone, Copy)]
-struct Atom {
-    class: u128,
-    min: u32,
-    max: u32,
-}
-
-impl Anchored {
-    /// The source of an ECMA-262 pattern, when it has the shape this matcher takes.
-    fn parse(source: &str) -> Option<Anchored> {
-        let body = source.strip_prefix('^')?.strip_suffix('$')?;
-        let b = body.as_bytes();
-        // `\$` at the end is a literal dollar, not an anchor.
-        if b.last() == Some(&b'\\') {
-            return None;
-        }
-        let mut atoms: Vec<Atom> = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            let class = match b[i] {
-                b'[' => {
-                    let (class, next) = bracket(b, i + 1)?;
-                    i = next;
-                    class
-                }
-                b'\\' => {
-                    let class = escape_class(*b.get(i + 1)?)?;
-                    i += 2;
-                    class
-                }
-                c if is_plain_literal(c) => {
-                    i += 1;
-                    1u128 << c
-                }
-                _ => return None,
-            };
-            let (min, max) = match b.get(i) {
-                Some(b'?') => (0, 1),
-                Some(b'*') => (0, u32::MAX),
-                Some(b'+') => (1, u32::MAX),
-                Some(b'{') => {
-                    let close = i + b[i..].iter().position(|&c| c == b'}')?;
-                    let inner = std::str::from_utf8(&b[i + 1..close]).ok()?;
-                    i = close;
-                    let number = |t: &str| -> Option<u32> {
-                        (!t.is_empty() && t.bytes().all(|d| d.is_ascii_digit()))
-                            .then(|| t.parse().ok())
-                            .flatten()
-                    };
-                    match inner.split_once(',') {
-                        None => {
-                            let n = number(inner)?;
-                            (n, n)
-                        }
-                        Some((lo, "")) => (number(lo)?, u32::MAX),
-                        Some((lo, hi)) => (number(lo)?, number(hi)?),
-                    }
-                }
-                _ => {
-                    atoms.push(Atom {
-                        class,
-                        min: 1,
-                        max: 1,
-                    });
-                    continue;
-                }
-            };
-            i += 1;
-            // A lazy quantifier (`+?`) or a bad range: left to the regex engine.
-            if b.get(i) == Some(&b'?') || min > max {
-                return None;
-            }
-            atoms.push(Atom { class, min, max });
-        }
-        for (k, a) in atoms.iter().enumerate() {
-            if a.min < a.max {
-                match atoms.get(k + 1) {
-                    None => {}
-                    Some(next) if next.min >= 1 && next.class & a.class == 0 => {}
-                    _ => return None,
-                }
-            }
-        }
-        if atoms.len() > 64 {
-            return None;
-        }
-        let mut classes = Box::new([0u64; 256]);
-        for (k, a) in atoms.iter().enumerate() {
-            for (c, bits) in classes.iter_mut().enumerate().take(128) {
-                if a.class >> c & 1 == 1 {
-                    *bits |= 1 << k;
-                }
-            }
-        }
-        Some(Anchored { atoms, classes })
-    }
-
-    #[inline]
-    fn is_match(&self, text: &[u8]) -> bool {
-        let mut at = 0;
-        for (k, a) in self.atoms.iter().enumerate() {
-            let mut n = 0;
-            while n < a.max
-                && text
-                    .get(at)
-                    .is_some_and(|&c| self.classes[usize::from(c)] >> k & 1 == 1)
-            {
-                at += 1;
-                n += 1;
-            }
-            if n < a.min {
-                return false;
-            }
-        }
-        at == text.len()
-    }
-}
-
-/// An ASCII character that stands for itself outside a class.
-fn is_plain_literal(c: u8) -> bool {
-    (c.is_ascii_graphic() || c == b' ') && !b"^$.|?*+()[]{}\\/".contains(&c)
-}
-
-/// The class of `\c`: `\d`, or an escaped ASCII punctuation character standing for itself.
-fn escape_class(c: u8) -> Option<u128> {
-    match c {
-        b'd' => Some(((1u128 << 10) - 1) << b'0'),
-        c if c.is_ascii_punctuation() => Some(1u128 << c),
-        _ => None,
-    }
-}
-
-/// A bracket class whose body starts at `b[i]`: its characters, and the index after `]`.
-/// Negated classes, classes in classes and escapes other than `\d` and punctuation are left
-/// to the regex engine.
-fn bracket(b: &[u8], mut i: usize) -> Option<(u128, usize)> {
-    if matches!(b.get(i), Some(b'^' | b']')) {
-        return None;
-    }
-    let mut class = 0u128;
-    loop {
-        let c = *b.get(i)?;
-        match c {
-            b']' => return Some((class, i + 1)),
-            b'\\' => {
-                class |= escape_class(*b.get(i + 1)?)?;
-                i += 2;
-            }
-            b'[' => return None,
-            c if c.is_ascii_graphic() || c == b' ' => {
-                // `a-z` is a range; a `-` first or last stands for itself.
-                if b.get(i + 1) == Some(&b'-') && b.get(i + 2).is_some_and(|&h| h != b']') {
-                    let hi = b[i + 2];
-                    if hi == b'\\' || hi == b'[' || !(hi.is_ascii_graphic() || hi == b' ') || hi < c
-                    {
-                        return None;
-                    }
-                    for x in c..=hi {
-                        class |= 1u128 << x;
-                    }
-                    i += 3;
-                } else {
-                    class |= 1u128 << c;
-                    i += 1;
-                }
-            }
-            _ => return None,
         }
     }
 }
@@ -604,7 +417,6 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         counts_properties: false,
         marked: false,
         small_bounds: Vec::new(),
-        anchored: Vec::new(),
     };
     if layout.unsure {
         return layout;
@@ -619,11 +431,6 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         }
         layout.counts_properties |= r.min_properties.is_some() || r.max_properties.is_some();
         let small = |b: &Option<number::Bound>| b.as_ref().and_then(|b| b.as_str().parse().ok());
-        layout.anchored.push(
-            r.pattern
-                .as_ref()
-                .and_then(|(_, source)| Anchored::parse(source)),
-        );
         layout.small_bounds.push([
             small(&r.minimum),
             small(&r.maximum),
@@ -1249,8 +1056,7 @@ impl<'p> Scanner<'p> {
                     // One schema object: judged in place, with no loop over a set.
                     let decoded = self.decoded(raw)?;
                     let text = Text::new(self.bytes, raw, decoded.as_deref());
-                    let anchored = layout.anchored[0].as_ref();
-                    fail = u64::from(!string_holds(r, anchored, &text, self.formats)?);
+                    fail = u64::from(!string_holds(r, &text, self.formats)?);
                 } else if scalars {
                     self.scalar_string(set, &base, raw, &mut fail)?;
                 }
@@ -1374,7 +1180,7 @@ impl<'p> Scanner<'p> {
                 let raw = self.string()?;
                 let decoded = self.decoded(raw)?;
                 let text = Text::new(self.bytes, raw, decoded.as_deref());
-                !string_holds(r, layout.anchored[0].as_ref(), &text, self.formats)?
+                !string_holds(r, &text, self.formats)?
             }
             b'-' | b'0'..=b'9' => {
                 let start = self.pos;
@@ -1569,12 +1375,7 @@ impl<'t> Text<'t> {
 
 /// Whether a string meets one schema object's keywords (`type`, `enum`, `const`, lengths,
 /// `pattern`, and `format` when `formats` are asserted).
-fn string_holds(
-    r: &Rules,
-    anchored: Option<&Anchored>,
-    text: &Text<'_>,
-    formats: bool,
-) -> Step<bool> {
+fn string_holds(r: &Rules, text: &Text<'_>, formats: bool) -> Step<bool> {
     if r.types.is_some_and(|t| t & types::STRING == 0) {
         return Ok(false);
     }
@@ -1595,7 +1396,8 @@ fn string_holds(
         }
     }
     if let Some((pattern, _)) = &r.pattern {
-        let matched = match anchored {
+        // An anchored pattern of ASCII classes reads the bytes as they are (see `Anchored`).
+        let matched = match pattern.anchored() {
             Some(anchored) => anchored.is_match(text.bytes),
             None => pattern.is_match(text.as_str()?),
         };
@@ -1683,7 +1485,7 @@ impl<'p> Scanner<'p> {
         for i in 0..set.len() {
             let layout = &plan.layouts[set[i] as usize];
             for (e, r) in layout.rules.iter().enumerate() {
-                if !string_holds(r, layout.anchored[e].as_ref(), &text, self.formats)? {
+                if !string_holds(r, &text, self.formats)? {
                     *fail |= 1 << (base[i] as usize + e);
                 }
             }
@@ -2521,8 +2323,8 @@ fn decode(raw: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Anchored, Scanner, small_integer};
-    use crate::plan::{Plan, pattern};
+    use super::{Scanner, small_integer};
+    use crate::plan::Plan;
 
     /// The one-pass integer reader values exactly what the number reader and `small_integer`
     /// do, and leaves to them (cursor unmoved) every text it does not take.
@@ -2583,77 +2385,5 @@ mod tests {
             Some(-123_456_789_012_345_678)
         );
         assert_eq!(scanner(b"1234567890123456789").small_integer_here(), None);
-    }
-
-    /// The one-pass matcher agrees with the regex engine wherever it takes a pattern, and
-    /// refuses the patterns where a greedy pass could be wrong.
-    #[test]
-    fn anchored_patterns_match_as_the_regex_engine_does() {
-        let taken = [
-            "^SH[0-9]{8}[A-Z]{3}$",
-            "^[A-Z]{2}$",
-            "^[A-Z0-9-]{4,16}$",
-            "^[a-z]+-[0-9]+$",
-            "^\\d{3}\\.\\d?$",
-            "^ab?c+$",
-            "^[-a]{1,}x$",
-            "^$",
-        ];
-        let texts = [
-            "",
-            "SH12345678ABC",
-            "SH1234567ABC",
-            "SH12345678ABCD",
-            "DE",
-            "D",
-            "DEU",
-            "de",
-            "BMS-4431",
-            "abc",
-            "PSU-7700-X-XXXXXXX",
-            "abc-12",
-            "abc-",
-            "-12",
-            "123.",
-            "123.4",
-            "123.45",
-            "a",
-            "abccc",
-            "ac",
-            "abbc",
-            "-a-x",
-            "x",
-            "é",
-            "DÉ",
-            "ab\u{0}c",
-        ];
-        for source in taken {
-            let anchored = Anchored::parse(source).unwrap_or_else(|| panic!("{source} taken"));
-            let regex = pattern::compile(source).expect("a valid pattern");
-            for text in texts {
-                assert_eq!(
-                    anchored.is_match(text.as_bytes()),
-                    regex.is_match(text),
-                    "{source} on {text:?}"
-                );
-            }
-        }
-        let refused = [
-            "SH[0-9]$",
-            "^SH[0-9]",
-            "^[A-Z]+[A-Z]$",
-            "^[a-z]*-?[a-z]$",
-            "^[^a]$",
-            "^a.b$",
-            "^(ab)+$",
-            "^a|b$",
-            "^a+?$",
-            "^\\w+$",
-            "^abc\\$",
-            "^a{2,1}$",
-        ];
-        for source in refused {
-            assert!(Anchored::parse(source).is_none(), "{source} refused");
-        }
     }
 }
