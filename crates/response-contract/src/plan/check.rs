@@ -792,7 +792,7 @@ impl<'p> Eval<'p, '_> {
         out: &mut Vec<Pending>,
         r: &Rules,
         node: &Node<'p>,
-        bound: &Option<number::Bound>,
+        bound: &Option<Box<number::Bound>>,
         (keyword, sign): (&str, &str),
         passes: impl Fn(std::cmp::Ordering) -> bool,
     ) -> bool {

@@ -128,11 +128,11 @@ pub(crate) struct Rules {
     pub(crate) pattern: Option<(Pattern, Box<str>)>,
     pub(crate) format: Option<Box<str>>,
     // Numbers, exact on the text as written.
-    pub(crate) minimum: Option<Bound>,
-    pub(crate) maximum: Option<Bound>,
-    pub(crate) exclusive_minimum: Option<Bound>,
-    pub(crate) exclusive_maximum: Option<Bound>,
-    pub(crate) multiple_of: Option<Bound>,
+    pub(crate) minimum: Option<Box<Bound>>,
+    pub(crate) maximum: Option<Box<Bound>>,
+    pub(crate) exclusive_minimum: Option<Box<Bound>>,
+    pub(crate) exclusive_maximum: Option<Box<Bound>>,
+    pub(crate) multiple_of: Option<Box<Bound>>,
     // Objects.
     pub(crate) properties: Vec<(Box<str>, Id)>,
     pub(crate) pattern_properties: Vec<(Pattern, Box<str>, Id)>,

@@ -430,7 +430,8 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
             layout.not_array |= 1 << e;
         }
         layout.counts_properties |= r.min_properties.is_some() || r.max_properties.is_some();
-        let small = |b: &Option<number::Bound>| b.as_ref().and_then(|b| b.as_str().parse().ok());
+        let small =
+            |b: &Option<Box<number::Bound>>| b.as_ref().and_then(|b| b.as_str().parse().ok());
         layout.small_bounds.push([
             small(&r.minimum),
             small(&r.maximum),
@@ -1455,7 +1456,7 @@ fn number_holds(
     }
     use std::cmp::Ordering::{Greater, Less};
     // An integer against an integer bound compares as `i64`; anything else exactly.
-    let within = |bound: &Option<number::Bound>,
+    let within = |bound: &Option<Box<number::Bound>>,
                   small_bound: Option<i64>,
                   passes: fn(std::cmp::Ordering) -> bool| {
         bound.as_ref().is_none_or(|b| match (small, small_bound) {
