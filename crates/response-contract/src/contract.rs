@@ -217,7 +217,7 @@ pub(crate) fn compiled(contract: Contract) -> &'static Compiled {
         assert_eq!(p.contract, contract.name(), "policies in order");
         let mut roots = vec![index(&p.root)];
         roots.extend(p.variants.iter().map(|v| index(&v.schema)));
-        let (plan, ids) = compile::compile(&docs, &roots).expect("embedded documents compile");
+        let (mut plan, ids) = compile::compile(&docs, &roots).expect("embedded documents compile");
         let mut ids = ids.into_iter();
         let mut next = || -> Id { ids.next().expect("one id per root") };
         let root = next();
@@ -254,7 +254,6 @@ pub(crate) fn compiled(contract: Contract) -> &'static Compiled {
             marks: Vec::new(),
         }
         .index();
-        let mut plan = plan;
         scan::mark_keys(&mut plan.layouts, &policy);
         Compiled {
             plan,
