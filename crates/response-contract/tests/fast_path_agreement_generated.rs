@@ -4,6 +4,10 @@
 //! member names, duplicate members, numbers written oddly or beyond a float, deep nesting),
 //! `Schema::is_valid(p) == Schema::validate(p).is_valid()` under every option set. The same holds
 //! for the built-in contract (`Validator`) under each expectation, strict or not.
+//!
+//! `validate` trusts a `Clean` fast verdict, so comparing the two alone would miss a wrong one;
+//! in debug builds (these tests' own) the library also holds every verdict the fast pass
+//! decides against the full check, and panics where they differ.
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -774,6 +778,82 @@ proptest! {
         let bytes = payload(&doc, &make, seed);
         schema_verdicts_agree(&document, &bytes)?;
     }
+}
+
+/// A member judged by its schema alone: an integer against bounds (a range the fast pass
+/// compares directly), and a literal against `type`, at every edge of `i64` and of the 18 digits
+/// the fast pass values without parsing, agree both ways; and the answers are the right ones.
+#[test]
+fn integer_bounds_and_literals_are_judged_alike_both_ways_at_every_edge() {
+    const BOUNDS: &[&str] = &[
+        "-9223372036854775808",
+        "-1",
+        "0",
+        "1",
+        "999999999999999999",
+        "1000000000000000000",
+        "9223372036854775807",
+        "1.5",
+        "1e2",
+    ];
+    const VALUES: &[&str] = &[
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "2",
+        "100",
+        "1.0",
+        "999999999999999999",
+        "-999999999999999999",
+        "1000000000000000000",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "null",
+        "true",
+        "false",
+        "\"1\"",
+    ];
+    const TYPES: &[&str] = &[
+        "",
+        r#""type": "integer", "#,
+        r#""type": "number", "#,
+        r#""type": ["integer", "null"], "#,
+        r#""type": "boolean", "#,
+        r#""type": "string", "#,
+    ];
+    let keywords = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"];
+    for t in TYPES {
+        for keyword in keywords {
+            for bound in BOUNDS {
+                let document = format!(
+                    r#"{{"type": "object", "properties": {{"n": {{{t}"{keyword}": {bound}}}}}}}"#
+                );
+                for value in VALUES {
+                    let payload = format!(r#"{{"n": {value}}}"#);
+                    if let Err(error) = schema_verdicts_agree(&document, payload.as_bytes()) {
+                        panic!("{error}");
+                    }
+                }
+            }
+        }
+    }
+    // Both ends at once, each exclusive: 1 < n < 3.
+    let document = r#"{"properties": {"n": {"type": "integer", "exclusiveMinimum": 1, "exclusiveMaximum": 3}}}"#;
+    let schema = Schema::from_json(document.as_bytes(), "bounds.json").unwrap();
+    let verdicts: Vec<bool> = ["1", "2", "3", "2.0", "null"]
+        .iter()
+        .map(|v| schema.is_valid(format!(r#"{{"n": {v}}}"#).as_bytes()))
+        .collect();
+    assert_eq!(verdicts, [false, true, false, true, false]);
+    let document =
+        r#"{"properties": {"n": {"type": ["integer", "null"], "maximum": 9223372036854775807}}}"#;
+    let schema = Schema::from_json(document.as_bytes(), "edge.json").unwrap();
+    assert!(schema.is_valid(br#"{"n": 999999999999999999}"#));
+    assert!(schema.is_valid(br#"{"n": null}"#));
+    assert!(!schema.is_valid(br#"{"n": true}"#));
+    assert!(!schema.is_valid(br#"{"n": 9223372036854775808}"#));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -64,7 +64,10 @@ impl Plan {
         payload: &[u8],
         settings: &check::Settings<'_>,
     ) -> bool {
-        match scan::scan(self, root, payload, settings) {
+        let verdict = scan::scan(self, root, payload, settings);
+        #[cfg(debug_assertions)]
+        self.assert_agrees(verdict, root, payload, settings);
+        match verdict {
             scan::Verdict::Clean(_) | scan::Verdict::Valid => true,
             scan::Verdict::Invalid => false,
             scan::Verdict::Unsure => check::is_valid(self, root, payload, settings),
@@ -79,7 +82,10 @@ impl Plan {
         payload: &[u8],
         settings: &check::Settings<'_>,
     ) -> Report {
-        match scan::scan(self, root, payload, settings) {
+        let verdict = scan::scan(self, root, payload, settings);
+        #[cfg(debug_assertions)]
+        self.assert_agrees(verdict, root, payload, settings);
+        match verdict {
             scan::Verdict::Clean(variant) => Report {
                 variant,
                 endpoint: None,
@@ -87,6 +93,35 @@ impl Plan {
             },
             _ => check::check(self, root, payload, settings),
         }
+    }
+
+    /// Debug builds (every test suite among them) hold each verdict the fast pass decides
+    /// against the full check, the authority. `validate` trusts a `Clean`, so a wrong one
+    /// would otherwise pass unseen by any test that compares `is_valid` with `validate`.
+    #[cfg(debug_assertions)]
+    fn assert_agrees(
+        &self,
+        verdict: scan::Verdict,
+        root: Id,
+        payload: &[u8],
+        settings: &check::Settings<'_>,
+    ) {
+        if verdict == scan::Verdict::Unsure {
+            return;
+        }
+        let report = check::check(self, root, payload, settings);
+        let agrees = match verdict {
+            scan::Verdict::Clean(variant) => {
+                report.violations.is_empty() && report.variant == variant
+            }
+            scan::Verdict::Valid => report.is_valid(),
+            scan::Verdict::Invalid | scan::Verdict::Unsure => !report.is_valid(),
+        };
+        assert!(
+            agrees,
+            "the fast pass said {verdict:?} where the full check found {report:?} on {:?}",
+            String::from_utf8_lossy(payload)
+        );
     }
 }
 

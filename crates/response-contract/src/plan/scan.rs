@@ -195,6 +195,11 @@ pub(crate) struct Layout {
     /// Per entry: `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum` as `i64` where
     /// the bound is a plain integer, so that an integer payload compares without parsing.
     small_bounds: Vec<[Option<i64>; 4]>,
+    /// A [`Layout::scalar`] layout whose only number keywords are bounds that are plain
+    /// integers (no `enum`, `const` or `multipleOf`), and whose `type` admits integers: the
+    /// range, bounds included, that a plain integer of at most 18 digits must lie in. Such a
+    /// number is then judged by two comparisons, with no call.
+    integers: Option<(i64, i64)>,
 }
 
 impl Layout {
@@ -417,6 +422,7 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         counts_properties: false,
         marked: false,
         small_bounds: Vec::new(),
+        integers: None,
     };
     if layout.unsure {
         return layout;
@@ -503,6 +509,9 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
     layout.single = (open.is_empty() || layout.additional.is_some())
         && layout.keys.iter().all(|k| k.children.len() <= 1);
     layout.scalar = layout.simple && !layout.unsure && layout.rules.len() == 1;
+    if layout.scalar {
+        layout.integers = integer_range(&layout.rules[0], &layout.small_bounds[0]);
+    }
     let decisive = layout.decisive;
     let member = |(e, id): (u8, Id)| Member {
         e,
@@ -638,6 +647,34 @@ fn type_only(r: &Rules) -> bool {
 
 /// Whether `type` is the only assertion of a schema object but for `format` (an annotation
 /// unless formats are asserted).
+/// [`Layout::integers`] of a scalar layout's one schema object, `bounds` its
+/// [`Layout::small_bounds`].
+fn integer_range(r: &Rules, bounds: &[Option<i64>; 4]) -> Option<(i64, i64)> {
+    let admits = r
+        .types
+        .is_none_or(|t| t & (types::INTEGER | types::NUMBER) != 0);
+    let small =
+        |bound: &Option<Box<number::Bound>>, small: Option<i64>| bound.is_none() || small.is_some();
+    if !admits
+        || r.enumeration.is_some()
+        || r.constant.is_some()
+        || r.multiple_of.is_some()
+        || !small(&r.minimum, bounds[0])
+        || !small(&r.maximum, bounds[1])
+        || !small(&r.exclusive_minimum, bounds[2])
+        || !small(&r.exclusive_maximum, bounds[3])
+    {
+        return None;
+    }
+    // An exclusive bound at the end of `i64` saturates: no integer of 18 digits reaches it.
+    let low = [bounds[0], bounds[2].map(|b| b.saturating_add(1))];
+    let high = [bounds[1], bounds[3].map(|b| b.saturating_sub(1))];
+    Some((
+        low.into_iter().flatten().max().unwrap_or(i64::MIN),
+        high.into_iter().flatten().min().unwrap_or(i64::MAX),
+    ))
+}
+
 fn type_only_but_format(r: &Rules) -> bool {
     r.enumeration.is_none()
         && r.constant.is_none()
@@ -1186,7 +1223,10 @@ impl<'p> Scanner<'p> {
             b'-' | b'0'..=b'9' => {
                 let start = self.pos;
                 let (plain, small) = match self.small_integer_here() {
-                    Some(v) => (true, Some(v)),
+                    Some(v) => match layout.integers {
+                        Some((low, high)) => return self.judged(v < low || v > high, must, depth),
+                        None => (true, Some(v)),
+                    },
                     None => {
                         let plain = self.number()?;
                         let text = &self.bytes[start..self.pos];
@@ -1201,8 +1241,19 @@ impl<'p> Scanner<'p> {
                 self.object_single(id, must, depth + 1, &mut fail, None)?;
                 fail & 1 != 0
             }
+            // A literal (often an optional member's `null`) where only `type` can judge it.
+            b'n' | b't' | b'f' if r.enumeration.is_none() && r.constant.is_none() => {
+                self.typed_literal(first, r.types)?
+            }
             _ => return self.one(id, must, depth, None),
         };
+        self.judged(failed, must, depth)
+    }
+
+    /// A member's value judged: whether it failed, or [`Stop::Fails`] where its failure is
+    /// decisive.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn judged(&mut self, failed: bool, must: u32, depth: usize) -> Step<u32> {
         if failed && must & 1 == 1 {
             self.fails_depth = depth;
             return Err(Stop::Fails);
@@ -1235,7 +1286,6 @@ impl<'p> Scanner<'p> {
         Ok(())
     }
 
-    /// A literal word, giving its type bit.
     /// A value no schema applies to: a member that no key and no `additionalProperties`
     /// decides, an item past `prefixItems` with no `items`, the rest of a root whose guessed
     /// variant failed. Only what fails any payload is checked (syntax, duplicate members, the
@@ -1292,8 +1342,28 @@ impl<'p> Scanner<'p> {
         }
     }
 
+    /// The literal starting with `first`, read: whether `types` (`None`: any) excludes it.
+    /// Out of line: the callers' hot loops keep their registers.
+    #[inline(never)]
+    fn typed_literal(&mut self, first: u8, types: Option<u8>) -> Step<bool> {
+        let (word, bit): (&'static [u8], u8) = match first {
+            b'n' => (b"null", types::NULL),
+            b't' => (b"true", types::BOOLEAN),
+            _ => (b"false", types::BOOLEAN),
+        };
+        self.word(word, 0)?;
+        Ok(types.is_some_and(|t| t & bit == 0))
+    }
+
+    /// A literal word (`null`, `true` or `false`), giving its type bit. Its first four bytes
+    /// are compared as one `u32`, not by `memcmp`.
     fn word(&mut self, word: &'static [u8], bit: u8) -> Step<u8> {
-        if !self.bytes[self.pos..].starts_with(word) {
+        let at = self.pos;
+        let head = |b: &[u8]| b.first_chunk::<4>().map(|h| u32::from_le_bytes(*h));
+        // `false` is the one word longer than four bytes.
+        if head(&self.bytes[at..]) != head(word)
+            || (word.len() == 5 && self.bytes.get(at + 4) != Some(&b'e'))
+        {
             return Err(Stop::Invalid);
         }
         self.pos += word.len();
