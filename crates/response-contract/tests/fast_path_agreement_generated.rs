@@ -781,10 +781,12 @@ proptest! {
 }
 
 /// A member judged by its schema alone: an integer against bounds (a range the fast pass
-/// compares directly), and a literal against `type`, at every edge of `i64` and of the 18 digits
-/// the fast pass values without parsing, agree both ways; and the answers are the right ones.
+/// compares directly), a literal against `type`, and a string against lengths, a pattern and a
+/// format (read in place when it has no escape), at every edge of `i64`, of the 18 digits the
+/// fast pass values without parsing, and of lengths in bytes and in characters: the verdicts
+/// agree both ways, and the answers are the right ones.
 #[test]
-fn integer_bounds_and_literals_are_judged_alike_both_ways_at_every_edge() {
+fn scalar_members_are_judged_alike_both_ways_at_every_edge() {
     const BOUNDS: &[&str] = &[
         "-9223372036854775808",
         "-1",
@@ -839,6 +841,58 @@ fn integer_bounds_and_literals_are_judged_alike_both_ways_at_every_edge() {
             }
         }
     }
+    const STRING_KEYWORDS: &[&str] = &[
+        r#""minLength": 2"#,
+        r#""maxLength": 2"#,
+        r#""minLength": 1, "maxLength": 2, "pattern": "^[A-Z]{1,2}$""#,
+        r#""pattern": "^[A-Z]{2}$""#,
+        r#""pattern": "A""#,
+        r#""pattern": "^.{2}$""#,
+        r#""format": "date", "maxLength": 10"#,
+        r#""enum": ["AB", "é"], "maxLength": 2"#,
+    ];
+    const STRINGS: &[&str] = &[
+        r#""""#,
+        r#""A""#,
+        r#""AB""#,
+        r#""ABC""#,
+        r#""é""#,
+        r#""éé""#,
+        r#""ééé""#,
+        r#""\u0041B""#,
+        r#""A\"""#,
+        r#""Ab""#,
+        r#""2024-02-30""#,
+        r#""2024-02-29""#,
+        "1",
+        "null",
+    ];
+    let string_types = [
+        "",
+        r#""type": "string", "#,
+        r#""type": ["string", "null"], "#,
+        r#""type": "integer", "#,
+    ];
+    for t in string_types {
+        for keywords in STRING_KEYWORDS {
+            let document =
+                format!(r#"{{"type": "object", "properties": {{"s": {{{t}{keywords}}}}}}}"#);
+            for value in STRINGS {
+                let payload = format!(r#"{{"s": {value}}}"#);
+                if let Err(error) = schema_verdicts_agree(&document, payload.as_bytes()) {
+                    panic!("{error}");
+                }
+            }
+        }
+    }
+    let document =
+        r#"{"properties": {"s": {"type": "string", "minLength": 2, "pattern": "^[A-Z]{2}$"}}}"#;
+    let schema = Schema::from_json(document.as_bytes(), "text.json").unwrap();
+    let verdicts: Vec<bool> = [r#""AB""#, r#""A""#, r#""ABC""#, r#""\u0041B""#, r#""éé""#]
+        .iter()
+        .map(|v| schema.is_valid(format!(r#"{{"s": {v}}}"#).as_bytes()))
+        .collect();
+    assert_eq!(verdicts, [true, false, false, true, false]);
     // Both ends at once, each exclusive: 1 < n < 3.
     let document = r#"{"properties": {"n": {"type": "integer", "exclusiveMinimum": 1, "exclusiveMaximum": 3}}}"#;
     let schema = Schema::from_json(document.as_bytes(), "bounds.json").unwrap();

@@ -184,18 +184,17 @@ impl Anchored {
 
     #[inline]
     pub(crate) fn is_match(&self, text: &[u8]) -> bool {
-        let mut at = 0;
+        let mut at = 0usize;
         for (k, a) in self.atoms.iter().enumerate() {
-            let mut n = 0;
-            while n < a.max
-                && text
-                    .get(at)
-                    .is_some_and(|&c| self.classes[usize::from(c)] >> k & 1 == 1)
-            {
+            let bit = 1u64 << k;
+            // One bound for the run (the atom's count and the text's end), so that each
+            // character costs a load, a test and a compare.
+            let start = at;
+            let end = text.len().min(start.saturating_add(a.max as usize));
+            while at < end && self.classes[usize::from(text[at])] & bit != 0 {
                 at += 1;
-                n += 1;
             }
-            if n < a.min {
+            if at - start < a.min as usize {
                 return false;
             }
         }

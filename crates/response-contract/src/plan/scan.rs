@@ -198,8 +198,13 @@ pub(crate) struct Layout {
     /// A [`Layout::scalar`] layout whose only number keywords are bounds that are plain
     /// integers (no `enum`, `const` or `multipleOf`), and whose `type` admits integers: the
     /// range, bounds included, that a plain integer of at most 18 digits must lie in. Such a
-    /// number is then judged by two comparisons, with no call.
+    /// number is then judged by two comparisons, with no bound read from its text.
     integers: Option<(i64, i64)>,
+    /// A [`Layout::scalar`] layout whose `type` admits strings and whose only string keywords
+    /// are lengths and a `pattern` (no `enum` or `const`), by whether formats are asserted (a
+    /// `format` then counts too): a string without escapes is judged on its bytes as they
+    /// are, by those keywords only.
+    text_only: [bool; 2],
 }
 
 impl Layout {
@@ -423,6 +428,7 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         marked: false,
         small_bounds: Vec::new(),
         integers: None,
+        text_only: [false; 2],
     };
     if layout.unsure {
         return layout;
@@ -510,7 +516,12 @@ fn layout(nodes: &[Schema], id: Id) -> Layout {
         && layout.keys.iter().all(|k| k.children.len() <= 1);
     layout.scalar = layout.simple && !layout.unsure && layout.rules.len() == 1;
     if layout.scalar {
-        layout.integers = integer_range(&layout.rules[0], &layout.small_bounds[0]);
+        let r = &layout.rules[0];
+        layout.integers = integer_range(r, &layout.small_bounds[0]);
+        let text_only = r.types.is_none_or(|t| t & types::STRING != 0)
+            && r.enumeration.is_none()
+            && r.constant.is_none();
+        layout.text_only = [text_only, text_only && r.format.is_none()];
     }
     let decisive = layout.decisive;
     let member = |(e, id): (u8, Id)| Member {
@@ -1214,28 +1225,8 @@ impl<'p> Scanner<'p> {
         }
         let r = &*layout.rules[0];
         let failed = match first {
-            b'"' => {
-                let raw = self.string()?;
-                let decoded = self.decoded(raw)?;
-                let text = Text::new(self.bytes, raw, decoded.as_deref());
-                !string_holds(r, &text, self.formats)?
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = self.pos;
-                let (plain, small) = match self.small_integer_here() {
-                    Some(v) => match layout.integers {
-                        Some((low, high)) => return self.judged(v < low || v > high, must, depth),
-                        None => (true, Some(v)),
-                    },
-                    None => {
-                        let plain = self.number()?;
-                        let text = &self.bytes[start..self.pos];
-                        (plain, if plain { small_integer(text) } else { None })
-                    }
-                };
-                let text = &self.bytes[start..self.pos];
-                !number_holds(r, &layout.small_bounds[0], text, plain, small)
-            }
+            b'"' => !self.member_text(layout, r)?,
+            b'-' | b'0'..=b'9' => !self.member_number(layout, r)?,
             b'{' if layout.single => {
                 let mut fail = 0u64;
                 self.object_single(id, must, depth + 1, &mut fail, None)?;
@@ -1247,18 +1238,44 @@ impl<'p> Scanner<'p> {
             }
             _ => return self.one(id, must, depth, None),
         };
-        self.judged(failed, must, depth)
-    }
-
-    /// A member's value judged: whether it failed, or [`Stop::Fails`] where its failure is
-    /// decisive.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn judged(&mut self, failed: bool, must: u32, depth: usize) -> Step<u32> {
         if failed && must & 1 == 1 {
             self.fails_depth = depth;
             return Err(Stop::Fails);
         }
         Ok(u32::from(failed))
+    }
+
+    /// A string against a scalar layout's one schema object: whether it holds. Out of line,
+    /// so that objects' hot loops, where it is inlined, keep their registers.
+    #[inline(never)]
+    fn member_text(&mut self, layout: &Layout, r: &Rules) -> Step<bool> {
+        let raw = self.string()?;
+        if layout.text_only[usize::from(self.formats)] && !raw.escaped {
+            return text_holds(r, &Text::new(self.bytes, raw, None));
+        }
+        let decoded = self.decoded(raw)?;
+        let text = Text::new(self.bytes, raw, decoded.as_deref());
+        string_holds(r, &text, self.formats)
+    }
+
+    /// A number against a scalar layout's one schema object: whether it holds. Out of line,
+    /// as [`Scanner::member_text`].
+    #[inline(never)]
+    fn member_number(&mut self, layout: &Layout, r: &Rules) -> Step<bool> {
+        let start = self.pos;
+        let (plain, small) = match self.small_integer_here() {
+            Some(v) => match layout.integers {
+                Some((low, high)) => return Ok(low <= v && v <= high),
+                None => (true, Some(v)),
+            },
+            None => {
+                let plain = self.number()?;
+                let text = &self.bytes[start..self.pos];
+                (plain, if plain { small_integer(text) } else { None })
+            }
+        };
+        let text = &self.bytes[start..self.pos];
+        Ok(number_holds(r, &layout.small_bounds[0], text, plain, small))
     }
 
     /// The rules of entry `e` of `set[i]`.
@@ -1456,6 +1473,21 @@ fn string_holds(r: &Rules, text: &Text<'_>, formats: bool) -> Step<bool> {
     }) {
         return Ok(false);
     }
+    if !text_holds(r, text)? {
+        return Ok(false);
+    }
+    if formats
+        && let Some(name) = &r.format
+        && format::check(name, text.as_str()?) == Some(false)
+    {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Whether a string meets one schema object's lengths and `pattern`.
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn text_holds(r: &Rules, text: &Text<'_>) -> Step<bool> {
     if r.min_length.is_some() || r.max_length.is_some() {
         let length = if text.ascii {
             text.bytes.len() as u64
@@ -1475,12 +1507,6 @@ fn string_holds(r: &Rules, text: &Text<'_>, formats: bool) -> Step<bool> {
         if !matched {
             return Ok(false);
         }
-    }
-    if formats
-        && let Some(name) = &r.format
-        && format::check(name, text.as_str()?) == Some(false)
-    {
-        return Ok(false);
     }
     Ok(true)
 }
