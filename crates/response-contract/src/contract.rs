@@ -252,6 +252,7 @@ pub(crate) fn compiled(contract: Contract) -> &'static Compiled {
             exclusive: p.exclusive,
             schemas: Vec::new(),
             marks: Vec::new(),
+            heads: Vec::new(),
         }
         .index();
         scan::mark_keys(&mut plan.layouts, &policy);

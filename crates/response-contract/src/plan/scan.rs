@@ -976,14 +976,7 @@ impl<'p> Scanner<'p> {
         if self.bytes.get(at) != Some(&b'"') {
             return None;
         }
-        let name_start = at + 1;
-        // A name with anything but plain ASCII is not guessed from.
-        let (len, _) = plain_name(self.bytes, name_start);
-        if self.bytes.get(name_start + len) != Some(&b'"') {
-            return None;
-        }
-        let name = &self.bytes[name_start..name_start + len];
-        let bits = policy.marks_of(name);
+        let bits = policy.guess_marks(self.bytes, at + 1);
         policy
             .precedence
             .iter()
