@@ -2097,35 +2097,3 @@ fn to_value(
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::contract::{Contract, compiled};
-
-    /// The guess of a root's variant from its first member name agrees with the exact lookup on
-    /// each contract's names, on their prefixes and extensions, on an empty name, and on names
-    /// too near the payload's end for a whole word (guessed as marking nothing).
-    #[test]
-    fn guessed_marks_equal_exact_marks_on_plain_names() {
-        for &contract in Contract::all() {
-            let policy = &compiled(contract).policy;
-            let mut names: Vec<String> = vec![String::new(), "x".into(), "errors".into()];
-            for (name, _) in &policy.marks {
-                names.push(name.to_string());
-                names.push(format!("{name}x"));
-                names.push(name[..name.len() - 1].to_owned());
-            }
-            for name in &names {
-                let payload = format!(r#""{name}": null, "padding": 0}}"#);
-                assert_eq!(
-                    policy.guess_marks(payload.as_bytes(), 1),
-                    policy.marks_of(name.as_bytes()),
-                    "{contract:?} {name:?}"
-                );
-                let short = format!(r#""{name}""#);
-                let guessed = policy.guess_marks(short.as_bytes(), 1);
-                assert!(guessed == 0 || short.len() >= 9, "{contract:?} {name:?}");
-            }
-        }
-    }
-}
