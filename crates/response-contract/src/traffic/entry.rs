@@ -456,13 +456,30 @@ fn wrong(member: &'static str, expected: JsonType, found: JsonType) -> EntryProb
     }
 }
 
+/// The methods of RFC 9110 and PATCH, as an [`Exchange`] keeps them without allocating.
+const METHODS: [&str; 9] = [
+    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+];
+
+/// The media types most responses are recorded with, kept without allocating.
+const MEDIA_TYPES: [&str; 3] = [
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/json;charset=UTF-8",
+];
+
 fn method(
     leaf: Option<Leaf<'_>>,
     member: &'static str,
     problems: &mut Vec<EntryProblem>,
-) -> Option<String> {
+) -> Option<Cow<'static, str>> {
     match leaf {
-        Some(Leaf::Str(m)) if !m.is_empty() => Some(m.to_ascii_uppercase()),
+        Some(Leaf::Str(m)) if !m.is_empty() => Some(
+            match METHODS.iter().find(|known| known.eq_ignore_ascii_case(&m)) {
+                Some(known) => Cow::Borrowed(*known),
+                None => Cow::Owned(m.to_ascii_uppercase()),
+            },
+        ),
         Some(Leaf::Str(_)) | None => {
             problems.push(EntryProblem::Missing { member });
             None
@@ -533,10 +550,16 @@ fn media_type(
     leaf: Option<Leaf<'_>>,
     member: &'static str,
     problems: &mut Vec<EntryProblem>,
-) -> Option<String> {
+) -> Option<Cow<'static, str>> {
     match leaf {
-        Some(Leaf::Str(m)) if !m.trim().is_empty() => Some(m.trim().to_owned()),
-        Some(Leaf::Str(_)) | None | Some(Leaf::Other(JsonType::Null)) => None,
+        Some(Leaf::Str(m)) => {
+            let m = url::trim(&m);
+            (!m.is_empty()).then(|| match MEDIA_TYPES.iter().find(|known| **known == m) {
+                Some(known) => Cow::Borrowed(*known),
+                None => Cow::Owned(m.to_owned()),
+            })
+        }
+        None | Some(Leaf::Other(JsonType::Null)) => None,
         Some(other) => {
             problems.push(wrong(member, JsonType::String, other.json_type()));
             None
@@ -730,12 +753,13 @@ fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
                 return None;
             }
             i = skip_ws(text, i + 1);
+            // With the values a member mostly has, which need no UTF-8 check.
             let slot = match name {
-                b"method" => Some(&mut members.method),
-                b"url" => Some(&mut members.url),
-                b"path" => Some(&mut members.path),
-                STATUS => Some(&mut members.status),
-                b"content_type" => Some(&mut members.content_type),
+                b"method" => Some((&mut members.method, &METHODS[..])),
+                b"url" => Some((&mut members.url, &[][..])),
+                b"path" => Some((&mut members.path, &[][..])),
+                STATUS => Some((&mut members.status, &[][..])),
+                b"content_type" => Some((&mut members.content_type, &MEDIA_TYPES[..])),
                 b"body" => {
                     if members.body.is_some() || text.get(i) != Some(&b'"') {
                         return None;
@@ -756,12 +780,16 @@ fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
                 }
                 _ => return None,
             };
-            if let Some(slot) = slot {
+            if let Some((slot, usual)) = slot {
                 if slot.is_some() {
                     return None;
                 }
                 let (leaf, after) = if text.get(i) == Some(&b'"') {
-                    let (value, after) = plain_string(text, i)?;
+                    let (value, after) = plain_name(text, i)?;
+                    let value = match known(value, usual) {
+                        Some(known) => known,
+                        None => std::str::from_utf8(value).ok()?,
+                    };
                     (Leaf::Str(Cow::Borrowed(value)), after)
                 } else {
                     plain_status(text, i)?
@@ -781,6 +809,18 @@ fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
         }
     }
     (skip_ws(text, i) == text.len()).then_some(members)
+}
+
+/// The one of `texts` that `value` is. Inlined where `texts` is known, the loop unrolled: most
+/// values are read once, so a call would cost more than the comparisons.
+#[inline(always)]
+fn known(value: &[u8], texts: &[&'static str]) -> Option<&'static str> {
+    for &text in texts {
+        if text.as_bytes() == value {
+            return Some(text);
+        }
+    }
+    None
 }
 
 /// The index of the first byte from `i` on that is not JSON whitespace.
@@ -818,7 +858,7 @@ fn schema_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
 
 /// The contents of the string starting with the quote at `text[i]`, and the index after it;
 /// `None` unless it has no escape and no control character. Not checked for UTF-8: a member
-/// name is compared with ASCII names, a value is checked by [`plain_string`].
+/// name is compared with ASCII names, a value is checked by [`fast_line`].
 fn plain_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
     if text.get(i) != Some(&b'"') {
         return None;
@@ -836,12 +876,6 @@ fn plain_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
     }
     end += first_special(&text[end..])?;
     (text[end] == b'"').then(|| (&text[i + 1..end], end + 1))
-}
-
-/// [`plain_name`], checked for UTF-8.
-fn plain_string(text: &[u8], i: usize) -> Option<(&str, usize)> {
-    let (bytes, after) = plain_name(text, i)?;
-    Some((std::str::from_utf8(bytes).ok()?, after))
 }
 
 /// An integer from 1 to 999 at `text[i]` (what a status is), and the index after it; `None`
@@ -1333,6 +1367,9 @@ mod tests {
             r#"{"method": "GET", "url": "https://h/", "status": 999, "body": ""}"#,
             r#"{"method": "GET", "url": "https://h/", "path": "/p", "status": 1, "body": "x"}"#,
             "{\"body\": \"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\"}",
+            r#"{"method": "PATCH", "path": "/x", "status": 200, "content_type": "application/json;charset=UTF-8", "body": "{}"}"#,
+            r#"{"method": "Get", "path": "/x", "status": 200, "content_type": " application/json; charset=utf-8 ", "body": "{}"}"#,
+            r#"{"method": "propfind", "path": "/x", "status": 207, "content_type": "application/xml", "body": "<a/>"}"#,
         ];
         let other: &[&str] = &[
             r#"{"method": "GET", "method": "GET"}"#,

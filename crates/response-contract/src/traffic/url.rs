@@ -5,7 +5,7 @@
 /// no origin). A URL without an authority (`data:`, `about:blank`) has neither. `Err` for
 /// anything else; the caller must not show the text.
 pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> {
-    let url = url.trim();
+    let url = trim(url);
     if url.starts_with('/') && !url.starts_with("//") {
         return Ok((None, Some(path_of(url))));
     }
@@ -41,6 +41,16 @@ pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> 
     push_printable(&mut origin, host);
     origin.make_ascii_lowercase();
     Ok((Some(origin), Some(path_of(&rest[end..]))))
+}
+
+/// `text` without whitespace at either end, as [`str::trim`] gives it; told without a search
+/// when `text` starts and ends with a printable ASCII character, as recorded values do.
+pub(crate) fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
 }
 
 /// The path of `rest` (which starts at the path, or at `?`/`#`, or is empty).
@@ -105,7 +115,7 @@ fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::reduce;
+    use super::{reduce, trim};
 
     fn ok(url: &str) -> (Option<String>, Option<String>) {
         reduce(url).unwrap()
@@ -137,5 +147,27 @@ mod tests {
         assert!(reduce("orders/7").is_err());
         assert!(reduce("https:///x").is_err());
         assert!(reduce("1http://x/").is_err());
+    }
+
+    /// Trimming without a search, where the ends are printable ASCII, agrees with `str::trim`.
+    #[test]
+    fn trimming_agrees_with_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a\t",
+            "\u{a0}a",
+            "a\u{3000}",
+            "\u{85}a b\u{85}",
+            "é",
+            "aé",
+            "a b",
+            "\u{7f}a",
+            "application/json",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
     }
 }
