@@ -833,8 +833,7 @@ fn skip_ws(text: &[u8], mut i: usize) -> usize {
 
 /// A member name of the schema, written plainly, starting with the quote at `text[i]`, and the
 /// index after it; `None` for any other string (which [`plain_name`] then reads). A name known
-/// in advance is compared whole, cheaper than searching for its end. (`status` is left to
-/// [`plain_name`]: a contract's member name too, it is kept out of string literals here.)
+/// in advance is compared whole, cheaper than searching for its end.
 fn schema_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
     #[inline(always)]
     fn quoted<'t>(rest: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
@@ -851,6 +850,7 @@ fn schema_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
         b'p' => quoted(rest, b"path"),
         b'c' => quoted(rest, b"content_type"),
         b'b' => quoted(rest, b"body"),
+        b's' => quoted(rest, STATUS),
         _ => None,
     }?;
     Some((name, i + name.len() + 2))

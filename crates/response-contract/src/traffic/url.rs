@@ -9,26 +9,34 @@ pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> 
     if url.starts_with('/') && !url.starts_with("//") {
         return Ok((None, Some(path_of(url))));
     }
-    // Bytes, not characters, are searched: the delimiters are ASCII, and `str::find` with a
-    // `char` cost more than the rest of reducing a URL.
-    let colon = memchr::memchr(b':', url.as_bytes()).ok_or(())?;
+    // Bytes, not characters, are searched (the delimiters are ASCII), by plain loops: a scheme
+    // and an authority are a few bytes long, too short to pay for setting up `memchr`.
+    let bytes = url.as_bytes();
+    // The scheme is checked as the colon that ends it is looked for: a byte that belongs in no
+    // scheme comes before the first colon, or there is none.
+    let colon = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        .filter(|&end| end > 0 && bytes[end] == b':' && bytes[0].is_ascii_alphabetic())
+        .ok_or(())?;
     let scheme = &url[..colon];
-    let valid_scheme = scheme
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    if !valid_scheme {
-        return Err(());
-    }
     let Some(rest) = url[colon + 1..].strip_prefix("//") else {
         return Ok((None, None));
     };
-    let end = memchr::memchr3(b'/', b'?', b'#', rest.as_bytes()).unwrap_or(rest.len());
+    let mut end = rest.len();
+    let mut user_end = None;
+    for (k, &b) in rest.as_bytes().iter().enumerate() {
+        match b {
+            b'/' | b'?' | b'#' => {
+                end = k;
+                break;
+            }
+            b'@' => user_end = Some(k),
+            _ => {}
+        }
+    }
     let authority = &rest[..end];
-    let host = match memchr::memrchr(b'@', authority.as_bytes()) {
+    let host = match user_end {
         Some(at) => &authority[at + 1..],
         None => authority,
     };
@@ -55,7 +63,15 @@ pub(crate) fn trim(text: &str) -> &str {
 
 /// The path of `rest` (which starts at the path, or at `?`/`#`, or is empty).
 fn path_of(rest: &str) -> String {
-    let end = memchr::memchr2(b'?', b'#', rest.as_bytes()).unwrap_or(rest.len());
+    // One search for the end and for a `;`, which almost no path has.
+    let (end, semicolon) = match memchr::memchr3(b'?', b'#', b';', rest.as_bytes()) {
+        Some(at) if rest.as_bytes()[at] == b';' => (
+            memchr::memchr2(b'?', b'#', rest.as_bytes()).unwrap_or(rest.len()),
+            true,
+        ),
+        Some(at) => (at, false),
+        None => (rest.len(), false),
+    };
     let path = &rest[..end];
     let mut out = String::with_capacity(path.len().max(1));
     if path.is_empty() {
@@ -64,7 +80,7 @@ fn path_of(rest: &str) -> String {
         push_printable(&mut out, path);
     }
     // A Java servlet session id rides in the path: drop it as a query string would be dropped.
-    while let Some(at) = find_ignoring_case(&out, ";jsessionid=") {
+    while semicolon && let Some(at) = find_ignoring_case(&out, ";jsessionid=") {
         let stop = out[at..].find('/').map_or(out.len(), |k| at + k);
         out.replace_range(at..stop, "");
     }
@@ -143,10 +159,31 @@ mod tests {
             ok("https://h/app;JSESSIONID=abc/x;jsessionid=def"),
             (Some("https://h".into()), Some("/app/x".into()))
         );
+        assert_eq!(
+            ok("https://h/a;b/c?x;jsessionid=1#f;jsessionid=2"),
+            (Some("https://h".into()), Some("/a;b/c".into()))
+        );
+        assert_eq!(
+            ok("https://h/a;JSessionId=1?q"),
+            (Some("https://h".into()), Some("/a".into()))
+        );
+        assert_eq!(
+            ok("http://u@v:pw@H:80?q@r/s"),
+            (Some("http://h:80".into()), Some("/".into()))
+        );
+        assert_eq!(
+            ok(" svn+ssh.1-x://h#@x "),
+            (Some("svn+ssh.1-x://h".into()), Some("/".into()))
+        );
         assert_eq!(ok("data:application/json;base64,e30="), (None, None));
         assert!(reduce("orders/7").is_err());
         assert!(reduce("https:///x").is_err());
         assert!(reduce("1http://x/").is_err());
+        assert!(reduce(":x").is_err());
+        assert!(reduce("ht tp://x/").is_err());
+        assert!(reduce("http").is_err());
+        assert!(reduce("https://u@/x").is_err());
+        assert!(reduce("https://:80/x").is_err());
     }
 
     /// Trimming without a search, where the ends are printable ASCII, agrees with `str::trim`.
