@@ -333,10 +333,12 @@ fn decode_in_blocks(
     let mut exceptions = Vec::new();
     loop {
         let special = 'words: loop {
-            let mut words = raw.get(i..).unwrap_or_default().chunks_exact(8);
+            let words = raw.get(i..).unwrap_or_default().chunks_exact(8);
+            let tail = words.remainder();
             let start = i;
-            // Where a word starts follows from its number: one counter fewer to keep.
-            for (n, word) in words.by_ref().enumerate() {
+            // Where a word starts follows from its number, and a range zipped with the words
+            // walks both with that one counter.
+            for (n, word) in (0..words.len()).zip(words) {
                 o = room(&mut body, block, o, most);
                 let dst = &mut block[o..o + 16];
                 dst[..8].copy_from_slice(word);
@@ -372,8 +374,8 @@ fn decode_in_blocks(
                 }
                 o += 8 - dropped;
             }
-            i = raw.len() - words.remainder().len();
-            for &b in words.remainder() {
+            i = raw.len() - tail.len();
+            for &b in tail {
                 if b == b'"' || b == b'\\' || b < 0x20 {
                     break 'words Some(b);
                 }
