@@ -9,11 +9,12 @@ pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> 
     if url.starts_with('/') && !url.starts_with("//") {
         return Ok((None, Some(path_of(url))));
     }
-    // Bytes, not characters, are searched (the delimiters are ASCII), by plain loops: a scheme
-    // and an authority are a few bytes long, too short to pay for setting up `memchr`.
+    // Bytes, not characters, are searched: the delimiters are ASCII, and `str::find` with a
+    // `char` cost more than the rest of reducing a URL. The scheme is checked as the colon that
+    // ends it is looked for, in a plain loop (a scheme is a few bytes long, too short to pay for
+    // setting up `memchr`): a byte that belongs in no scheme comes before the first colon, or
+    // there is none.
     let bytes = url.as_bytes();
-    // The scheme is checked as the colon that ends it is looked for: a byte that belongs in no
-    // scheme comes before the first colon, or there is none.
     let colon = bytes
         .iter()
         .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
@@ -23,20 +24,9 @@ pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> 
     let Some(rest) = url[colon + 1..].strip_prefix("//") else {
         return Ok((None, None));
     };
-    let mut end = rest.len();
-    let mut user_end = None;
-    for (k, &b) in rest.as_bytes().iter().enumerate() {
-        match b {
-            b'/' | b'?' | b'#' => {
-                end = k;
-                break;
-            }
-            b'@' => user_end = Some(k),
-            _ => {}
-        }
-    }
+    let end = memchr::memchr3(b'/', b'?', b'#', rest.as_bytes()).unwrap_or(rest.len());
     let authority = &rest[..end];
-    let host = match user_end {
+    let host = match memchr::memrchr(b'@', authority.as_bytes()) {
         Some(at) => &authority[at + 1..],
         None => authority,
     };
