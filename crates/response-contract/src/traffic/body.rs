@@ -389,10 +389,18 @@ fn decode_in_blocks(
         };
         match special {
             None | Some(b'"') => {
-                move_out(&mut body, block.get(..o).unwrap_or(block), 0);
+                let last = block.get(..o).unwrap_or(block);
+                // A body of one block, most bodies, is copied out at its length in one
+                // allocation, without growing an empty vector.
+                let bytes = if body.is_empty() {
+                    last.to_vec()
+                } else {
+                    move_out(&mut body, last, 0);
+                    body
+                };
                 return Ok(Decoded {
                     end: i,
-                    bytes: body,
+                    bytes,
                     exceptions,
                     ascii: high & HIGHS == 0,
                 });
