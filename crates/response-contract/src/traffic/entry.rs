@@ -578,8 +578,11 @@ pub(crate) fn log_exchange(
     text: &[u8],
     locate: &mut dyn FnMut(usize) -> Location,
 ) -> Exchange {
-    match fast_line(text) {
-        Some(line) => log_exchange_of(index, at, line, text, locate),
+    // Read in place, not returned: the members are large, and moving them cost more than
+    // reading the member names.
+    let mut line = LogMembers::default();
+    match fast_line(text, &mut line) {
+        Some(()) => log_exchange_of(index, at, &mut line, text, locate),
         None => serde_log_exchange(index, at, text, locate),
     }
 }
@@ -604,7 +607,7 @@ fn serde_log_exchange(
             return exchange;
         }
     };
-    let members = LogMembers {
+    let mut members = LogMembers {
         method: line.method,
         url: line.url,
         path: line.path,
@@ -613,7 +616,7 @@ fn serde_log_exchange(
         body: line.body.map(LogBody::Raw),
         body_base64: line.body_base64,
     };
-    log_exchange_of(index, at, members, text, locate)
+    log_exchange_of(index, at, &mut members, text, locate)
 }
 
 /// The members of a log line, however read.
@@ -652,14 +655,14 @@ impl LogBody<'_> {
 fn log_exchange_of(
     index: u64,
     at: Location,
-    line: LogMembers<'_>,
+    line: &mut LogMembers<'_>,
     text: &[u8],
     locate: &mut dyn FnMut(usize) -> Location,
 ) -> Exchange {
     let mut exchange = Exchange::unread(index, at);
     let problems = &mut exchange.problems;
-    exchange.method = method(line.method, "method", problems);
-    (exchange.origin, exchange.path) = match (line.url, line.path) {
+    exchange.method = method(line.method.take(), "method", problems);
+    (exchange.origin, exchange.path) = match (line.url.take(), line.path.take()) {
         (Some(url), None) => url_of(Some(url), "url", problems),
         (None, Some(path)) => {
             let (_, path) = url_of(Some(path), "path", problems);
@@ -676,9 +679,9 @@ fn log_exchange_of(
             (None, None)
         }
     };
-    exchange.status = status(line.status, "status", false, problems);
-    exchange.media_type = media_type(line.content_type, "content_type", problems);
-    exchange.body = match (line.body, line.body_base64) {
+    exchange.status = status(line.status.take(), "status", false, problems);
+    exchange.media_type = media_type(line.content_type.take(), "content_type", problems);
+    exchange.body = match (line.body.take(), line.body_base64) {
         (Some(LogBody::Raw(body)), None) => {
             let body = body.get();
             string_body(body, locate(offset_in(text, body)), false, "body", problems)
@@ -727,8 +730,9 @@ fn log_exchange_of(
 /// written once.
 const STATUS: &[u8] = b"status";
 
-/// Reads a log line the way loggers write it, in one pass, or `None` for any line that is not
-/// so plain: then serde_json reads it and tells what is wrong, so this accepts nothing it would
+/// Reads a log line the way loggers write it, in one pass, into `members` (default ones), or
+/// `None` for any line that is not so plain (`members` then holds what was read before, not to
+/// be used): then serde_json reads it and tells what is wrong, so this accepts nothing it would
 /// refuse and reads every member it keeps as it would. Plain means: one object (whitespace
 /// around), no member but the schema's `method`, `url`, `path`, `status`, `content_type` and
 /// `body`, each at most once, with names unescaped; `status` an integer from 1 to 999; the other
@@ -736,8 +740,7 @@ const STATUS: &[u8] = b"status";
 ///
 /// Most of a log is the body: decoding it while its end is found, instead of scanning it
 /// (serde_json's `RawValue`) and then decoding it, halves the work of reading a line.
-fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
-    let mut members = LogMembers::default();
+fn fast_line<'t>(text: &'t [u8], members: &mut LogMembers<'t>) -> Option<()> {
     let mut i = skip_ws(text, 0);
     if text.get(i) != Some(&b'{') {
         return None;
@@ -808,7 +811,7 @@ fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
             }
         }
     }
-    (skip_ws(text, i) == text.len()).then_some(members)
+    (skip_ws(text, i) == text.len()).then_some(())
 }
 
 /// The one of `texts` that `value` is. Inlined where `texts` is known, the loop unrolled: most
@@ -1399,7 +1402,10 @@ mod tests {
         ];
         for line in plain {
             let text = line.as_bytes();
-            assert!(fast_line(text).is_some(), "{line}");
+            assert!(
+                fast_line(text, &mut LogMembers::default()).is_some(),
+                "{line}"
+            );
             let fast = log_exchange(3, Location::default(), text, &mut locate(text));
             let slow = serde_log_exchange(3, Location::default(), text, &mut locate(text));
             assert_eq!(fast, slow, "{line}");
@@ -1414,14 +1420,17 @@ mod tests {
             }
         }
         for line in other {
-            assert!(fast_line(line.as_bytes()).is_none(), "{line}");
+            assert!(
+                fast_line(line.as_bytes(), &mut LogMembers::default()).is_none(),
+                "{line}"
+            );
         }
         let invalid_utf8 = b"{\"body\": \"\xC3(\"}";
-        assert!(fast_line(invalid_utf8).is_none());
+        assert!(fast_line(invalid_utf8, &mut LogMembers::default()).is_none());
         let invalid_utf8 = b"{\"body\": \"12345678\xC3(\"}";
-        assert!(fast_line(invalid_utf8).is_none());
+        assert!(fast_line(invalid_utf8, &mut LogMembers::default()).is_none());
         let invalid_utf8 = b"{\"url\": \"\xC3(\"}";
-        assert!(fast_line(invalid_utf8).is_none());
+        assert!(fast_line(invalid_utf8, &mut LogMembers::default()).is_none());
     }
 
     /// What the one-pass HAR entry reader makes of `text`, checked against serde_json's reading
