@@ -159,6 +159,11 @@ fn canonical_raw_len(lead: u8, len: usize) -> usize {
 /// Characters in UTF-8 bytes: every byte but continuation bytes (a stray byte counts as one).
 /// Eight bytes at a time: a continuation byte is `10xxxxxx`, its top bit set and the next clear.
 pub(crate) fn chars(bytes: &[u8]) -> usize {
+    // Most text is ASCII (a log line before its body, a HAR's indentation), told apart faster
+    // than continuation bytes are counted.
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let words = bytes.chunks_exact(8);
     let rest = words.remainder();
@@ -256,41 +261,20 @@ pub(crate) fn first_special(bytes: &[u8]) -> Option<usize> {
 /// # Errors
 /// A control character, an invalid escape, a lone surrogate, or an escape cut by the end.
 pub(crate) fn decode_until_quote(raw: &[u8], from: usize) -> Result<Decoded, String> {
-    // Decoded text is never longer than its raw form: an output of that size, with sixteen
-    // bytes of slack, takes every word written whole. A body of usual size is decoded into a buffer
-    // zeroed once per thread and copied out at its exact length, which costs less than zeroing
-    // a fresh one per body; a large one gets its own, so that no thread keeps a large buffer.
-    let need = raw.len() - from + 16;
-    if need > SCRATCH_MAX {
-        let mut out = vec![0u8; need];
-        let (end, len, exceptions, ascii) = decode_into(raw, from, &mut out)?;
-        out.truncate(len);
-        return Ok(Decoded {
-            end,
-            bytes: out,
-            exceptions,
-            ascii,
-        });
-    }
-    SCRATCH.with_borrow_mut(|out| {
-        if out.len() < need {
-            out.resize(need, 0);
-        }
-        let (end, len, exceptions, ascii) = decode_into(raw, from, out)?;
-        Ok(Decoded {
-            end,
-            bytes: out[..len].to_vec(),
-            exceptions,
-            ascii,
-        })
-    })
+    BLOCK.with_borrow_mut(|block| decode_in_blocks(raw, from, block))
 }
 
-/// The largest output a thread's scratch buffer is grown to.
-const SCRATCH_MAX: usize = 256 * 1024;
+/// How many decoded bytes [`decode_until_quote`] gathers before it moves them to the body.
+const BLOCK_LEN: usize = 1024;
+
+/// The room a word decoded at the end of a block writes into: a window of sixteen bytes (see
+/// [`decode_in_blocks`]) from up to `BLOCK_LEN - 8`.
+const BLOCK_ROOM: usize = BLOCK_LEN + 8;
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    // Zeroed once per thread: a block on the stack would be zeroed once per body.
+    static BLOCK: std::cell::RefCell<[u8; BLOCK_ROOM]> =
+        const { std::cell::RefCell::new([0; BLOCK_ROOM]) };
 }
 
 /// The high bit of each byte of `w` that is `"`, `\\` or a control character, and of no other
@@ -299,84 +283,135 @@ thread_local! {
 #[inline]
 fn exact_specials(w: u64) -> u64 {
     const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // A byte's high bit is set by adding 0x7F to its low seven bits unless they are all zero
-    // (no carry leaves the byte), so the high bit stays clear exactly where `x` has a zero byte.
-    let not_zero = |x: u64| ((x & LOWS) + LOWS) | x;
-    let quote = not_zero(w ^ (ONES * u64::from(b'"')));
-    let backslash = not_zero(w ^ (ONES * u64::from(b'\\')));
-    let not_control = ((w & LOWS) + ONES * 0x60) | w;
-    !(quote & backslash & not_control) & HIGHS
+    // Adding 0x7F to a byte's low seven bits sets its high bit unless they are all zero, adding
+    // 0x60 unless they are below 0x20, and no carry leaves the byte. A quote and a backslash
+    // have no high bit, so their low bits are compared once for both; a byte with its high bit
+    // set is no special. (Written so, the word loop takes one instruction fewer than with a
+    // `not_zero` of each comparison.)
+    let low = w & LOWS;
+    let quote = (low ^ (ONES * u64::from(b'"'))) + LOWS;
+    let backslash = (low ^ (ONES * u64::from(b'\\'))) + LOWS;
+    let not_control = low + ONES * 0x60;
+    !((quote & backslash & not_control) | w | LOWS)
 }
 
-/// Where [`decode_into`] stopped, the decoded length, the recorded escapes, and whether the raw
-/// bytes were ASCII.
-type Stopped = (usize, usize, Vec<(u32, u8)>, bool);
+/// `o`, the length of the decoded bytes in `block`, if a word decoded there fits in it; else
+/// 0, after moving them to `body` (whose raw text is `most` bytes at most). The caller's next
+/// index is then in bounds by this test, which the compiler sees: the loop over words checks no
+/// other bound but its own end.
+#[inline]
+fn room(body: &mut Vec<u8>, block: &[u8; BLOCK_ROOM], o: usize, most: usize) -> usize {
+    if o <= BLOCK_LEN - 8 {
+        return o;
+    }
+    move_out(body, block.get(..o).unwrap_or(block), most);
+    0
+}
 
-/// [`decode_until_quote`] into `out` (at least `raw.len() - from + 16` bytes long): where it
-/// stopped, the decoded length, the recorded escapes, and whether the raw bytes were ASCII.
-fn decode_into(raw: &[u8], from: usize, out: &mut [u8]) -> Result<Stopped, String> {
+#[cold]
+fn move_out(body: &mut Vec<u8>, decoded: &[u8], most: usize) {
+    // A body of more than a block gets room for its longest decoding at once, not doubled
+    // block after block.
+    if body.is_empty() {
+        body.reserve(most);
+    }
+    body.extend_from_slice(decoded);
+}
+
+/// [`decode_until_quote`], gathering decoded bytes in `block` and moving them to the body a
+/// block at a time.
+fn decode_in_blocks(
+    raw: &[u8],
+    from: usize,
+    block: &mut [u8; BLOCK_ROOM],
+) -> Result<Decoded, String> {
+    let most = raw.len().saturating_sub(from);
+    let mut body = Vec::new();
     let mut o = 0;
     let mut i = from;
     let mut high = 0u64;
     let mut exceptions = Vec::new();
     loop {
         let special = 'words: loop {
-            // `out` has room for a word written at any place of the one before: decoded text
-            // is never longer than raw text, so this never fails while `raw` has a word left.
-            let (Some(word), Some(dst)) = (raw.get(i..i + 8), out.get_mut(o..o + 16)) else {
-                break loop {
-                    match raw.get(i) {
-                        None => break None,
-                        Some(&b) if b == b'"' || b == b'\\' || b < 0x20 => break Some(b),
-                        Some(&b) => {
-                            high |= u64::from(b);
-                            out[o] = b;
-                            o += 1;
-                            i += 1;
+            let words = raw.get(i..).unwrap_or_default().chunks_exact(8);
+            let tail = words.remainder();
+            let start = i;
+            // Where a word starts follows from its number, and a range zipped with the words
+            // walks both with that one counter.
+            for (n, word) in (0..words.len()).zip(words) {
+                o = room(&mut body, block, o, most);
+                let dst = &mut block[o..o + 16];
+                dst[..8].copy_from_slice(word);
+                let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+                high |= w;
+                let mut m = exact_specials(w);
+                // An escaped quote, the most common special of a JSON body written into a
+                // string, is decoded in place: the bytes after it are written again one place
+                // further back, for each one, with no branch on how many are left in the word
+                // (which a processor cannot guess).
+                let mut dropped = 0;
+                while m != 0 {
+                    let shift = m.trailing_zeros() & 0x38;
+                    let k = (shift / 8) as usize;
+                    let from_special = w >> shift;
+                    if from_special as u16 != 0x225C {
+                        i = start + 8 * n + k;
+                        o += k - dropped;
+                        // A backslash ending the word: read the next word from it.
+                        if k == 7 && (w >> 56) as u8 == b'\\' {
+                            continue 'words;
                         }
+                        break 'words Some(from_special as u8);
                     }
-                };
-            };
-            dst[..8].copy_from_slice(word);
-            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            high |= w;
-            let mut m = exact_specials(w);
-            // An escaped quote, the most common special of a JSON body written into a string, is
-            // decoded in place: the bytes after it are written again one place further back, for
-            // each one, with no branch on how many are left in the word (which a processor cannot
-            // guess).
-            let mut dropped = 0;
-            while m != 0 {
-                let shift = m.trailing_zeros() & 0x38;
-                let k = (shift / 8) as usize;
-                if (w >> shift) as u16 != 0x225C {
-                    i += k;
-                    o += k - dropped;
-                    // A backslash ending the word: read the next word from it.
-                    if k == 7 && (w >> 56) as u8 == b'\\' {
-                        continue 'words;
-                    }
-                    break 'words Some((w >> shift) as u8);
+                    // `k` is at most 6 here (its quote is in the word) and at least twice
+                    // `dropped`.
+                    let at = (k - dropped) & 7;
+                    dst[at..at + 8].copy_from_slice(&(from_special >> 8).to_le_bytes());
+                    dropped += 1;
+                    // The backslash and its quote.
+                    m &= m - 1;
+                    m &= m - 1;
                 }
-                // `k` is at most 6 here (its quote is in the word) and at least twice `dropped`.
-                let at = (k - dropped) & 7;
-                dst[at..at + 8].copy_from_slice(&(w >> (shift + 8)).to_le_bytes());
-                dropped += 1;
-                // The backslash and its quote.
-                m &= m - 1;
-                m &= m - 1;
+                o += 8 - dropped;
             }
-            i += 8;
-            o += 8 - dropped;
+            i = raw.len() - tail.len();
+            for &b in tail {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break 'words Some(b);
+                }
+                high |= u64::from(b);
+                o = room(&mut body, block, o, most);
+                block[o] = b;
+                o += 1;
+                i += 1;
+            }
+            break None;
         };
         match special {
-            None | Some(b'"') => return Ok((i, o, exceptions, high & HIGHS == 0)),
+            None | Some(b'"') => {
+                let last = block.get(..o).unwrap_or(block);
+                // A body of one block, most bodies, is copied out at its length in one
+                // allocation, without growing an empty vector.
+                let bytes = if body.is_empty() {
+                    last.to_vec()
+                } else {
+                    move_out(&mut body, last, 0);
+                    body
+                };
+                return Ok(Decoded {
+                    end: i,
+                    bytes,
+                    exceptions,
+                    ascii: high & HIGHS == 0,
+                });
+            }
             Some(b'\\') => {}
             Some(_) => return Err(format!("a control character at byte {i} of the text")),
         }
+        o = room(&mut body, block, o, most);
         let at = i;
         let escape = raw.get(at + 1).copied().unwrap_or(0);
-        let decoded = o as u32;
+        let decoded = (body.len() + o) as u32;
         i = at + 2;
         let byte = match escape {
             b'"' => b'"',
@@ -393,10 +428,8 @@ fn decode_into(raw: &[u8], from: usize, out: &mut [u8]) -> Result<Stopped, Strin
             b'u' => {
                 let (c, len) = unicode_escape(raw, at)?;
                 i = at + len;
-                let mut utf8 = [0u8; 4];
-                let encoded = c.encode_utf8(&mut utf8).len();
-                out[o..o + encoded].copy_from_slice(&utf8[..encoded]);
-                if canonical_raw_len(utf8[0], encoded) != len {
+                let encoded = c.encode_utf8(&mut block[o..o + 4]).len();
+                if canonical_raw_len(block[o], encoded) != len {
                     exceptions.push((decoded, len as u8));
                 }
                 o += encoded;
@@ -404,7 +437,7 @@ fn decode_into(raw: &[u8], from: usize, out: &mut [u8]) -> Result<Stopped, Strin
             }
             _ => return Err(format!("an invalid escape at byte {at} of the text")),
         };
-        out[o] = byte;
+        block[o] = byte;
         o += 1;
     }
 }
@@ -502,120 +535,191 @@ mod tests {
         assert_eq!(map.locate(&bytes, 10).offset - 100, 23);
     }
 
-    /// The word-at-a-time decoder agrees with a byte-at-a-time one (serde_json for the text,
-    /// the escapes' raw lengths for the map) on strings of plain bytes, escapes, quotes and
-    /// control characters at every offset within a word.
-    #[test]
-    fn decoding_by_words_agrees_with_decoding_by_bytes() {
-        const PIECES: [&[u8]; 27] = [
-            b"a",
-            b"xyz12345",
-            "é".as_bytes(),
-            "😀".as_bytes(),
-            "–".as_bytes(),
-            br#"\""#,
-            br"\\",
-            br"\/",
-            br"\b",
-            br"\f",
-            br"\n",
-            br"\r",
-            br"\t",
-            br"\u00e9",
-            br"\u0041",
-            br"\u0001",
-            br"\u000A",
-            br"\ud83d\ude00",
-            br"\ud800",
-            br"\udc00",
-            br"\x",
-            br"\u12G4",
-            b"\"",
-            b"\x01",
-            b"\x1f",
-            b"\xff",
-            br"\",
-        ];
+    /// Raw strings to decode: plain bytes, escapes, quotes and control characters; the first
+    /// [`VALID`] belong inside a string, the others end it or make it invalid.
+    const PIECES: [&[u8]; 27] = [
+        b"a",
+        b"xyz12345",
+        "é".as_bytes(),
+        "😀".as_bytes(),
+        "–".as_bytes(),
+        br#"\""#,
+        br"\\",
+        br"\/",
+        br"\b",
+        br"\f",
+        br"\n",
+        br"\r",
+        br"\t",
+        br"\u00e9",
+        br"\u0041",
+        br"\u0001",
+        br"\u000A",
+        br"\ud83d\ude00",
+        br"\ud800",
+        br"\udc00",
+        br"\x",
+        br"\u12G4",
+        b"\"",
+        b"\x01",
+        b"\x1f",
+        b"\xff",
+        br"\",
+    ];
+
+    const VALID: usize = 18;
+
+    /// A source of pseudo-random numbers below a bound, the same on every run.
+    fn numbers() -> impl FnMut(usize) -> usize {
         let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
+        move |n: usize| {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             (state % n as u64) as usize
-        };
+        }
+    }
+
+    /// Appends `count` pieces of `pieces` to `raw`: mostly escaped quotes and plain bytes, as
+    /// JSON bodies written into strings.
+    fn pieces(
+        raw: &mut Vec<u8>,
+        count: usize,
+        pieces: &[&[u8]],
+        next: &mut impl FnMut(usize) -> usize,
+    ) {
+        for _ in 0..count {
+            let piece = match next(4) {
+                0 => br#"\""#,
+                1 => &b"ab"[..],
+                _ => pieces[next(pieces.len())],
+            };
+            raw.extend_from_slice(piece);
+        }
+    }
+
+    /// Decodes `raw[from..]` and checks it against a byte-at-a-time reading: where the string
+    /// ends, then serde_json's reading of it for the text, the escapes' raw lengths for the map.
+    fn agrees_with_decoding_by_bytes(raw: &[u8], from: usize) {
+        let decoded = decode_until_quote(raw, from);
+        // The reference: where the string ends, then serde_json's reading of it.
+        let mut end = from;
+        let mut bad = false;
+        while end < raw.len() && raw[end] != b'"' {
+            if raw[end] < 0x20 {
+                bad = true;
+                break;
+            }
+            end += if raw[end] == b'\\' { 2 } else { 1 };
+        }
+        let cut = end > raw.len();
+        let end = end.min(raw.len());
+        let quoted = [&b"\""[..], &raw[from..end], b"\""].concat();
+        let reference = serde_json::from_slice::<String>(&quoted);
+        match (&decoded, bad || cut) {
+            (Ok(d), false) if std::str::from_utf8(&raw[from..end]).is_ok() => {
+                let text = reference.as_ref().map_err(|e| e.to_string());
+                assert_eq!(
+                    Ok(d.bytes.as_slice()),
+                    text.map(String::as_bytes),
+                    "{raw:?}"
+                );
+                assert_eq!(d.end, end, "{raw:?}");
+                // Bytes after the closing quote may count as read: `ascii` may be false for an
+                // ASCII string, never true for another.
+                assert!(!d.ascii || raw[from..end].is_ascii(), "{raw:?}");
+                let mut exceptions = Vec::new();
+                let (mut r, mut o) = (from, 0u32);
+                while r < end {
+                    let c = if raw[r] == b'\\' { raw[r + 1] } else { 0 };
+                    let (raw_len, len, canonical) = match c {
+                        0 => {
+                            let len = utf8_len(raw[r]);
+                            (len, len, true)
+                        }
+                        b'u' if raw[r + 2..r + 4] == *b"d8" => (12, 4, false),
+                        b'u' => {
+                            let n = u32::from_str_radix(
+                                std::str::from_utf8(&raw[r + 2..r + 6]).unwrap(),
+                                16,
+                            )
+                            .unwrap();
+                            let len = char::from_u32(n).unwrap().len_utf8();
+                            (6, len, n < 0x20 && !matches!(n, 8 | 9 | 10 | 12 | 13))
+                        }
+                        b'/' => (2, 1, false),
+                        _ => (2, 1, true),
+                    };
+                    if !canonical {
+                        exceptions.push((o, raw_len as u8));
+                    }
+                    r += raw_len;
+                    o += len as u32;
+                }
+                assert_eq!(d.exceptions, exceptions, "{raw:?}");
+            }
+            (Ok(d), false) => assert!(std::str::from_utf8(&raw[from..d.end]).is_err()),
+            (decoded, _) => assert_eq!(decoded.is_err(), reference.is_err() || bad, "{raw:?}"),
+        }
+    }
+
+    /// The flags of a word's specials are those of its special bytes, whatever the bytes
+    /// beside them.
+    #[test]
+    fn exact_specials_flag_exactly_the_special_bytes() {
+        let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+        for b in 0..=u8::MAX {
+            for filler in [
+                b'a', b'"', b'\\', 0x00, 0x1F, 0x20, 0x7F, 0x80, 0xA2, 0xDC, 0xFF,
+            ] {
+                for at in 0..8 {
+                    let mut word = [filler; 8];
+                    word[at] = b;
+                    let flags = exact_specials(u64::from_le_bytes(word));
+                    for (k, &byte) in word.iter().enumerate() {
+                        let flag = flags >> (8 * k) & 0xFF;
+                        assert_eq!(flag, if special(byte) { 0x80 } else { 0 }, "{word:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The word-at-a-time decoder agrees with a byte-at-a-time one on strings of plain bytes,
+    /// escapes, quotes and control characters at every offset within a word.
+    #[test]
+    fn decoding_by_words_agrees_with_decoding_by_bytes() {
+        let mut next = numbers();
         for round in 0..40_000 {
             // Every alignment of the string's start within a word.
             let mut raw = b"p".repeat(round % 8);
             let from = raw.len();
-            for _ in 0..next(24) {
-                // Mostly escaped quotes and plain bytes, as JSON bodies written into strings.
-                let piece = match next(4) {
-                    0 => br#"\""#,
-                    1 => &b"ab"[..],
-                    _ => PIECES[next(PIECES.len())],
-                };
-                raw.extend_from_slice(piece);
-            }
-            let decoded = decode_until_quote(&raw, from);
-            // The reference: where the string ends, then serde_json's reading of it.
-            let mut end = from;
-            let mut bad = false;
-            while end < raw.len() && raw[end] != b'"' {
-                if raw[end] < 0x20 {
-                    bad = true;
-                    break;
-                }
-                end += if raw[end] == b'\\' { 2 } else { 1 };
-            }
-            let cut = end > raw.len();
-            let end = end.min(raw.len());
-            let quoted = [&b"\""[..], &raw[from..end], b"\""].concat();
-            let reference = serde_json::from_slice::<String>(&quoted);
-            match (&decoded, bad || cut) {
-                (Ok(d), false) if std::str::from_utf8(&raw[from..end]).is_ok() => {
-                    let text = reference.as_ref().map_err(|e| e.to_string());
-                    assert_eq!(
-                        Ok(d.bytes.as_slice()),
-                        text.map(String::as_bytes),
-                        "{raw:?}"
-                    );
-                    assert_eq!(d.end, end, "{raw:?}");
-                    // Bytes after the closing quote may count as read: `ascii` may be false for an
-                    // ASCII string, never true for another.
-                    assert!(!d.ascii || raw[from..end].is_ascii(), "{raw:?}");
-                    let mut exceptions = Vec::new();
-                    let (mut r, mut o) = (from, 0u32);
-                    while r < end {
-                        let c = if raw[r] == b'\\' { raw[r + 1] } else { 0 };
-                        let (raw_len, len, canonical) = match c {
-                            0 => {
-                                let len = utf8_len(raw[r]);
-                                (len, len, true)
-                            }
-                            b'u' if raw[r + 2..r + 4] == *b"d8" => (12, 4, false),
-                            b'u' => {
-                                let n = u32::from_str_radix(
-                                    std::str::from_utf8(&raw[r + 2..r + 6]).unwrap(),
-                                    16,
-                                )
-                                .unwrap();
-                                let len = char::from_u32(n).unwrap().len_utf8();
-                                (6, len, n < 0x20 && !matches!(n, 8 | 9 | 10 | 12 | 13))
-                            }
-                            b'/' => (2, 1, false),
-                            _ => (2, 1, true),
-                        };
-                        if !canonical {
-                            exceptions.push((o, raw_len as u8));
-                        }
-                        r += raw_len;
-                        o += len as u32;
-                    }
-                    assert_eq!(d.exceptions, exceptions, "{raw:?}");
-                }
-                (Ok(d), false) => assert!(std::str::from_utf8(&raw[from..d.end]).is_err()),
-                (decoded, _) => assert_eq!(decoded.is_err(), reference.is_err() || bad, "{raw:?}"),
-            }
+            let count = next(24);
+            pieces(&mut raw, count, &PIECES, &mut next);
+            agrees_with_decoding_by_bytes(&raw, from);
+        }
+    }
+
+    /// Decoding agrees with a byte-at-a-time reading where the decoded text fills more than one
+    /// block, with the end of a block at every offset among escapes, and in strings of several
+    /// blocks.
+    #[test]
+    fn decoding_across_blocks_agrees_with_decoding_by_bytes() {
+        let mut next = numbers();
+        for round in 0..3_000 {
+            let mut raw = b"p".repeat(round % 8);
+            let from = raw.len();
+            // Plain text up to a little before the end of the first block.
+            raw.extend(std::iter::repeat_n(b'x', BLOCK_LEN - 48 + round % 40));
+            let count = if round % 10 == 0 {
+                next(2_000)
+            } else {
+                next(40)
+            };
+            pieces(&mut raw, count, &PIECES[..VALID], &mut next);
+            // Then anything, an end or an error included.
+            pieces(&mut raw, 2, &PIECES, &mut next);
+            agrees_with_decoding_by_bytes(&raw, from);
         }
     }
 

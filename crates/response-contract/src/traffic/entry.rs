@@ -456,13 +456,30 @@ fn wrong(member: &'static str, expected: JsonType, found: JsonType) -> EntryProb
     }
 }
 
+/// The methods of RFC 9110 and PATCH, as an [`Exchange`] keeps them without allocating.
+const METHODS: [&str; 9] = [
+    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+];
+
+/// The media types most responses are recorded with, kept without allocating.
+const MEDIA_TYPES: [&str; 3] = [
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/json;charset=UTF-8",
+];
+
 fn method(
     leaf: Option<Leaf<'_>>,
     member: &'static str,
     problems: &mut Vec<EntryProblem>,
-) -> Option<String> {
+) -> Option<Cow<'static, str>> {
     match leaf {
-        Some(Leaf::Str(m)) if !m.is_empty() => Some(m.to_ascii_uppercase()),
+        Some(Leaf::Str(m)) if !m.is_empty() => Some(
+            match METHODS.iter().find(|known| known.eq_ignore_ascii_case(&m)) {
+                Some(known) => Cow::Borrowed(*known),
+                None => Cow::Owned(m.to_ascii_uppercase()),
+            },
+        ),
         Some(Leaf::Str(_)) | None => {
             problems.push(EntryProblem::Missing { member });
             None
@@ -533,10 +550,16 @@ fn media_type(
     leaf: Option<Leaf<'_>>,
     member: &'static str,
     problems: &mut Vec<EntryProblem>,
-) -> Option<String> {
+) -> Option<Cow<'static, str>> {
     match leaf {
-        Some(Leaf::Str(m)) if !m.trim().is_empty() => Some(m.trim().to_owned()),
-        Some(Leaf::Str(_)) | None | Some(Leaf::Other(JsonType::Null)) => None,
+        Some(Leaf::Str(m)) => {
+            let m = url::trim(&m);
+            (!m.is_empty()).then(|| match MEDIA_TYPES.iter().find(|known| **known == m) {
+                Some(known) => Cow::Borrowed(*known),
+                None => Cow::Owned(m.to_owned()),
+            })
+        }
+        None | Some(Leaf::Other(JsonType::Null)) => None,
         Some(other) => {
             problems.push(wrong(member, JsonType::String, other.json_type()));
             None
@@ -555,8 +578,11 @@ pub(crate) fn log_exchange(
     text: &[u8],
     locate: &mut dyn FnMut(usize) -> Location,
 ) -> Exchange {
-    match fast_line(text) {
-        Some(line) => log_exchange_of(index, at, line, text, locate),
+    // Read in place, not returned: the members are large, and moving them cost more than
+    // reading the member names.
+    let mut line = LogMembers::default();
+    match fast_line(text, &mut line) {
+        Some(()) => log_exchange_of(index, at, &mut line, text, locate),
         None => serde_log_exchange(index, at, text, locate),
     }
 }
@@ -581,7 +607,7 @@ fn serde_log_exchange(
             return exchange;
         }
     };
-    let members = LogMembers {
+    let mut members = LogMembers {
         method: line.method,
         url: line.url,
         path: line.path,
@@ -590,7 +616,7 @@ fn serde_log_exchange(
         body: line.body.map(LogBody::Raw),
         body_base64: line.body_base64,
     };
-    log_exchange_of(index, at, members, text, locate)
+    log_exchange_of(index, at, &mut members, text, locate)
 }
 
 /// The members of a log line, however read.
@@ -629,14 +655,14 @@ impl LogBody<'_> {
 fn log_exchange_of(
     index: u64,
     at: Location,
-    line: LogMembers<'_>,
+    line: &mut LogMembers<'_>,
     text: &[u8],
     locate: &mut dyn FnMut(usize) -> Location,
 ) -> Exchange {
-    let mut exchange = Exchange::unread(index, at);
-    let problems = &mut exchange.problems;
-    exchange.method = method(line.method, "method", problems);
-    (exchange.origin, exchange.path) = match (line.url, line.path) {
+    let mut found = Vec::new();
+    let problems = &mut found;
+    let method = method(line.method.take(), "method", problems);
+    let (origin, path) = match (line.url.take(), line.path.take()) {
         (Some(url), None) => url_of(Some(url), "url", problems),
         (None, Some(path)) => {
             let (_, path) = url_of(Some(path), "path", problems);
@@ -653,9 +679,9 @@ fn log_exchange_of(
             (None, None)
         }
     };
-    exchange.status = status(line.status, "status", false, problems);
-    exchange.media_type = media_type(line.content_type, "content_type", problems);
-    exchange.body = match (line.body, line.body_base64) {
+    let status = status(line.status.take(), "status", false, problems);
+    let media_type = media_type(line.content_type.take(), "content_type", problems);
+    let body = match (line.body.take(), line.body_base64) {
         (Some(LogBody::Raw(body)), None) => {
             let body = body.get();
             string_body(body, locate(offset_in(text, body)), false, "body", problems)
@@ -697,15 +723,27 @@ fn log_exchange_of(
             }
         }
     };
-    exchange
+    // Built whole where it is returned, not built and then copied there.
+    Exchange {
+        index,
+        at,
+        method,
+        origin,
+        path,
+        status,
+        media_type,
+        body,
+        problems: found,
+    }
 }
 
 /// The name of a log line's `status` and of a HAR response's: a contract's member name too, so
 /// written once.
 const STATUS: &[u8] = b"status";
 
-/// Reads a log line the way loggers write it, in one pass, or `None` for any line that is not
-/// so plain: then serde_json reads it and tells what is wrong, so this accepts nothing it would
+/// Reads a log line the way loggers write it, in one pass, into `members` (default ones), or
+/// `None` for any line that is not so plain (`members` then holds what was read before, not to
+/// be used): then serde_json reads it and tells what is wrong, so this accepts nothing it would
 /// refuse and reads every member it keeps as it would. Plain means: one object (whitespace
 /// around), no member but the schema's `method`, `url`, `path`, `status`, `content_type` and
 /// `body`, each at most once, with names unescaped; `status` an integer from 1 to 999; the other
@@ -713,8 +751,7 @@ const STATUS: &[u8] = b"status";
 ///
 /// Most of a log is the body: decoding it while its end is found, instead of scanning it
 /// (serde_json's `RawValue`) and then decoding it, halves the work of reading a line.
-fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
-    let mut members = LogMembers::default();
+fn fast_line<'t>(text: &'t [u8], members: &mut LogMembers<'t>) -> Option<()> {
     let mut i = skip_ws(text, 0);
     if text.get(i) != Some(&b'{') {
         return None;
@@ -730,12 +767,13 @@ fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
                 return None;
             }
             i = skip_ws(text, i + 1);
+            // With the values a member mostly has, which need no UTF-8 check.
             let slot = match name {
-                b"method" => Some(&mut members.method),
-                b"url" => Some(&mut members.url),
-                b"path" => Some(&mut members.path),
-                STATUS => Some(&mut members.status),
-                b"content_type" => Some(&mut members.content_type),
+                b"method" => Some((&mut members.method, &METHODS[..])),
+                b"url" => Some((&mut members.url, &[][..])),
+                b"path" => Some((&mut members.path, &[][..])),
+                STATUS => Some((&mut members.status, &[][..])),
+                b"content_type" => Some((&mut members.content_type, &MEDIA_TYPES[..])),
                 b"body" => {
                     if members.body.is_some() || text.get(i) != Some(&b'"') {
                         return None;
@@ -756,12 +794,16 @@ fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
                 }
                 _ => return None,
             };
-            if let Some(slot) = slot {
+            if let Some((slot, usual)) = slot {
                 if slot.is_some() {
                     return None;
                 }
                 let (leaf, after) = if text.get(i) == Some(&b'"') {
-                    let (value, after) = plain_string(text, i)?;
+                    let (value, after) = plain_name(text, i)?;
+                    let value = match known(value, usual) {
+                        Some(known) => known,
+                        None => std::str::from_utf8(value).ok()?,
+                    };
                     (Leaf::Str(Cow::Borrowed(value)), after)
                 } else {
                     plain_status(text, i)?
@@ -780,7 +822,20 @@ fn fast_line(text: &[u8]) -> Option<LogMembers<'_>> {
             }
         }
     }
-    (skip_ws(text, i) == text.len()).then_some(members)
+    (skip_ws(text, i) == text.len()).then_some(())
+}
+
+/// The one of `texts` that `value` is. Inlined: a call would cost more than the comparisons.
+#[inline(always)]
+// `Iterator::find` here cost ~140 instructions an exchange more (callgrind, job-status log).
+#[allow(clippy::manual_find)]
+fn known(value: &[u8], texts: &[&'static str]) -> Option<&'static str> {
+    for &text in texts {
+        if text.as_bytes() == value {
+            return Some(text);
+        }
+    }
+    None
 }
 
 /// The index of the first byte from `i` on that is not JSON whitespace.
@@ -793,8 +848,7 @@ fn skip_ws(text: &[u8], mut i: usize) -> usize {
 
 /// A member name of the schema, written plainly, starting with the quote at `text[i]`, and the
 /// index after it; `None` for any other string (which [`plain_name`] then reads). A name known
-/// in advance is compared whole, cheaper than searching for its end. (`status` is left to
-/// [`plain_name`]: a contract's member name too, it is kept out of string literals here.)
+/// in advance is compared whole, cheaper than searching for its end.
 fn schema_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
     #[inline(always)]
     fn quoted<'t>(rest: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
@@ -811,6 +865,7 @@ fn schema_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
         b'p' => quoted(rest, b"path"),
         b'c' => quoted(rest, b"content_type"),
         b'b' => quoted(rest, b"body"),
+        b's' => quoted(rest, STATUS),
         _ => None,
     }?;
     Some((name, i + name.len() + 2))
@@ -818,7 +873,9 @@ fn schema_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
 
 /// The contents of the string starting with the quote at `text[i]`, and the index after it;
 /// `None` unless it has no escape and no control character. Not checked for UTF-8: a member
-/// name is compared with ASCII names, a value is checked by [`plain_string`].
+/// name is compared with ASCII names, a value is checked by [`fast_line`]. Inlined: a call's
+/// set-up cost as much as reading most names and values.
+#[inline(always)]
 fn plain_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
     if text.get(i) != Some(&b'"') {
         return None;
@@ -836,12 +893,6 @@ fn plain_name(text: &[u8], i: usize) -> Option<(&[u8], usize)> {
     }
     end += first_special(&text[end..])?;
     (text[end] == b'"').then(|| (&text[i + 1..end], end + 1))
-}
-
-/// [`plain_name`], checked for UTF-8.
-fn plain_string(text: &[u8], i: usize) -> Option<(&str, usize)> {
-    let (bytes, after) = plain_name(text, i)?;
-    Some((std::str::from_utf8(bytes).ok()?, after))
 }
 
 /// An integer from 1 to 999 at `text[i]` (what a status is), and the index after it; `None`
@@ -1333,6 +1384,9 @@ mod tests {
             r#"{"method": "GET", "url": "https://h/", "status": 999, "body": ""}"#,
             r#"{"method": "GET", "url": "https://h/", "path": "/p", "status": 1, "body": "x"}"#,
             "{\"body\": \"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\"}",
+            r#"{"method": "PATCH", "path": "/x", "status": 200, "content_type": "application/json;charset=UTF-8", "body": "{}"}"#,
+            r#"{"method": "Get", "path": "/x", "status": 200, "content_type": " application/json; charset=utf-8 ", "body": "{}"}"#,
+            r#"{"method": "propfind", "path": "/x", "status": 207, "content_type": "application/xml", "body": "<a/>"}"#,
         ];
         let other: &[&str] = &[
             r#"{"method": "GET", "method": "GET"}"#,
@@ -1362,7 +1416,10 @@ mod tests {
         ];
         for line in plain {
             let text = line.as_bytes();
-            assert!(fast_line(text).is_some(), "{line}");
+            assert!(
+                fast_line(text, &mut LogMembers::default()).is_some(),
+                "{line}"
+            );
             let fast = log_exchange(3, Location::default(), text, &mut locate(text));
             let slow = serde_log_exchange(3, Location::default(), text, &mut locate(text));
             assert_eq!(fast, slow, "{line}");
@@ -1377,14 +1434,17 @@ mod tests {
             }
         }
         for line in other {
-            assert!(fast_line(line.as_bytes()).is_none(), "{line}");
+            assert!(
+                fast_line(line.as_bytes(), &mut LogMembers::default()).is_none(),
+                "{line}"
+            );
         }
         let invalid_utf8 = b"{\"body\": \"\xC3(\"}";
-        assert!(fast_line(invalid_utf8).is_none());
+        assert!(fast_line(invalid_utf8, &mut LogMembers::default()).is_none());
         let invalid_utf8 = b"{\"body\": \"12345678\xC3(\"}";
-        assert!(fast_line(invalid_utf8).is_none());
+        assert!(fast_line(invalid_utf8, &mut LogMembers::default()).is_none());
         let invalid_utf8 = b"{\"url\": \"\xC3(\"}";
-        assert!(fast_line(invalid_utf8).is_none());
+        assert!(fast_line(invalid_utf8, &mut LogMembers::default()).is_none());
     }
 
     /// What the one-pass HAR entry reader makes of `text`, checked against serde_json's reading

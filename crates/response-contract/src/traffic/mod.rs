@@ -54,6 +54,7 @@ mod har;
 mod outcome;
 mod url;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 
@@ -79,8 +80,9 @@ pub struct Exchange {
     pub index: u64,
     /// Where the entry (its `{`) or the log line starts in the file.
     pub at: Location,
-    /// The request method, upper-cased (`GET`); `None` when not recorded.
-    pub method: Option<String>,
+    /// The request method, upper-cased (`GET`); `None` when not recorded. Borrowed for the
+    /// methods HTTP defines, so that most exchanges allocate nothing for it.
+    pub method: Option<Cow<'static, str>>,
     /// `scheme://host[:port]`, lower-cased, without user information; `None` when the URL is
     /// relative (an exchange log's `path`) or has no authority (`data:`, `about:`).
     pub origin: Option<String>,
@@ -91,8 +93,8 @@ pub struct Exchange {
     /// [`EntryProblem::NoResponse`]).
     pub status: Option<u16>,
     /// The response content type as recorded (`application/json; charset=utf-8`); `None` when
-    /// missing or empty.
-    pub media_type: Option<String>,
+    /// missing or empty. Borrowed for the most common JSON types, as for `method`.
+    pub media_type: Option<Cow<'static, str>>,
     /// The response body.
     pub body: Body,
     /// What is wrong with the entry itself (not with the response it recorded), in the order

@@ -401,11 +401,11 @@ mod tests {
         let exchange = Exchange {
             index: 0,
             at: Location::default(),
-            method: Some("GET".to_owned()),
+            method: Some("GET".into()),
             origin: None,
             path: Some(path.to_owned()),
             status: Some(200),
-            media_type: Some("application/json".to_owned()),
+            media_type: Some("application/json".into()),
             body: Body::Base64 {
                 bytes: b"{}".to_vec(),
                 at: Location::default(),

@@ -5,24 +5,22 @@
 /// no origin). A URL without an authority (`data:`, `about:blank`) has neither. `Err` for
 /// anything else; the caller must not show the text.
 pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> {
-    let url = url.trim();
+    let url = trim(url);
     if url.starts_with('/') && !url.starts_with("//") {
         return Ok((None, Some(path_of(url))));
     }
     // Bytes, not characters, are searched: the delimiters are ASCII, and `str::find` with a
-    // `char` cost more than the rest of reducing a URL.
-    let colon = memchr::memchr(b':', url.as_bytes()).ok_or(())?;
+    // `char` cost more than the rest of reducing a URL. The scheme is checked as the colon that
+    // ends it is looked for, in a plain loop (a scheme is a few bytes long, too short to pay for
+    // setting up `memchr`): a byte that belongs in no scheme comes before the first colon, or
+    // there is none.
+    let bytes = url.as_bytes();
+    let colon = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        .filter(|&end| end > 0 && bytes[end] == b':' && bytes[0].is_ascii_alphabetic())
+        .ok_or(())?;
     let scheme = &url[..colon];
-    let valid_scheme = scheme
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    if !valid_scheme {
-        return Err(());
-    }
     let Some(rest) = url[colon + 1..].strip_prefix("//") else {
         return Ok((None, None));
     };
@@ -43,9 +41,27 @@ pub(crate) fn reduce(url: &str) -> Result<(Option<String>, Option<String>), ()> 
     Ok((Some(origin), Some(path_of(&rest[end..]))))
 }
 
+/// `text` without whitespace at either end, as [`str::trim`] gives it; told without a search
+/// when `text` starts and ends with a printable ASCII character, as recorded values do.
+pub(crate) fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 /// The path of `rest` (which starts at the path, or at `?`/`#`, or is empty).
 fn path_of(rest: &str) -> String {
-    let end = memchr::memchr2(b'?', b'#', rest.as_bytes()).unwrap_or(rest.len());
+    // One search for the end and for a `;`, which almost no path has.
+    let (end, semicolon) = match memchr::memchr3(b'?', b'#', b';', rest.as_bytes()) {
+        Some(at) if rest.as_bytes()[at] == b';' => (
+            memchr::memchr2(b'?', b'#', rest.as_bytes()).unwrap_or(rest.len()),
+            true,
+        ),
+        Some(at) => (at, false),
+        None => (rest.len(), false),
+    };
     let path = &rest[..end];
     let mut out = String::with_capacity(path.len().max(1));
     if path.is_empty() {
@@ -54,7 +70,7 @@ fn path_of(rest: &str) -> String {
         push_printable(&mut out, path);
     }
     // A Java servlet session id rides in the path: drop it as a query string would be dropped.
-    while let Some(at) = find_ignoring_case(&out, ";jsessionid=") {
+    while semicolon && let Some(at) = find_ignoring_case(&out, ";jsessionid=") {
         let stop = out[at..].find('/').map_or(out.len(), |k| at + k);
         out.replace_range(at..stop, "");
     }
@@ -105,7 +121,7 @@ fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::reduce;
+    use super::{reduce, trim};
 
     fn ok(url: &str) -> (Option<String>, Option<String>) {
         reduce(url).unwrap()
@@ -133,9 +149,52 @@ mod tests {
             ok("https://h/app;JSESSIONID=abc/x;jsessionid=def"),
             (Some("https://h".into()), Some("/app/x".into()))
         );
+        assert_eq!(
+            ok("https://h/a;b/c?x;jsessionid=1#f;jsessionid=2"),
+            (Some("https://h".into()), Some("/a;b/c".into()))
+        );
+        assert_eq!(
+            ok("https://h/a;JSessionId=1?q"),
+            (Some("https://h".into()), Some("/a".into()))
+        );
+        assert_eq!(
+            ok("http://u@v:pw@H:80?q@r/s"),
+            (Some("http://h:80".into()), Some("/".into()))
+        );
+        assert_eq!(
+            ok(" svn+ssh.1-x://h#@x "),
+            (Some("svn+ssh.1-x://h".into()), Some("/".into()))
+        );
         assert_eq!(ok("data:application/json;base64,e30="), (None, None));
         assert!(reduce("orders/7").is_err());
         assert!(reduce("https:///x").is_err());
         assert!(reduce("1http://x/").is_err());
+        assert!(reduce(":x").is_err());
+        assert!(reduce("ht tp://x/").is_err());
+        assert!(reduce("http").is_err());
+        assert!(reduce("https://u@/x").is_err());
+        assert!(reduce("https://:80/x").is_err());
+    }
+
+    /// Trimming without a search, where the ends are printable ASCII, agrees with `str::trim`.
+    #[test]
+    fn trimming_agrees_with_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a\t",
+            "\u{a0}a",
+            "a\u{3000}",
+            "\u{85}a b\u{85}",
+            "é",
+            "aé",
+            "a b",
+            "\u{7f}a",
+            "application/json",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
     }
 }
