@@ -11,7 +11,7 @@ enum Part {
 
 #[derive(Debug, Default)]
 struct Node {
-    /// Literal segments, sorted for a binary search.
+    /// Literal segments, sorted [`by_length`] for a binary search.
     literal: Vec<(Box<str>, Node)>,
     /// Templated segments, the most specific (most text) first.
     templated: Vec<(Vec<Part>, Node)>,
@@ -155,7 +155,7 @@ impl Router {
                 None => {
                     let at = match node
                         .literal
-                        .binary_search_by(|(name, _)| (**name).cmp(segment))
+                        .binary_search_by(|(name, _)| by_length(name, segment))
                     {
                         Ok(at) => at,
                         Err(at) => {
@@ -225,6 +225,14 @@ impl Router {
     }
 }
 
+/// The order of a node's literal segments: by length, then by bytes. Most comparisons of a
+/// lookup are then told by the lengths alone, with no byte compared.
+fn by_length(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len()
+        .cmp(&b.len())
+        .then_with(|| a.as_bytes().cmp(b.as_bytes()))
+}
+
 /// `escaped`: the path has `%` escapes somewhere (else no segment needs decoding).
 fn descend(node: &Node, mut rest: Segments<'_>, escaped: bool) -> Option<usize> {
     let Some(first) = rest.next() else {
@@ -233,7 +241,7 @@ fn descend(node: &Node, mut rest: Segments<'_>, escaped: bool) -> Option<usize> 
     let first = decode(first, escaped);
     if let Ok(at) = node
         .literal
-        .binary_search_by(|(name, _)| (**name).cmp(&*first))
+        .binary_search_by(|(name, _)| by_length(name, &first))
         && let Some(found) = descend(&node.literal[at].1, rest.clone(), escaped)
     {
         return Some(found);
