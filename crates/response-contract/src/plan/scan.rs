@@ -1225,6 +1225,11 @@ impl<'p> Scanner<'p> {
                 self.object_single(id, must, depth + 1, &mut fail, None)?;
                 fail & 1 != 0
             }
+            b'[' if layout.entries.len() == 1 => {
+                let mut fail = 0u64;
+                self.array_single(id, must, depth + 1, &mut fail)?;
+                fail & 1 != 0
+            }
             // A literal (often an optional member's `null`) where only `type` can judge it.
             b'n' | b't' | b'f' if r.enumeration.is_none() && r.constant.is_none() => {
                 self.typed_literal(first, r.types)?
