@@ -288,9 +288,18 @@ mod tests {
                     policy.marks_of(name.as_bytes()),
                     "{contract:?} {name:?}"
                 );
+                // The name alone: a whole word after the opening quote, or a guess of nothing.
                 let short = format!(r#""{name}""#);
-                let guessed = policy.guess_marks(short.as_bytes(), 1);
-                assert!(guessed == 0 || short.len() >= 9, "{contract:?} {name:?}");
+                let expected = if short.len() >= 9 {
+                    policy.marks_of(name.as_bytes())
+                } else {
+                    0
+                };
+                assert_eq!(
+                    policy.guess_marks(short.as_bytes(), 1),
+                    expected,
+                    "{contract:?} {name:?} alone"
+                );
             }
         }
     }

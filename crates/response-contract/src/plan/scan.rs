@@ -656,8 +656,6 @@ fn type_only(r: &Rules) -> bool {
     r.format.is_none() && type_only_but_format(r)
 }
 
-/// Whether `type` is the only assertion of a schema object but for `format` (an annotation
-/// unless formats are asserted).
 /// [`Layout::integers`] of a scalar layout's one schema object, `bounds` its
 /// [`Layout::small_bounds`].
 fn integer_range(r: &Rules, bounds: &[Option<i64>; 4]) -> Option<(i64, i64)> {
@@ -686,6 +684,8 @@ fn integer_range(r: &Rules, bounds: &[Option<i64>; 4]) -> Option<(i64, i64)> {
     ))
 }
 
+/// Whether `type` is the only assertion of a schema object but for `format` (an annotation
+/// unless formats are asserted).
 fn type_only_but_format(r: &Rules) -> bool {
     r.enumeration.is_none()
         && r.constant.is_none()
