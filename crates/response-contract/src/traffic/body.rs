@@ -255,7 +255,8 @@ pub(crate) fn first_special(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Decodes JSON string contents from `raw[from..]` up to the first unescaped `"` (or the end
-/// of `raw`), in one pass: runs of plain bytes are found and copied eight at a time, escapes
+/// of `raw`), in one pass: runs of plain bytes are found and copied sixteen at a time (SSE2 on
+/// x86-64) or eight (elsewhere, and for the last bytes), escapes
 /// decoded as they come. The raw bytes are not checked for UTF-8 (see [`Decoded::ascii`]).
 ///
 /// # Errors
