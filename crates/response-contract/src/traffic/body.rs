@@ -297,24 +297,18 @@ fn exact_specials(w: u64) -> u64 {
     !((quote & backslash & not_control) | w | LOWS)
 }
 
-/// `o`, the length of the decoded bytes in `block`, if a word decoded there fits in it; else
-/// 0, after moving them to `body` (whose raw text is `most` bytes at most). The caller's next
-/// index is then in bounds by this test, which the compiler sees: the loop over words checks no
-/// other bound but its own end.
+/// `o`, the length of the decoded bytes in `block`, if a word (`N` = 8) or a chunk (`N` = 16)
+/// decoded there fits in it; else 0, after moving them to `body` (whose raw text is `most`
+/// bytes at most). The caller's next index is then in bounds by this test, which the compiler
+/// sees: the loops over words and chunks check no other bound but their own end.
 #[inline]
-fn room(body: &mut Vec<u8>, block: &[u8; BLOCK_ROOM], o: usize, most: usize) -> usize {
-    if o <= BLOCK_LEN - 8 {
-        return o;
-    }
-    move_out(body, block.get(..o).unwrap_or(block), most);
-    0
-}
-
-/// [`room`] for a chunk of sixteen bytes: `o` if a chunk decoded there fits in `block`.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline]
-fn room16(body: &mut Vec<u8>, block: &[u8; BLOCK_ROOM], o: usize, most: usize) -> usize {
-    if o <= BLOCK_LEN - 16 {
+fn room<const N: usize>(
+    body: &mut Vec<u8>,
+    block: &[u8; BLOCK_ROOM],
+    o: usize,
+    most: usize,
+) -> usize {
+    if o <= BLOCK_LEN - N {
         return o;
     }
     move_out(body, block.get(..o).unwrap_or(block), most);
@@ -376,7 +370,7 @@ fn decode_in_blocks(
                 let start = i;
                 for (n, chunk) in (0..chunks.len()).zip(chunks) {
                     let chunk: &[u8; 16] = chunk.try_into().unwrap_or(&[0; 16]);
-                    o = room16(&mut body, block, o, most);
+                    o = room::<16>(&mut body, block, o, most);
                     let dst = &mut block[o..o + 32];
                     dst[..16].copy_from_slice(chunk);
                     let (mut m, wide) = specials16(chunk);
@@ -426,7 +420,7 @@ fn decode_in_blocks(
             // Where a word starts follows from its number, and a range zipped with the words
             // walks both with that one counter.
             for (n, word) in (0..words.len()).zip(words) {
-                o = room(&mut body, block, o, most);
+                o = room::<8>(&mut body, block, o, most);
                 let dst = &mut block[o..o + 16];
                 dst[..8].copy_from_slice(word);
                 let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
@@ -467,7 +461,7 @@ fn decode_in_blocks(
                     break 'words Some(b);
                 }
                 high |= u64::from(b);
-                o = room(&mut body, block, o, most);
+                o = room::<8>(&mut body, block, o, most);
                 block[o] = b;
                 o += 1;
                 i += 1;
@@ -495,7 +489,7 @@ fn decode_in_blocks(
             Some(b'\\') => {}
             Some(_) => return Err(format!("a control character at byte {i} of the text")),
         }
-        o = room(&mut body, block, o, most);
+        o = room::<8>(&mut body, block, o, most);
         let at = i;
         let escape = raw.get(at + 1).copied().unwrap_or(0);
         let decoded = (body.len() + o) as u32;
