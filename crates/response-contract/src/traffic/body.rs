@@ -222,8 +222,10 @@ impl PositionMap {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+/// Each byte of a word holding `1` (for the word tests here and in `url`).
+pub(super) const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a word.
+pub(super) const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of each byte of `w` that is `"`, `\\` or a control character. Bytes after the
 /// first such byte may be flagged wrongly (a borrow runs upwards), the first one never is.

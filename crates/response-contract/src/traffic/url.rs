@@ -1,5 +1,7 @@
 //! A URL reduced to what routing needs and nothing secret: origin and path.
 
+use super::body::{HIGHS, ONES};
+
 /// The origin (`scheme://host[:port]`, lower-cased, no user information) and path (no query, no
 /// fragment, no `;jsessionid=` parameter) of an absolute URL or of a path (`/orders?x`, which has
 /// no origin). A URL without an authority (`data:`, `about:blank`) has neither. `Err` for
@@ -56,11 +58,6 @@ fn reduce_common(url: &str) -> Option<(Option<String>, Option<String>)> {
     };
     Some((Some(origin), Some(path)))
 }
-
-/// The high bit of each byte of a word, as a mask.
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-/// Each byte of a word holding `1`.
-const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// The high bit of each byte of `w` that is `c` (an ASCII byte), and of no other byte.
 #[inline(always)]
