@@ -746,33 +746,10 @@ mod tests {
         }
     }
 
-    /// The flags of a word's specials are those of its special bytes, whatever the bytes
-    /// beside them.
+    /// The flags of a word's specials, and of a chunk's (with its flags of non-ASCII bytes),
+    /// are those of its special bytes, whatever the bytes beside them.
     #[test]
-    fn exact_specials_flag_exactly_the_special_bytes() {
-        let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
-        for b in 0..=u8::MAX {
-            for filler in [
-                b'a', b'"', b'\\', 0x00, 0x1F, 0x20, 0x7F, 0x80, 0xA2, 0xDC, 0xFF,
-            ] {
-                for at in 0..8 {
-                    let mut word = [filler; 8];
-                    word[at] = b;
-                    let flags = exact_specials(u64::from_le_bytes(word));
-                    for (k, &byte) in word.iter().enumerate() {
-                        let flag = flags >> (8 * k) & 0xFF;
-                        assert_eq!(flag, if special(byte) { 0x80 } else { 0 }, "{word:?}");
-                    }
-                }
-            }
-        }
-    }
-
-    /// The flags of a chunk's specials are those of its special bytes, whatever the bytes beside
-    /// them, and so are its flags of non-ASCII bytes.
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    #[test]
-    fn chunk_specials_flag_exactly_the_special_bytes() {
+    fn word_and_chunk_specials_flag_exactly_the_special_bytes() {
         let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
         for b in 0..=u8::MAX {
             for filler in [
@@ -781,20 +758,31 @@ mod tests {
                 for at in 0..16 {
                     let mut chunk = [filler; 16];
                     chunk[at] = b;
-                    let (flags, wide) = specials16(&chunk);
-                    for (k, &byte) in chunk.iter().enumerate() {
-                        assert_eq!(flags >> k & 1 == 1, special(byte), "{chunk:?}");
-                        assert_eq!(wide >> k & 1 == 1, byte >= 0x80, "{chunk:?}");
+                    for word in chunk.chunks_exact(8) {
+                        let flags = exact_specials(u64::from_le_bytes(word.try_into().unwrap()));
+                        for (k, &byte) in word.iter().enumerate() {
+                            let flag = flags >> (8 * k) & 0xFF;
+                            assert_eq!(flag, if special(byte) { 0x80 } else { 0 }, "{word:?}");
+                        }
+                    }
+                    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+                    {
+                        let (flags, wide) = specials16(&chunk);
+                        for (k, &byte) in chunk.iter().enumerate() {
+                            assert_eq!(flags >> k & 1 == 1, special(byte), "{chunk:?}");
+                            assert_eq!(wide >> k & 1 == 1, byte >= 0x80, "{chunk:?}");
+                        }
                     }
                 }
             }
         }
     }
 
-    /// The word-at-a-time decoder agrees with a byte-at-a-time one on strings of plain bytes,
-    /// escapes, quotes and control characters at every offset within a word.
+    /// The decoder (sixteen bytes at a time, then words) agrees with a byte-at-a-time one on
+    /// strings of plain bytes, escapes, quotes and control characters at every offset within a
+    /// word and a chunk.
     #[test]
-    fn decoding_by_words_agrees_with_decoding_by_bytes() {
+    fn decoding_by_chunks_and_words_agrees_with_decoding_by_bytes() {
         let mut next = numbers();
         for round in 0..40_000 {
             // Every alignment of the string's start within a word, and within a chunk of
