@@ -1028,6 +1028,80 @@ proptest! {
     }
 }
 
+/// A member name is found (or not) alike however many names its object lists: the fast pass
+/// compares a few names in turn and looks many up in a table, so objects of 1 to 40 properties
+/// cross from one to the other. The names share their first eight bytes or differ only in
+/// length, each value must be an integer (a name matched to the wrong key, or a listed name
+/// missed, changes the verdict), and unlisted names are errors. Each verdict is held to the
+/// answer the payload's construction gives, not only to the full report's.
+#[test]
+fn member_names_are_found_alike_in_small_and_large_objects() {
+    let names: Vec<String> = (0..40)
+        .map(|i| match i % 4 {
+            0 => format!("k{i}"),
+            1 => format!("prefix__{i}"),
+            2 => format!("prefix__{i}_long_name_past_sixteen_bytes"),
+            _ => "x".repeat(i / 4 + 1),
+        })
+        .collect();
+    for count in [1, 2, 8, 15, 16, 17, 18, 33, 40] {
+        let listed = &names[..count];
+        let properties: Vec<String> = listed
+            .iter()
+            .map(|n| format!("{n:?}:{{\"type\":\"integer\"}}"))
+            .collect();
+        let document = format!(
+            "{{\"type\":\"object\",\"properties\":{{{}}},\"required\":[{:?}],\"additionalProperties\":false}}",
+            properties.join(","),
+            listed[count - 1],
+        );
+        let schema = Schema::from_json(document.as_bytes(), "many.json").expect("compiles");
+        let object = |members: &[(&str, &str)]| {
+            let inner: Vec<String> = members.iter().map(|(n, v)| format!("{n:?}:{v}")).collect();
+            format!("{{{}}}", inner.join(","))
+        };
+        let all: Vec<(&str, &str)> = listed.iter().map(|n| (n.as_str(), "1")).collect();
+        let mut reversed = all.clone();
+        reversed.reverse();
+        let last = listed[count - 1].as_str();
+        let mut cases: Vec<(String, bool)> = vec![
+            (object(&all), true),
+            (object(&reversed), true),
+            (object(&[(last, "2")]), true),
+            (object(&[(last, "\"2\"")]), false),
+            (object(&[]), false),
+        ];
+        for (i, name) in listed.iter().enumerate() {
+            let mut wrong = all.clone();
+            wrong[i].1 = "\"one\"";
+            cases.push((object(&wrong), false));
+            cases.push((object(&[(last, "1"), (name, "1"), (name, "1")]), false));
+            // Unlisted: one byte short, one byte more, another case.
+            for other in [
+                name[..name.len() - 1].to_owned(),
+                format!("{name}_"),
+                name.to_uppercase(),
+            ] {
+                let is_listed = listed.contains(&other);
+                cases.push((object(&[(last, "1"), (&other, "1")]), is_listed));
+            }
+        }
+        for (payload, valid) in cases {
+            let report = schema.validate(payload.as_bytes());
+            assert_eq!(
+                report.is_valid(),
+                valid,
+                "{count} names: {payload}\n{report:#}"
+            );
+            assert_eq!(
+                schema.is_valid(payload.as_bytes()),
+                valid,
+                "{count} names: {payload}"
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The generators themselves
 // ---------------------------------------------------------------------------------------------
