@@ -125,7 +125,7 @@ struct Member {
 /// processor predicts which comparison succeeds, and the key's index is a loop count, known
 /// before the name is read; through the table, the index waits on the name's word, its hash and
 /// a load of the slot. `perf` put the object loop's time on that chain, and the verdicts were
-/// 5–8% faster without it (Order ID, job status, the user schema of `benches/verdict.rs`).
+/// 5–9% faster without it (Order ID, job status, the user schema of `benches/verdict.rs`).
 const LINEAR_KEYS: usize = 16;
 
 /// No `leaf` (types are bits below 0x80).
