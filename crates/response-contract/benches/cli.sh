@@ -405,7 +405,7 @@ run_callgrind() {
     # Per call: (instructions with n = 2001) - (n = 1), over 2000; setup cancels out.
     local payload method one many
     for payload in normal abnormal numeric_code; do
-        local methods="floor jsonschema_runtime jsonschema_macro fast_is_valid lib_is_valid validate"
+        local methods="floor jsonschema_runtime jsonschema_macro fast_is_valid scan_is_valid lib_is_valid validate"
         [ "$payload" = numeric_code ] && methods="$methods validate_messages jsonschema_iter_errors_count jsonschema_iter_errors_messages jsonschema_macro_iter_errors_messages engine_report"
         for method in $methods; do
             one=$(RC_VERDICT_LOOP="$payload/$method/1" instructions "$verdict" --bench 3>/dev/null)
@@ -585,6 +585,20 @@ w("|---|---|---|---|---|---|")
 for key, label in payloads:
     p = lambda meth: paired_v.get((key, meth))
     w("| %s | %s | %s | %s | %s | %s |" % (label, ns(p("floor")), ns(p("jsonschema_runtime")), ns(p("jsonschema_macro")), ns(p("fast_is_valid")), ns(p("validate"))))
+w("")
+w("Remembered shapes: `is_valid` as above (after the first call, every payload of a bench has a")
+w("shape the plan remembers) against the same validator with `remember_shapes(false)`, which scans")
+w("every payload, and the floor, in turns. The last two rows take the next payload of a set at each")
+w("call: 16 normal responses laid out alike with values of 1 to 40 characters, and 64 normal")
+w("responses spaced in 64 ways, more than the 8 shapes a plan keeps (mostly misses):")
+w("")
+w("| payloads | (1) floor | `is_valid` | ÷ floor | scan only | ÷ floor | `is_valid` ÷ scan only (instructions) |")
+w("|---|---|---|---|---|---|---|")
+for key, label in payloads + [("normal_values", "16 values, one layout"), ("normal_layouts", "64 layouts")]:
+    p = lambda meth: paired_v.get((key, meth))
+    w("| %s | %s | %s | %s | %s | %s | %s (%s) |" % (label, ns(p("floor")), ns(p("fast_is_valid")), rx(ratio(p("fast_is_valid"), p("floor"))),
+        ns(p("scan_is_valid")), rx(ratio(p("scan_is_valid"), p("floor"))), rx(ratio(p("fast_is_valid"), p("scan_is_valid"))),
+        rx(ratio(instr("verdict", key, "fast_is_valid"), instr("verdict", key, "scan_is_valid")))))
 w("")
 w("Error reports on the numeric-code payload (5), from the same bytes; the jsonschema rows include the")
 w("`Value` parse (target: the located report ≤ 1 µs and faster than `iter_errors`):")
@@ -820,6 +834,9 @@ w("| target | measured | verdict |")
 w("|---|---|---|")
 for key, label in payloads:
     v, e = vr(key, "fast_is_valid", "floor"); judge("Order ID, %s: `is_valid` ≤ 0.7× floor" % label, v, 0.7, rx, extra=e)
+for key, label in payloads:
+    v, e = vr(key, "scan_is_valid", "floor")
+    w("| (context) Order ID, %s: `is_valid` scanning every payload (`remember_shapes(false)`) ÷ floor | %s%s | not a target |" % (label, rx(v), e))
 judge("Order ID, numeric code: located report ≤ 0.8 µs", prep if prep is not None else rep, 800.0, ns, absolute=True,
       extra=" (criterion %s)" % ns(rep))
 v, e = vr("numeric_code", "jsonschema_iter_errors_count", "validate")

@@ -8,7 +8,8 @@
 //! | `floor` | `std::str::from_utf8` + `serde_json::from_slice::<IgnoredAny>`: the least any correct validator does |
 //! | `jsonschema_runtime` | `serde_json::from_slice::<Value>` + `jsonschema` 0.61 `Validator::is_valid` on `schemas/` |
 //! | `jsonschema_macro` | `serde_json::from_slice::<Value>` + the `jsonschema` 0.60.2 compile-time validator's `is_valid` |
-//! | `fast_is_valid` | a prebuilt `response_contract::Validator::new().is_valid` (the fast path) |
+//! | `fast_is_valid` | a prebuilt `response_contract::Validator::new().is_valid` (the fast path; after the first call, a remembered shape) |
+//! | `scan_is_valid` | the same with `remember_shapes(false)`: every call scans the payload |
 //! | `lib_is_valid` | the free function `response_contract::is_valid` (builds the default `Validator` each call) |
 //! | `validate` | `Validator::validate`: the full `Report` |
 //!
@@ -45,6 +46,12 @@
 //! Payload bytes are the issue's, in compact form with one space after `:` and `,` (the same
 //! bytes for every method). Before timing, every method's verdict is checked against the
 //! expected one, so a broken baseline cannot produce a flattering number.
+//!
+//! Remembered shapes see the same layout on every call here. Two more sets take the verdict
+//! methods in turns (`paired-verdict.tsv` only), each call on the next payload of the set:
+//! `normal_values`, 16 normal responses laid out alike with values of 1 to 40 characters
+//! (what one API's traffic looks like), and `normal_layouts`, 64 normal responses each spaced
+//! differently (more layouts than a plan remembers, 8: mostly the cost of a miss).
 //!
 //! After the criterion group, the five verdict methods (and, on the invalid payloads,
 //! `jsonschema_iter_errors_count`) run again interleaved (short blocks in turn, so that all see
@@ -126,6 +133,46 @@ const PAYLOADS: [(&str, &[u8], bool); 3] = [
     ),
     ("numeric_code", br#"{"error": {"message": "", "code": 400}}"#, false),
 ];
+
+/// 16 normal responses laid out as `PAYLOADS[0]`, with other values (1 to 40 characters).
+fn normal_values() -> Vec<Vec<u8>> {
+    (0..16)
+        .map(|i| {
+            let order: String = "CS2009141523OQSEQ"
+                .chars()
+                .cycle()
+                .skip(i)
+                .take(1 + i)
+                .collect();
+            let job: String = "ff808081748b760c01748b7f80370003"
+                .chars()
+                .cycle()
+                .take(10 + 2 * i)
+                .collect();
+            format!(r#"{{"order_id": "{order}", "job_id": "{job}"}}"#).into_bytes()
+        })
+        .collect()
+}
+
+/// 64 normal responses, each spaced differently between its values (after `{`, around `:`
+/// before the value, around `,` and before `}`).
+fn normal_layouts() -> Vec<Vec<u8>> {
+    (0..64)
+        .map(|i: usize| {
+            let sp = |bit: usize| if i >> bit & 1 == 1 { " " } else { "" };
+            format!(
+                r#"{{{}"order_id"{}: "CS2009141523OQSEQ"{},{}"job_id"{}: "ff808081748b760c01748b7f80370003"{}}}"#,
+                sp(0),
+                sp(1),
+                sp(2),
+                sp(3),
+                sp(4),
+                sp(5)
+            )
+            .into_bytes()
+        })
+        .collect()
+}
 
 /// The user's schema of issue 8's targets, and its two payloads.
 const USER_SCHEMA: &[u8] = include_bytes!("fixtures/shipment.schema.json");
@@ -289,6 +336,8 @@ fn report_lines(report: &response_contract::Report) -> Vec<String> {
 struct Methods {
     runtime: jsonschema::Validator,
     validator: Validator,
+    /// The same, scanning every payload (no remembered shapes).
+    scanner: Validator,
     engine: response_contract::Schema,
     /// Issue 8's other schemas.
     cases: Vec<Case>,
@@ -299,6 +348,7 @@ impl Methods {
         Methods {
             runtime: runtime_validator("order-id-response.schema.json"),
             validator: Validator::new(),
+            scanner: Validator::new().remember_shapes(false),
             engine: response_contract::Schema::order_id_response(),
             cases: cases(),
         }
@@ -312,6 +362,7 @@ impl Methods {
             "jsonschema_runtime" => self.runtime.is_valid(&parse(bytes)),
             "jsonschema_macro" => MacroContract::is_valid(&parse(bytes)),
             "fast_is_valid" => self.validator.is_valid(bytes),
+            "scan_is_valid" => self.scanner.is_valid(bytes),
             "lib_is_valid" => response_contract::is_valid(bytes),
             "validate" => self.validator.validate(bytes).is_valid(),
             "validate_messages" => report_lines(&self.validator.validate(bytes)).is_empty(),
@@ -332,11 +383,12 @@ impl Methods {
     }
 }
 
-const METHODS: [&str; 6] = [
+const METHODS: [&str; 7] = [
     "floor",
     "jsonschema_runtime",
     "jsonschema_macro",
     "fast_is_valid",
+    "scan_is_valid",
     "lib_is_valid",
     "validate",
 ];
@@ -472,12 +524,13 @@ fn paired(methods: &Methods) {
     let Methods {
         runtime,
         validator,
+        scanner,
         cases,
         ..
     } = methods;
     let mut out = String::new();
     for (name, bytes, expected) in PAYLOADS {
-        let mut samples: [Vec<f64>; 6] = Default::default();
+        let mut samples: [Vec<f64>; 7] = Default::default();
         for _ in 0..ROUNDS {
             samples[0].push(block(K, || floor(black_box(bytes))));
             samples[1].push(block(K, || runtime.is_valid(&parse(black_box(bytes)))));
@@ -486,6 +539,7 @@ fn paired(methods: &Methods) {
             }));
             samples[3].push(block(K, || black_box(validator).is_valid(black_box(bytes))));
             samples[4].push(block(K, || black_box(validator).validate(black_box(bytes))));
+            samples[6].push(block(K, || black_box(scanner).is_valid(black_box(bytes))));
             // The invalid payload: the engine's unlocated errors take turns with the rest too.
             if !expected {
                 samples[5].push(block(K, || {
@@ -500,11 +554,40 @@ fn paired(methods: &Methods) {
             "fast_is_valid",
             "validate",
             "jsonschema_iter_errors_count",
+            "scan_is_valid",
         ];
         for (label, xs) in labels.iter().zip(samples) {
             if xs.is_empty() {
                 continue;
             }
+            let m = median(xs);
+            eprintln!("paired verdict/{name}/{label}: {m:.1} ns");
+            out.push_str(&format!("{name}\t{label}\t{m}\n"));
+        }
+    }
+    // Sets of payloads, one call each in turn: the same layout with other values, and more
+    // layouts than a plan remembers.
+    for (name, set) in [
+        ("normal_values", normal_values()),
+        ("normal_layouts", normal_layouts()),
+    ] {
+        let mut next = 0usize;
+        let mut take = || {
+            next = (next + 1) % set.len();
+            &set[next][..]
+        };
+        let mut samples: [Vec<f64>; 3] = Default::default();
+        for _ in 0..ROUNDS {
+            samples[0].push(block(K, || floor(black_box(take()))));
+            samples[1].push(block(K, || {
+                black_box(validator).is_valid(black_box(take()))
+            }));
+            samples[2].push(block(K, || black_box(scanner).is_valid(black_box(take()))));
+        }
+        for (label, xs) in ["floor", "fast_is_valid", "scan_is_valid"]
+            .iter()
+            .zip(samples)
+        {
             let m = median(xs);
             eprintln!("paired verdict/{name}/{label}: {m:.1} ns");
             out.push_str(&format!("{name}\t{label}\t{m}\n"));
@@ -550,6 +633,7 @@ fn verdict(c: &mut Criterion) {
     let Methods {
         runtime,
         validator,
+        scanner,
         engine,
         cases,
     } = &methods;
@@ -590,6 +674,11 @@ fn verdict(c: &mut Criterion) {
             BenchmarkId::new(name, "fast_is_valid"),
             bytes,
             |b, bytes| b.iter(|| black_box(validator).is_valid(black_box(bytes))),
+        );
+        group.bench_with_input(
+            BenchmarkId::new(name, "scan_is_valid"),
+            bytes,
+            |b, bytes| b.iter(|| black_box(scanner).is_valid(black_box(bytes))),
         );
         group.bench_with_input(BenchmarkId::new(name, "lib_is_valid"), bytes, |b, bytes| {
             b.iter(|| response_contract::is_valid(black_box(bytes)))

@@ -205,63 +205,66 @@ pub(crate) fn embedded_documents() -> Vec<Document> {
 /// compiling all of them took two thirds of the start of a run that checks one small file.
 pub(crate) fn compiled(contract: Contract) -> &'static Compiled {
     static COMPILED: [OnceLock<Compiled>; CONTRACTS] = [const { OnceLock::new() }; CONTRACTS];
-    COMPILED[contract.index()].get_or_init(|| {
-        let docs = embedded_documents();
-        let index = |file: &str| {
-            docs.iter()
-                .position(|d| d.name == file)
-                .unwrap_or_else(|| panic!("a policy names the embedded document {file}"))
-        };
-        let p: PolicyDocument =
-            serde_json::from_str(POLICIES[contract.index()]).expect("embedded policies are valid");
-        assert_eq!(p.contract, contract.name(), "policies in order");
-        let mut roots = vec![index(&p.root)];
-        roots.extend(p.variants.iter().map(|v| index(&v.schema)));
-        let (mut plan, ids) = compile::compile(&docs, &roots).expect("embedded documents compile");
-        let mut ids = ids.into_iter();
-        let mut next = || -> Id { ids.next().expect("one id per root") };
-        let root = next();
-        let variants: Vec<VariantPolicy> = p
-            .variants
-            .into_iter()
-            .map(|v| VariantPolicy {
-                variant: variant_named(&v.variant),
-                schema: next(),
-                members: v.members,
-                noun: v.noun,
-                judged: v.judged,
-                member_noun: v.member_noun,
-            })
-            .collect();
-        let precedence = p
-            .precedence
-            .iter()
-            .map(|want| {
-                variants
-                    .iter()
-                    .position(|v| v.variant == variant_named(want))
-                    .expect("precedence names declared variants")
-            })
-            .collect();
-        let policy = Policy {
-            title: p.title,
-            root,
-            report_unlisted: matches!(p.unlisted_members, Unlisted::Warning),
-            variants,
-            precedence,
-            exclusive: p.exclusive,
-            schemas: Vec::new(),
-            marks: Vec::new(),
-            heads: Vec::new(),
-        }
-        .index();
-        scan::mark_keys(&mut plan.layouts, &policy);
-        Compiled {
-            plan,
-            root_file: p.root,
-            policy,
-        }
-    })
+    COMPILED[contract.index()].get_or_init(|| fresh(contract))
+}
+
+/// A contract compiled afresh (tests that need a plan with nothing remembered use it too).
+pub(crate) fn fresh(contract: Contract) -> Compiled {
+    let docs = embedded_documents();
+    let index = |file: &str| {
+        docs.iter()
+            .position(|d| d.name == file)
+            .unwrap_or_else(|| panic!("a policy names the embedded document {file}"))
+    };
+    let p: PolicyDocument =
+        serde_json::from_str(POLICIES[contract.index()]).expect("embedded policies are valid");
+    assert_eq!(p.contract, contract.name(), "policies in order");
+    let mut roots = vec![index(&p.root)];
+    roots.extend(p.variants.iter().map(|v| index(&v.schema)));
+    let (mut plan, ids) = compile::compile(&docs, &roots).expect("embedded documents compile");
+    let mut ids = ids.into_iter();
+    let mut next = || -> Id { ids.next().expect("one id per root") };
+    let root = next();
+    let variants: Vec<VariantPolicy> = p
+        .variants
+        .into_iter()
+        .map(|v| VariantPolicy {
+            variant: variant_named(&v.variant),
+            schema: next(),
+            members: v.members,
+            noun: v.noun,
+            judged: v.judged,
+            member_noun: v.member_noun,
+        })
+        .collect();
+    let precedence = p
+        .precedence
+        .iter()
+        .map(|want| {
+            variants
+                .iter()
+                .position(|v| v.variant == variant_named(want))
+                .expect("precedence names declared variants")
+        })
+        .collect();
+    let policy = Policy {
+        title: p.title,
+        root,
+        report_unlisted: matches!(p.unlisted_members, Unlisted::Warning),
+        variants,
+        precedence,
+        exclusive: p.exclusive,
+        schemas: Vec::new(),
+        marks: Vec::new(),
+        heads: Vec::new(),
+    }
+    .index();
+    scan::mark_keys(&mut plan.layouts, &policy);
+    Compiled {
+        plan,
+        root_file: p.root,
+        policy,
+    }
 }
 
 #[cfg(test)]

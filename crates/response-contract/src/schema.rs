@@ -40,6 +40,7 @@ pub struct Schema {
     limits: Limits,
     redact: bool,
     formats: bool,
+    forget_shapes: bool,
 }
 
 struct Compiled {
@@ -363,6 +364,7 @@ impl Schema {
             limits: Limits::DEFAULT,
             redact: false,
             formats: false,
+            forget_shapes: false,
         })
     }
 
@@ -384,6 +386,12 @@ impl Schema {
         self
     }
 
+    /// Whether to remember payload shapes, as [`crate::Validator::remember_shapes`].
+    pub fn remember_shapes(mut self, yes: bool) -> Self {
+        self.forget_shapes = !yes;
+        self
+    }
+
     /// Asserts `format`, as [`crate::Validator::assert_formats`].
     pub fn assert_formats(mut self, yes: bool) -> Self {
         self.formats = yes;
@@ -396,6 +404,7 @@ impl Schema {
             redact: self.redact,
             strict: false,
             formats: self.formats,
+            shapes: !self.forget_shapes,
             expect: Expect::Either,
             policy: None,
         }

@@ -27,6 +27,8 @@ pub struct Validator {
     expect: Expect,
     limits: Limits,
     redact: bool,
+    /// Negative so that `Default` (all false) keeps the default of `new`.
+    forget_shapes: bool,
 }
 
 impl Validator {
@@ -39,7 +41,18 @@ impl Validator {
             expect: Expect::Either,
             limits: Limits::DEFAULT,
             redact: false,
+            forget_shapes: false,
         }
+    }
+
+    /// Whether to remember payload shapes (on by default): once a payload is judged, the
+    /// next ones laid out like it byte for byte outside their values (one serializer's
+    /// output) are judged by comparing those bytes and reading each value, at about half the
+    /// cost of a scan. The verdict is the same either way; turn it off to measure the scan
+    /// alone, or where a process meets too many layouts for the few it keeps.
+    pub fn remember_shapes(mut self, yes: bool) -> Self {
+        self.forget_shapes = !yes;
+        self
     }
 
     /// Which built-in contract to check.
@@ -111,6 +124,7 @@ impl Validator {
             redact: self.redact,
             strict: self.strict,
             formats: self.formats,
+            shapes: !self.forget_shapes,
             expect: self.expect,
             policy: Some(&contract::compiled(self.contract).policy),
         }

@@ -8,6 +8,10 @@
 //! `validate` trusts a `Clean` fast verdict, so comparing the two alone would miss a wrong one;
 //! in debug builds (these tests' own) the library also holds every verdict the fast pass
 //! decides against the full check, and panics where they differ.
+//!
+//! Remembered payload shapes (`Schema::remember_shapes`) answer for payloads laid out like
+//! one already judged: a property here learns a payload's shape, then asks about the same
+//! layout with other values, against the same schema remembering nothing.
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -1098,6 +1102,220 @@ fn member_names_are_found_alike_in_small_and_large_objects() {
                 valid,
                 "{count} names: {payload}"
             );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remembered shapes
+// ---------------------------------------------------------------------------------------------
+
+/// Member schemas whose values a remembered shape judges (type alone, one schema object's
+/// rules) and some it does not (`enum`, combinators), each with values of the kind a server
+/// would send there (valid or not), for [`object_schema`].
+const MEMBER_SCHEMAS: &[(&str, &[&str])] = &[
+    (
+        r#"{"type": "string"}"#,
+        &["\"x\"", "\"\"", "\"\\u00e9\"", "\"é\"", "7"],
+    ),
+    (
+        r#"{"type": "integer"}"#,
+        &["7", "-1", "0", "2.5", "1e2", "65536", "\"7\""],
+    ),
+    (
+        r#"{"type": "number"}"#,
+        &["2.5", "7", "-0", "1e400", "\"2\""],
+    ),
+    (
+        r#"{"type": ["string", "null"]}"#,
+        &["null", "\"x\"", "false"],
+    ),
+    (r#"{"type": "boolean"}"#, &["true", "false", "null"]),
+    (
+        r#"{"type": "string", "maxLength": 3}"#,
+        &["\"abc\"", "\"abcd\"", "\"éé\"", "\"\""],
+    ),
+    (
+        r#"{"type": "string", "pattern": "^[a-z]+$"}"#,
+        &["\"abc\"", "\"ab1\"", "\"\""],
+    ),
+    (
+        r#"{"type": "integer", "minimum": 0, "maximum": 10}"#,
+        &["0", "10", "11", "-1", "5.0", "5.5"],
+    ),
+    (
+        r#"{"type": "number", "multipleOf": 0.5}"#,
+        &["1.5", "1.25", "2", "1e1"],
+    ),
+    (
+        r#"{"type": "string", "format": "date-time"}"#,
+        &["\"2024-01-31T10:00:00Z\"", "\"yesterday\""],
+    ),
+    (
+        r#"{"enum": ["x", 7, null]}"#,
+        &["\"x\"", "7", "null", "\"y\""],
+    ),
+    (
+        r#"{"anyOf": [{"type": "string"}, {"type": "integer"}]}"#,
+        &["\"x\"", "7", "2.5"],
+    ),
+    (r#"{}"#, &["{}", "[1]", "\"x\"", "null"]),
+];
+
+const MEMBER_NAMES: &[&str] = &["id", "name", "a_longer_member_name", "n", "code", "é"];
+
+/// A payload's text around its values, and for each value the values that may stand there.
+enum Piece {
+    Text(String),
+    Value(&'static [&'static str]),
+}
+
+/// An object schema of a few members (nested objects among them), and the pieces of payloads
+/// for it laid out as one serializer would: members in one order, one spacing.
+fn object_schema(rng: &mut Rng, depth: usize, pieces: &mut Vec<Piece>) -> String {
+    let count = 1 + rng.below(4);
+    let separator = rng.pick(&[",", ", ", ",\n  "]);
+    let colon = rng.pick(&[":", ": "]);
+    let mut properties: Vec<(&str, String)> = Vec::new();
+    pieces.push(Piece::Text("{".into()));
+    let mut first = true;
+    for i in 0..count {
+        let name = MEMBER_NAMES[(i + rng.below(MEMBER_NAMES.len())) % MEMBER_NAMES.len()];
+        if properties.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let present = !rng.one_in(6);
+        if present {
+            let lead = if first { "" } else { separator };
+            pieces.push(Piece::Text(format!(r#"{lead}"{name}"{colon}"#)));
+            first = false;
+        }
+        let schema = if depth > 0 && rng.one_in(4) {
+            let mut inner = Vec::new();
+            let schema = object_schema(rng, depth - 1, &mut inner);
+            if present {
+                pieces.extend(inner);
+            }
+            schema
+        } else {
+            let (schema, values) = rng.pick(MEMBER_SCHEMAS);
+            if present {
+                pieces.push(Piece::Value(values));
+            }
+            schema.to_owned()
+        };
+        properties.push((name, schema));
+    }
+    if rng.one_in(4) {
+        let lead = if first { "" } else { separator };
+        pieces.push(Piece::Text(format!(r#"{lead}"unlisted"{colon}"#)));
+        pieces.push(Piece::Value(&["1", "\"x\"", "[]"]));
+    }
+    pieces.push(Piece::Text("}".into()));
+    let required: Vec<String> = properties
+        .iter()
+        .filter(|_| rng.one_in(2))
+        .map(|(n, _)| format!(r#""{n}""#))
+        .collect();
+    let additional = rng.pick(&[
+        "",
+        r#", "additionalProperties": false"#,
+        r#", "additionalProperties": {"type": "integer"}"#,
+    ]);
+    format!(
+        r#"{{"type": "object", "properties": {{{}}}, "required": [{}]{additional}}}"#,
+        properties
+            .iter()
+            .map(|(n, s)| format!(r#""{n}": {s}"#))
+            .collect::<Vec<_>>()
+            .join(", "),
+        required.join(", ")
+    )
+}
+
+/// A payload of `pieces`, each value chosen by `choose` among those that may stand there (or,
+/// for `None`, one of [`OTHER_VALUES`]).
+fn laid_out(pieces: &[Piece], mut choose: impl FnMut(usize) -> Option<usize>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.extend_from_slice(text.as_bytes()),
+            Piece::Value(values) => {
+                let value = match choose(values.len()) {
+                    Some(i) => values[i],
+                    None => OTHER_VALUES[choose(OTHER_VALUES.len()).unwrap_or(0)],
+                };
+                out.extend_from_slice(value.as_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// What a payload of a learnt layout may hold in a value's place besides the values of its
+/// member's kind: other strings (escaped, wide, broken), numbers of every form and some that
+/// are not, literals, containers.
+const OTHER_VALUES: &[&str] = &[
+    "\"\"",
+    "\"x\"",
+    "\"é and more than sixteen bytes\"",
+    "\"\\u00e9\\n\"",
+    "\"\\ud800\"",
+    "\"\\q\"",
+    "\"\u{1}\"",
+    "\"open",
+    "0",
+    "-1",
+    "01",
+    "2.5",
+    "1e400",
+    "12345678901234567890123",
+    "true",
+    "null",
+    "{}",
+    "[1]",
+    "{\"a\": 1}",
+];
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// After a schema has seen a payload, payloads laid out alike with other values (of the
+    /// member's kind or any other, valid or not) get the verdict and the report they get from
+    /// the same schema remembering nothing, under every option set.
+    #[test]
+    fn remembered_shapes_give_the_same_verdicts_on_payloads_laid_out_alike(
+        seed in any::<u64>(),
+        others in 1..6usize,
+    ) {
+        let mut rng = Rng(seed);
+        let mut pieces = Vec::new();
+        let document = object_schema(&mut rng, 2, &mut pieces);
+        let schema = Schema::from_json(document.as_bytes(), "generated.json")
+            .map_err(|e| TestCaseError::fail(format!("{e}: {document}")))?;
+        // The first payload: each value the first of its kind, the likeliest to be valid.
+        let learnt = laid_out(&pieces, |_| Some(0));
+        for (name, schema) in option_sets(&schema) {
+            let scanner = schema.clone().remember_shapes(false);
+            // Learns its shape, where it has one.
+            let _ = schema.is_valid(&learnt);
+            for _ in 0..others {
+                let payload = laid_out(&pieces, |n| {
+                    if rng.one_in(5) { None } else { Some(rng.below(n)) }
+                });
+                let report = scanner.validate(&payload);
+                prop_assert_eq!(scanner.is_valid(&payload), report.is_valid());
+                prop_assert_eq!(
+                    schema.is_valid(&payload),
+                    report.is_valid(),
+                    "{}: remembered and scanned verdicts differ\nschema: {}\nlearnt: {:?}\npayload: {:?}",
+                    name,
+                    document,
+                    String::from_utf8_lossy(&learnt),
+                    String::from_utf8_lossy(&payload)
+                );
+                prop_assert_eq!(schema.validate(&payload), report);
+            }
         }
     }
 }

@@ -145,6 +145,7 @@ pub struct OpenApi {
     limits: Limits,
     redact: bool,
     formats: bool,
+    forget_shapes: bool,
 }
 
 impl fmt::Debug for OpenApi {
@@ -426,6 +427,7 @@ impl OpenApi {
             limits: Limits::DEFAULT,
             redact: false,
             formats: false,
+            forget_shapes: false,
         }
     }
 
@@ -438,6 +440,12 @@ impl OpenApi {
     /// Redaction, as [`crate::Validator::redact`].
     pub fn redact(mut self, redact: bool) -> Self {
         self.redact = redact;
+        self
+    }
+
+    /// Whether to remember payload shapes, as [`crate::Validator::remember_shapes`].
+    pub fn remember_shapes(mut self, yes: bool) -> Self {
+        self.forget_shapes = !yes;
         self
     }
 
@@ -664,6 +672,7 @@ impl OpenApi {
             redact: self.redact,
             strict: false,
             formats: self.formats,
+            shapes: !self.forget_shapes,
             expect: Expect::Either,
             policy: None,
         }

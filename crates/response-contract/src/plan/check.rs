@@ -88,6 +88,7 @@ impl Policy {
 
     /// The judgement, from the variants whose members are `present` (bits by index): the first
     /// present by precedence, or the expected one.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn judge(&self, expect: Expect, present: u32) -> Judgement {
         let judged = self
             .precedence
@@ -163,6 +164,8 @@ pub(crate) struct Settings<'a> {
     pub(crate) redact: bool,
     pub(crate) strict: bool,
     pub(crate) formats: bool,
+    /// Remember payload shapes (see `scan::Shapes`).
+    pub(crate) shapes: bool,
     pub(crate) expect: Expect,
     pub(crate) policy: Option<&'a Policy>,
 }

@@ -177,6 +177,7 @@ pub(crate) fn compile_at(
             nodes: compiler.nodes,
             engines,
             layouts,
+            shapes: super::scan::Shapes::default(),
         },
         ids,
     ))

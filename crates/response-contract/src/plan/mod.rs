@@ -49,6 +49,8 @@ pub(crate) struct Plan {
     pub(crate) engines: Vec<engine::Fallback>,
     /// Each node precompiled for the fast pass.
     pub(crate) layouts: Vec<scan::Layout>,
+    /// Payload shapes whose verdict is known (see [`scan::Shapes`]).
+    pub(crate) shapes: scan::Shapes,
 }
 
 impl Plan {

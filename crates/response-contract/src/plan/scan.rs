@@ -25,6 +25,9 @@ use super::{Id, Plan, Rules, Schema, format, number, types};
 use crate::parse::{plain_run, same_bytes, string_stops};
 use crate::report::Variant;
 
+mod shape;
+pub(crate) use shape::Shapes;
+
 /// The fast pass's answer; see the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -815,8 +818,6 @@ fn expand(
 /// The fast verdict on one payload; see [`Verdict`].
 pub(crate) fn scan(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_>) -> Verdict {
     let limits = &settings.limits;
-    // UTF-8 is checked where it can occur, inside strings: anywhere else a non-ASCII byte is a
-    // syntax error, a byte-order mark included.
     if payload.len() > limits.size() {
         return Verdict::Invalid;
     }
@@ -829,28 +830,50 @@ pub(crate) fn scan(plan: &Plan, root: Id, payload: &[u8], settings: &Settings<'_
         unlisted_matter: settings.policy.is_some_and(|p| p.report_unlisted),
         fails_depth: 0,
     };
-    s.ws();
-    if s.pos == payload.len() {
-        return Verdict::Invalid;
+    if settings.shapes {
+        if let Some(verdict) = plan.shapes.recall(&mut s, root, settings) {
+            return verdict;
+        }
+        s.pos = 0;
     }
-    let verdict = match settings.policy {
-        None => match s.value(&[root], 1, 0, None) {
-            Ok(0) => Verdict::Clean(None),
-            Ok(_) => Verdict::Invalid,
-            Err(Stop::Invalid | Stop::Fails) => return Verdict::Invalid,
-            Err(Stop::Unsure) => return Verdict::Unsure,
-        },
-        Some(policy) => match s.contract(policy, settings) {
-            Ok(v) => v,
-            Err(Stop::Invalid | Stop::Fails) => return Verdict::Invalid,
-            Err(Stop::Unsure) => return Verdict::Unsure,
-        },
-    };
-    s.ws();
-    if s.pos != payload.len() {
-        return Verdict::Invalid;
+    let verdict = s.scan(root, settings);
+    if settings.shapes && plan.shapes.learning() {
+        plan.shapes.learn(&mut s, settings, root, verdict);
     }
     verdict
+}
+
+impl Scanner<'_> {
+    /// The verdict on the whole payload, from its start.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn scan(&mut self, root: Id, settings: &Settings<'_>) -> Verdict {
+        let s = self;
+        let payload = s.bytes;
+        // UTF-8 is checked where it can occur, inside strings: anywhere else a non-ASCII byte
+        // is a syntax error, a byte-order mark included.
+        s.ws();
+        if s.pos == payload.len() {
+            return Verdict::Invalid;
+        }
+        let verdict = match settings.policy {
+            None => match s.value(&[root], 1, 0, None) {
+                Ok(0) => Verdict::Clean(None),
+                Ok(_) => Verdict::Invalid,
+                Err(Stop::Invalid | Stop::Fails) => return Verdict::Invalid,
+                Err(Stop::Unsure) => return Verdict::Unsure,
+            },
+            Some(policy) => match s.contract(policy, settings) {
+                Ok(v) => v,
+                Err(Stop::Invalid | Stop::Fails) => return Verdict::Invalid,
+                Err(Stop::Unsure) => return Verdict::Unsure,
+            },
+        };
+        s.ws();
+        if s.pos != payload.len() {
+            return Verdict::Invalid;
+        }
+        verdict
+    }
 }
 
 /// What the root object tells about the contract's variants.
@@ -936,6 +959,9 @@ impl<'p> Scanner<'p> {
     }
 
     /// The contract's root: every variant scanned at once, then judged as the full check does.
+    /// Inlined into [`scan`], its one caller, as the compiler did before a second entry
+    /// (remembered shapes) made `scan` larger; out of line it cost 36 instructions a payload.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn contract(&mut self, policy: &Policy, settings: &Settings<'_>) -> Step<Verdict> {
         if self.byte()? != b'{' {
             return Err(Stop::Invalid);
@@ -986,6 +1012,7 @@ impl<'p> Scanner<'p> {
     }
 
     /// The variant the root's first member marks (by precedence), or the last in precedence.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn guess(&self, policy: &Policy) -> Option<usize> {
         let mut at = self.pos + 1;
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(at) {
@@ -2281,6 +2308,7 @@ impl<'p> Scanner<'p> {
 
 /// The variant the full check judges the root as ([`Policy::judge`]); `None` for `no_variant`,
 /// `Invalid` for a variant other than the expected one.
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn choose(policy: &Policy, settings: &Settings<'_>, present: u32) -> Step<Option<usize>> {
     match policy.judge(settings.expect, present) {
         Judgement::NoVariant => Ok(None),
@@ -2447,6 +2475,7 @@ mod tests {
             nodes: Vec::new(),
             engines: Vec::new(),
             layouts: Vec::new(),
+            shapes: super::Shapes::default(),
         };
         let scanner = |bytes| Scanner {
             plan: &plan,
