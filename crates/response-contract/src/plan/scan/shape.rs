@@ -185,13 +185,14 @@ impl Shapes {
         }
         s.pos = 0;
         let mut cuts = Vec::new();
-        if s.walk(settings, root, &mut cuts).is_none() || cuts.len() > MAX_PARTS {
+        if s.walk(settings, root, &mut cuts).is_none() {
+            return;
+        }
+        let values: usize = cuts.iter().map(|(start, end, ..)| end - start).sum();
+        if s.bytes.len() - values > MAX_SKELETON {
             return;
         }
         let (shape, failed) = Shape::cut(s.bytes, cuts, key, settings.policy.is_none());
-        if shape.skeleton.len() > MAX_SKELETON {
-            return;
-        }
         let outcome = Outcome { failed, verdict };
         for slot in &self.slots {
             match slot.get() {
@@ -221,7 +222,7 @@ impl Shape {
         key: Key,
         stops: bool,
     ) -> (Shape, Failed) {
-        let mut skeleton = Vec::with_capacity(bytes.len());
+        let mut skeleton = Vec::new();
         let mut parts = Vec::with_capacity(cuts.len());
         let mut failed = [0u64; MAX_PARTS / 64];
         let mut from = 0;
@@ -407,6 +408,11 @@ impl Scanner<'_> {
                     Some(k) if layout.marked => k.marks,
                     _ => policy.marks_of(name),
                 };
+            }
+            // A shape has a bounded number of values: a larger payload is not remembered,
+            // and is not walked further.
+            if cuts.len() == MAX_PARTS {
+                return None;
             }
             let first = self.peek().ok()?;
             let start = self.pos;
@@ -689,6 +695,23 @@ mod tests {
         }
         assert!(!plan.shapes.learning());
         assert!(plan.shapes.slots[0].get().is_none());
+
+        // More values than a shape holds, or more bytes between them: not remembered.
+        let many: String = (0..=super::MAX_PARTS)
+            .map(|i| format!(r#", "m{i}": 1"#))
+            .collect();
+        let long = " ".repeat(super::MAX_SKELETON);
+        for payload in [
+            format!(r#"{{"order_id": "a", "job_id": "b"{many}}}"#),
+            format!(r#"{{"order_id": "a",{long}"job_id": "b"}}"#),
+        ] {
+            let compiled = contract::fresh(Contract::OrderIdResponse);
+            let (plan, policy) = (&compiled.plan, &compiled.policy);
+            let settings = self::settings(Some(policy), Expect::Either, false);
+            let verdict = scan(plan, policy.root, payload.as_bytes(), &settings);
+            assert!(matches!(verdict, Verdict::Valid | Verdict::Clean(_)));
+            assert!(plan.shapes.slots[0].get().is_none());
+        }
 
         let compiled = contract::fresh(Contract::OrderIdResponse);
         let (plan, policy) = (&compiled.plan, &compiled.policy);
