@@ -129,8 +129,33 @@ enum Value {
     Any { depth: usize },
 }
 
+/// When recalls hit less than one time in [`POOR`], a thread rests from recalling for [`REST`]
+/// calls: a miss costs a partial replay per shape before the scan, and a stream of payloads
+/// laid out in more ways than a plan keeps (optional members present or not, say) would pay it
+/// on most payloads. Each miss adds one to a score and each hit takes `POOR - 1` off, so the
+/// score climbs to [`PATIENCE`] only where misses outnumber hits `POOR - 1` to one; a thread
+/// whose recalls mostly hit writes nothing.
+const POOR: u32 = 4;
+const PATIENCE: u32 = 256;
+const REST: u32 = 4096;
+
+/// Per thread, for the plan it last recalled with (by address: a stale one only costs speed).
+#[derive(Clone, Copy)]
+struct Odds {
+    plan: usize,
+    score: u32,
+    resting: u32,
+}
+
+thread_local! {
+    static ODDS: std::cell::Cell<Odds> = const {
+        std::cell::Cell::new(Odds { plan: 0, score: 0, resting: 0 })
+    };
+}
+
 impl Shapes {
-    /// The verdict on `s`'s payload if it has a remembered shape under `key`.
+    /// The verdict on `s`'s payload if it has a remembered shape, unless recalls have missed so
+    /// often on this thread lately that it rests (see [`POOR`]).
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(super) fn recall(
         &self,
@@ -141,6 +166,42 @@ impl Shapes {
         // Slots fill in order: the first empty one ends the list (at once, for a plan with no
         // shape remembered).
         self.slots[0].get()?;
+        let plan = std::ptr::from_ref(self) as usize;
+        let mut odds = ODDS.get();
+        let other = odds.plan != plan;
+        if other {
+            odds = Odds {
+                plan,
+                score: 0,
+                resting: 0,
+            };
+        } else if odds.resting > 0 {
+            odds.resting -= 1;
+            ODDS.set(odds);
+            return None;
+        }
+        let verdict = self.find(s, root, settings);
+        match verdict {
+            Some(_) if odds.score == 0 && !other => {}
+            Some(_) => {
+                odds.score = odds.score.saturating_sub(POOR - 1);
+                ODDS.set(odds);
+            }
+            None => {
+                odds.score += 1;
+                if odds.score == PATIENCE {
+                    odds.score = 0;
+                    odds.resting = REST;
+                }
+                ODDS.set(odds);
+            }
+        }
+        verdict
+    }
+
+    /// The verdict on `s`'s payload if it has a remembered shape.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn find(&self, s: &mut Scanner<'_>, root: Id, settings: &Settings<'_>) -> Option<Verdict> {
         let key = Key::of(root, settings)?;
         for slot in &self.slots {
             let shape = slot.get()?;
@@ -489,7 +550,7 @@ mod tests {
             unlisted_matter: settings.policy.is_some_and(|p| p.report_unlisted),
             fails_depth: 0,
         };
-        plan.shapes.recall(&mut s, root, settings)
+        plan.shapes.find(&mut s, root, settings)
     }
 
     /// Whether a fast verdict says what the full report says (as `Plan::assert_agrees`);
@@ -785,5 +846,56 @@ mod tests {
                 assert!(agrees(verdict, &report), "{payload:?}");
             }
         }
+    }
+
+    /// A thread whose recalls mostly miss (four in five, here) rests from recalling for a
+    /// while, then tries again; one whose recalls hit keeps recalling.
+    #[test]
+    fn recalling_rests_where_it_mostly_misses() {
+        let compiled = contract::fresh(Contract::OrderIdResponse);
+        let (plan, policy) = (&compiled.plan, &compiled.policy);
+        let settings = settings(Some(policy), Expect::Either, false);
+        let known = br#"{"order_id": "a", "job_id": "b"}"#;
+        let other = br#"{"order_id": "a",  "job_id": "b"}"#;
+        assert!(matches!(
+            scan(plan, policy.root, known, &settings),
+            Verdict::Clean(_)
+        ));
+        let recall = |payload: &[u8]| {
+            let mut s = Scanner {
+                plan,
+                bytes: payload,
+                pos: 0,
+                max_depth: settings.limits.depth(),
+                formats: false,
+                unlisted_matter: true,
+                fails_depth: 0,
+            };
+            plan.shapes.recall(&mut s, policy.root, &settings)
+        };
+        // Each on a thread of its own: the odds are kept per thread.
+        std::thread::scope(|threads| {
+            threads.spawn(|| {
+                for _ in 0..super::PATIENCE * 4 {
+                    assert!(recall(known).is_some());
+                }
+            });
+            threads.spawn(|| {
+                // Four misses to a hit: the score climbs by one a round, and the thread rests
+                // once it reaches its patience (a hit then gets no answer).
+                let mut rounds = 0;
+                while recall(known).is_some() {
+                    for _ in 0..4 {
+                        assert_eq!(recall(other), None);
+                    }
+                    rounds += 1;
+                    assert!(rounds <= super::PATIENCE, "never rests");
+                }
+                for _ in 1..super::REST {
+                    assert_eq!(recall(known), None, "resting");
+                }
+                assert!(recall(known).is_some());
+            });
+        });
     }
 }
