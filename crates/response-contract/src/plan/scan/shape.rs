@@ -223,7 +223,8 @@ impl Shapes {
         None
     }
 
-    /// Whether learning from one more payload may be worth it: a free slot and tries left.
+    /// Whether learning from one more payload may be worth it: tries left (a full plan may
+    /// still learn another verdict for a shape it keeps).
     #[inline]
     pub(super) fn learning(&self) -> bool {
         self.attempts.load(Ordering::Relaxed) < ATTEMPTS
