@@ -37,6 +37,9 @@ pub(crate) enum Kind {
 pub(crate) enum Origin {
     Stdin,
     File(PathBuf),
+    /// A regular file found by a walk (its type known from the directory entry): read without
+    /// asking its size first (see [`read_regular`]).
+    Regular(PathBuf),
     /// Found, but cannot be read (a directory loop, an unreadable directory, a dangling link): the
     /// message says why, and the run goes on.
     Failed(String),
@@ -206,7 +209,7 @@ impl Walk<'_> {
                     if let Some(kind) = kind {
                         self.inputs.push(Input {
                             name: display(&path),
-                            origin: Origin::File(path),
+                            origin: Origin::Regular(path),
                             kind: self.force.unwrap_or(kind),
                         });
                     }
@@ -273,6 +276,43 @@ pub(crate) fn read_file(path: &Path, max: usize) -> io::Result<Whole> {
     // (or shorter).
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(len).read_to_end(&mut bytes)?;
+    Ok(Whole::Bytes(bytes))
+}
+
+/// Bytes asked for by the first read of a walked file: most payload files are smaller.
+const FIRST_READ: usize = 4 * 1024;
+
+/// Reads one payload from a file a walk found to be regular, without asking its size first:
+/// three system calls (open, read, close) instead of four for a small file, 7% of the time of
+/// `check` on a directory of 10,000 small payloads (`benches/cli.sh`). A read of a regular file
+/// returns fewer bytes than asked only at the end of the file, or when a signal handler
+/// interrupts it (POSIX `read`), and this program installs none: a first read that does not
+/// fill its buffer read the whole file. One that does is followed by [`read_file`]'s way: the
+/// size, then the rest, and a file over the limit is not read further.
+pub(crate) fn read_regular(path: &Path, max: usize) -> io::Result<Whole> {
+    let mut file = File::open(path)?;
+    let first = FIRST_READ.min(max.saturating_add(1));
+    let mut bytes = vec![0u8; first];
+    let n = loop {
+        match file.read(&mut bytes) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            read => break read?,
+        }
+    };
+    bytes.truncate(n);
+    if n < first {
+        return Ok(Whole::Bytes(bytes));
+    }
+    let len = file.metadata()?.len();
+    if len > max as u64 {
+        return Ok(Whole::Oversized(Some(len)));
+    }
+    file.take(len.saturating_sub(n as u64))
+        .read_to_end(&mut bytes)?;
+    // A file cut short since its first read still holds more than the limit was read.
+    if bytes.len() > max {
+        return Ok(Whole::Oversized(Some(bytes.len() as u64)));
+    }
     Ok(Whole::Bytes(bytes))
 }
 
@@ -348,7 +388,39 @@ mod tests {
             let inputs = resolve(std::slice::from_ref(&root), None);
             let expected = root.join("x.json");
             assert_eq!(names(&inputs), [expected.to_str().expect("UTF-8")]);
-            assert!(matches!(&inputs[0].origin, Origin::File(p) if *p == expected));
+            assert!(matches!(&inputs[0].origin, Origin::Regular(p) if *p == expected));
+        }
+    }
+
+    /// A walked file is read whole and exactly, whether it fits the first read, fills it
+    /// exactly, or runs past it; over the limit it is reported with its size, and a file the
+    /// size of the limit is not over it.
+    #[test]
+    fn a_regular_file_is_read_whole_without_its_size_or_reported_over_the_limit() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let sizes = [
+            0,
+            1,
+            FIRST_READ - 1,
+            FIRST_READ,
+            FIRST_READ + 1,
+            3 * FIRST_READ + 17,
+        ];
+        for size in sizes {
+            let path = dir.path().join(format!("{size}.json"));
+            let content: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(&path, &content).expect("write");
+            for max in [usize::MAX, size + 1, size, size.saturating_sub(1), 10] {
+                let whole = read_regular(&path, max).expect("readable");
+                let also = read_file(&path, max).expect("readable");
+                match (&whole, size <= max) {
+                    (Whole::Bytes(bytes), true) => assert_eq!(bytes, &content, "{size} {max}"),
+                    (Whole::Oversized(Some(len)), false) => assert_eq!(*len, size as u64),
+                    _ => panic!("{size} bytes, limit {max}: {whole:?}"),
+                }
+                // What the reader that asks for the size first gives.
+                assert_eq!(format!("{whole:?}"), format!("{also:?}"), "{size} {max}");
+            }
         }
     }
 

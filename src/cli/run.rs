@@ -366,7 +366,7 @@ impl<W: Write> Run<'_, W> {
 fn open(input: &Input) -> Result<Box<dyn Read + Send>, String> {
     match &input.origin {
         Origin::Stdin => Ok(Box::new(io::stdin())),
-        Origin::File(path) => File::open(path)
+        Origin::File(path) | Origin::Regular(path) => File::open(path)
             .map(|file| Box::new(file) as Box<dyn Read + Send>)
             .map_err(|source| read_error(&input.name, source)),
         Origin::Failed(message) => Err(message.clone()),
@@ -395,6 +395,7 @@ fn single(config: &Config, printer: &dyn Printer, input: &Input) -> io::Result<S
     let whole = match &input.origin {
         Origin::Stdin => input::read_stdin(config.max_size),
         Origin::File(path) => input::read_file(path, config.max_size),
+        Origin::Regular(path) => input::read_regular(path, config.max_size),
         Origin::Failed(message) => {
             out.failure = Some(message.clone());
             return Ok(out);
