@@ -268,14 +268,29 @@ pub(crate) fn read_file(path: &Path, max: usize) -> io::Result<Whole> {
         return read_limited(&mut file, max, 64 * 1024);
     }
     let len = meta.len();
+    sized(
+        file,
+        len,
+        max,
+        Vec::with_capacity(len.min(max as u64) as usize),
+    )
+}
+
+/// The rest of a regular file of `len` bytes (by its metadata) after `bytes`, unless `len` is
+/// over the limit. The size just read is the payload: one `read` call in the common case, and no
+/// second one to find the end (the limit ends `take`). A file that changes meanwhile is read as
+/// it was (or shorter).
+fn sized(file: File, len: u64, max: usize, mut bytes: Vec<u8>) -> io::Result<Whole> {
     if len > max as u64 {
         return Ok(Whole::Oversized(Some(len)));
     }
-    // The size just read is the payload: one `read` call in the common case, and no second one
-    // to find the end (the limit ends `take`). A file that changes meanwhile is read as it was
-    // (or shorter).
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(len).read_to_end(&mut bytes)?;
+    file.take(len.saturating_sub(bytes.len() as u64))
+        .read_to_end(&mut bytes)?;
+    // A file that shrank after a first read may give a size within the limit after more than
+    // the limit was read.
+    if bytes.len() > max {
+        return Ok(Whole::Oversized(Some(bytes.len() as u64)));
+    }
     Ok(Whole::Bytes(bytes))
 }
 
@@ -304,16 +319,7 @@ pub(crate) fn read_regular(path: &Path, max: usize) -> io::Result<Whole> {
         return Ok(Whole::Bytes(bytes));
     }
     let len = file.metadata()?.len();
-    if len > max as u64 {
-        return Ok(Whole::Oversized(Some(len)));
-    }
-    file.take(len.saturating_sub(n as u64))
-        .read_to_end(&mut bytes)?;
-    // A file cut short since its first read still holds more than the limit was read.
-    if bytes.len() > max {
-        return Ok(Whole::Oversized(Some(bytes.len() as u64)));
-    }
-    Ok(Whole::Bytes(bytes))
+    sized(file, len, max, bytes)
 }
 
 /// Reads one payload from standard input, holding at most `max + 1` bytes.

@@ -51,24 +51,22 @@ pub(super) struct Key {
     packed: u64,
 }
 
+// The depth limit packs into 24 bits of a key.
+const _: () = assert!(crate::options::Limits::MAX_DEPTH_CEILING < 1 << 24);
+
 impl Key {
-    /// `None` for a depth limit too large to pack (no payload is remembered then).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub(super) fn of(root: Id, settings: &Settings<'_>) -> Option<Key> {
-        let depth = settings.limits.depth();
-        if depth >= 1 << 24 {
-            return None;
-        }
-        Some(Key {
+    pub(super) fn of(root: Id, settings: &Settings<'_>) -> Key {
+        Key {
             policy: settings
                 .policy
                 .map_or(0, |p| std::ptr::from_ref(p) as usize),
             packed: u64::from(root)
-                | (depth as u64) << 32
+                | (settings.limits.depth() as u64) << 32
                 | u64::from(settings.strict) << 56
                 | u64::from(settings.formats) << 57
                 | (settings.expect as u64) << 58,
-        })
+        }
     }
 }
 
@@ -202,12 +200,12 @@ impl Shapes {
     /// The verdict on `s`'s payload if it has a remembered shape.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn find(&self, s: &mut Scanner<'_>, root: Id, settings: &Settings<'_>) -> Option<Verdict> {
-        let key = Key::of(root, settings)?;
+        let key = Key::of(root, settings);
         for slot in &self.slots {
             let shape = slot.get()?;
             if shape.key == key {
                 s.pos = 0;
-                let mut failed = [0u64; MAX_PARTS / 64];
+                let mut failed: Failed = [0; MAX_PARTS / 64];
                 match s.replay(shape, &mut failed) {
                     Replay::Stopped(verdict) => return Some(verdict),
                     // Another shape may fit too (one with more spacing before a value).
@@ -239,9 +237,7 @@ impl Shapes {
         verdict: Verdict,
     ) {
         self.attempts.fetch_add(1, Ordering::Relaxed);
-        let Some(key) = Key::of(root, settings) else {
-            return;
-        };
+        let key = Key::of(root, settings);
         if verdict == Verdict::Unsure {
             return;
         }
@@ -286,7 +282,7 @@ impl Shape {
     ) -> (Shape, Failed) {
         let mut skeleton = Vec::new();
         let mut parts = Vec::with_capacity(cuts.len());
-        let mut failed = [0u64; MAX_PARTS / 64];
+        let mut failed: Failed = [0; MAX_PARTS / 64];
         let mut from = 0;
         for (i, (start, end, value, fails)) in cuts.into_iter().enumerate() {
             skeleton.extend_from_slice(&bytes[from..start]);
